@@ -1,0 +1,32 @@
+# Two commands for a fresh machine: `make demo` and `make test`.
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint format clean
+
+setup: $(STAMP)
+
+# requirements.lock pins every package, so a fresh machine gets what the tests ran against.
+$(STAMP): pyproject.toml requirements.lock
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[dev]'
+	touch $(STAMP)
+
+demo: setup
+	NEWSBOT_DATA_DIR=$(CURDIR)/.newsbot-demo $(BIN)/newsbot ask "How many Chinese troops?"
+	NEWSBOT_DATA_DIR=$(CURDIR)/.newsbot-demo $(BIN)/newsbot ask "What is the population of Tokyo?"
+
+test: setup lint
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .newsbot-demo .pytest_cache .ruff_cache

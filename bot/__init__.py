@@ -1,0 +1,1 @@
+"""The answer core (answers, caveats, summaries) and the front ends that carry it to people."""

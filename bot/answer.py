@@ -1,0 +1,232 @@
+"""The answer core: from a question and the corpus to verbatim quotes and honest caveats."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot import caveats
+from bot.hedges import Cue, find_cues
+from bot.models import Answer, Citation, Highlight, Quote
+from bot.questions import Entity, Question, analyse, mentions
+from bot.spans import find_span
+from index.lexical import stems
+from index.models import Article, Hit, Passage
+
+# Sharing the question's own words is strong evidence in news text, where the dense model alone
+# often prefers a sentence on the same topic over the one that answers.
+OVERLAP_WEIGHT = 0.4
+SPAN_BONUS = 0.1
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as it stands (empty, too long)."""
+
+
+class Corpus(Protocol):
+    """What the answer core needs from the index."""
+
+    def is_empty(self) -> bool: ...
+    def search(self, query: str, k: int = 5) -> list[Hit]: ...
+    def article_passages(self, article_id: int) -> list[Passage]: ...
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    top_k: int = 5
+    max_quotes: int = 2
+    # A best sentence below this similarity, sharing few words with the question, is no answer.
+    min_similarity: float = 0.35
+    high_confidence: float = 0.65
+    medium_confidence: float = 0.5
+    # Further quotes must score within this much of the best one.
+    quote_margin: float = 0.05
+    max_question_chars: int = 1000
+    source_ratings: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    hit: Hit
+    index: int
+    text: str
+    similarity: float
+    overlap: float
+    names_ok: bool
+    span: Highlight | None
+
+    @property
+    def score(self) -> float:
+        """Dense similarity, plus credit for sharing the question's words."""
+        return self.similarity + OVERLAP_WEIGHT * self.overlap
+
+
+def check_question(text: str, settings: AnswerSettings) -> str:
+    question = " ".join(text.split())
+    if not question:
+        raise QuestionError("the question is empty")
+    if len(question) > settings.max_question_chars:
+        raise QuestionError(
+            f"the question is {len(question):,} characters long; "
+            f"the limit is {settings.max_question_chars:,}"
+        )
+    return question
+
+
+def ask(corpus: Corpus, text: str, settings: AnswerSettings | None = None) -> Answer:
+    settings = settings or AnswerSettings()
+    text = check_question(text, settings)
+    if corpus.is_empty():
+        return _unanswered(text, [caveats.EMPTY_INDEX])
+    question = analyse(text)
+    candidates = _candidates(question, corpus.search(text, k=settings.top_k))
+    if not candidates:
+        return _unanswered(text, [caveats.NOT_FOUND])
+    best = candidates[0]
+    if best.similarity < settings.min_similarity and best.overlap < 0.5:
+        return _unanswered(text, [caveats.NOT_FOUND])
+    if not best.names_ok:
+        missing = [e.asked for e in question.entities if not _names(best, e)]
+        return _unanswered(text, [caveats.NOT_FOUND, caveats.missing_entities(missing)])
+    if question.kind == "quantity" and best.span is None:
+        names = [e.asked for e in question.entities]
+        related = (_quote(corpus, best, settings),)
+        return _unanswered(text, [caveats.NOT_FOUND, caveats.no_figure(names)], related)
+    return _answered(corpus, text, question, candidates, settings)
+
+
+def _answered(
+    corpus: Corpus,
+    text: str,
+    question: Question,
+    candidates: list[_Candidate],
+    settings: AnswerSettings,
+) -> Answer:
+    best = candidates[0]
+    chosen = [best] + [
+        c
+        for c in candidates[1:]
+        if c.score >= best.score - settings.quote_margin
+        and c.names_ok
+        and c.similarity >= settings.min_similarity
+        and (question.kind != "quantity" or c.span is not None)
+    ]
+    quotes = [_quote(corpus, c, settings) for c in chosen[: settings.max_quotes]]
+    confidence = _confidence(best, settings)
+    notes: list[str] = []
+    for position, quote in enumerate(quotes):
+        notes += [
+            caveats.attribution(quote.citation),
+            caveats.source_rating(quote.citation, settings.source_ratings),
+        ]
+        notes += caveats.hedging(list(quote.hedges), _nearby_cues(corpus, quote), position)
+    if confidence == "low":
+        notes.append(caveats.LOW_CONFIDENCE)
+    return Answer(text, True, confidence, tuple(quotes), tuple(dict.fromkeys(notes)))
+
+
+def _unanswered(text: str, notes: list[str], related: tuple[Quote, ...] = ()) -> Answer:
+    return Answer(text, False, "none", (), tuple(notes), related)
+
+
+def _confidence(best: _Candidate, settings: AnswerSettings) -> str:
+    """From the best sentence's score; an answer-shaped span (a figure, a name) adds to it."""
+    score = best.score + (SPAN_BONUS if best.span else 0.0)
+    if score >= settings.high_confidence:
+        return "high"
+    if score >= settings.medium_confidence:
+        return "medium"
+    return "low"
+
+
+def _candidates(question: Question, hits: list[Hit]) -> list[_Candidate]:
+    """Every quotable sentence of the retrieved passages, best first.
+
+    Sentences that name what the question names come first, then (for "how many") those that
+    give a figure, then by score: a close paraphrase about the wrong country is no answer.
+    """
+    wanted = stems(" ".join(question.terms))
+    found = []
+    for hit in hits:
+        for i in range(len(hit.passage.sentences)):
+            sentence = hit.passage.sentence_text(i)
+            if not quotable(sentence):
+                continue
+            overlap = len(wanted & stems(sentence)) / len(wanted) if wanted else 0.0
+            candidate = _Candidate(
+                hit,
+                i,
+                sentence,
+                hit.sentence_scores[i],
+                overlap,
+                True,
+                find_span(question, sentence),
+            )
+            names_ok = all(_names(candidate, e) for e in question.entities)
+            found.append(_replace_names(candidate, names_ok))
+    found.sort(
+        key=lambda c: (c.names_ok, question.kind != "quantity" or c.span is not None, c.score),
+        reverse=True,
+    )
+    return found
+
+
+def _replace_names(candidate: _Candidate, names_ok: bool) -> _Candidate:
+    return _Candidate(
+        candidate.hit,
+        candidate.index,
+        candidate.text,
+        candidate.similarity,
+        candidate.overlap,
+        names_ok,
+        candidate.span,
+    )
+
+
+def _names(candidate: _Candidate, entity: Entity) -> bool:
+    """The sentence or its paragraph names the entity (a pronoun may stand for it)."""
+    return mentions(candidate.text, entity) or mentions(candidate.hit.passage.text, entity)
+
+
+_TERMINAL = re.compile(r"[.!?…][”’\"')\]]*$")
+
+
+def quotable(sentence: str) -> bool:
+    """A real sentence, not a heading or a 'You May Also Like' link line."""
+    words = len(sentence.split())
+    return words >= 4 and (bool(_TERMINAL.search(sentence)) or words >= 12)
+
+
+def _quote(corpus: Corpus, candidate: _Candidate, settings: AnswerSettings) -> Quote:
+    return Quote(
+        text=candidate.text,
+        citation=citation(candidate.hit.article, candidate.hit.passage.paragraph),
+        score=candidate.score,
+        highlight=candidate.span,
+        hedges=tuple(find_cues(candidate.text)),
+    )
+
+
+def citation(article: Article, paragraph: int) -> Citation:
+    return Citation(
+        article.id, article.title, article.source, article.url, article.published, paragraph
+    )
+
+
+def _nearby_cues(corpus: Corpus, quote: Quote) -> list[Cue]:
+    """Hedge cues in the sentences just before and after the quoted one, in article order."""
+    sentences = [
+        p.sentence_text(i)
+        for p in corpus.article_passages(quote.citation.article_id)
+        for i in range(len(p.sentences))
+    ]
+    try:
+        at = sentences.index(quote.text)
+    except ValueError:
+        return []
+    cues = []
+    for neighbour in (*sentences[max(at - 1, 0) : at], *sentences[at + 1 : at + 2]):
+        cues += find_cues(neighbour)
+    return cues

@@ -1,0 +1,65 @@
+"""Plain-text rendering for the terminal: quotes, citations, caveats, nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.models import Answer, Citation, Quote, Summary
+from index.models import Article
+
+Style = Callable[[str], str]
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def citation_line(citation: Citation) -> str:
+    parts = [
+        citation.title,
+        citation.source or "outlet unknown",
+        citation.published or "date unknown",
+        f"paragraph {citation.paragraph}",
+        f"article {citation.article_id}",
+    ]
+    if citation.url:
+        parts.append(citation.url)
+    return " · ".join(parts)
+
+
+def quote_block(quote: Quote, emphasis: Style = _plain) -> str:
+    text = quote.text
+    if quote.highlight:
+        h = quote.highlight
+        text = text[: h.start] + emphasis(text[h.start : h.end]) + text[h.end :]
+    return f"  “{text}”\n     — {citation_line(quote.citation)}"
+
+
+def answer_text(answer: Answer, emphasis: Style = _plain) -> str:
+    lines = [f"Q: {answer.question}"]
+    if answer.answered:
+        lines += [quote_block(q, emphasis) for q in answer.quotes]
+        lines.append(f"Confidence: {answer.confidence}")
+        lines += ["Caveats:"] + [f"  • {c}" for c in answer.caveats]
+    else:
+        lines += [answer.caveats[0]] + [f"  • {c}" for c in answer.caveats[1:]]
+        if answer.related:
+            lines.append("Closest passage (it does not answer the question):")
+            lines += [quote_block(q) for q in answer.related]
+    return "\n".join(lines)
+
+
+def summary_text(summary: Summary) -> str:
+    lines = [f"Summary of “{summary.citation.title}”", *(f"  • {c}" for c in summary.caveats)]
+    lines += [quote_block(q) for q in summary.quotes]
+    return "\n".join(lines)
+
+
+def sources_text(articles: list[Article]) -> str:
+    if not articles:
+        return "No articles are indexed."
+    rows = []
+    for a in articles:
+        meta = " · ".join([a.source or "outlet unknown", a.published or "date unknown"])
+        rows.append(f"{a.id:>4}  {a.title}\n      {meta} · {a.passage_count} passages")
+    return "\n".join(rows)

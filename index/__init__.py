@@ -1,0 +1,1 @@
+"""Articles, passages, embeddings and retrieval: everything newsbot knows about its corpus."""

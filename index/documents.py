@@ -1,0 +1,266 @@
+"""Reads news articles from text, Markdown and HTML files into Documents, with optional sidecars."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from itertools import dropwhile, pairwise
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import trafilatura
+import yaml
+from dateutil import parser as date_parser
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from trafilatura.settings import Document as ExtractedPage
+
+from index.models import Document
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+METADATA_FIELDS = ("title", "source", "url", "published", "author")
+_ALIASES = {
+    "outlet": "source",
+    "publisher": "source",
+    "site_name": "source",
+    "link": "url",
+    "canonical_url": "url",
+    "date": "published",
+}
+# htmldate's extensive search guesses a date from any year on the page (a copyright line, say),
+# so only dates stated in the markup are trusted.
+_DATE_PARAMS = {"original_date": True, "extensive_search": False}
+_MARKDOWN = MarkdownIt("commonmark")
+# Meta maps Document field names to non-empty stripped strings.
+Meta = dict[str, str]
+
+
+class DocumentError(Exception):
+    """A file that cannot be read as an article; the message names the file and the problem."""
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Expands the given files and folders into the article files to ingest, in a stable order."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_dir():
+            found.update(dict.fromkeys(_walk(path)))
+        elif path.exists():
+            if not _is_supported(path):
+                raise DocumentError(f"{path}: unsupported file type (use .txt, .md or .html)")
+            found[path] = None
+        else:
+            raise DocumentError(f"{path}: no such file or folder")
+    return list(found)
+
+
+def read_document(path: Path) -> Document:
+    """Reads one article file, letting its sidecar's metadata override what the file says."""
+    parse = _PARSERS.get(path.suffix.lower())
+    if parse is None:
+        raise DocumentError(f"{path}: unsupported file type (use .txt, .md or .html)")
+    body, meta = parse(path, _read_text(path))
+    meta.update(_read_sidecar(path))
+    resolved = str(path.resolve())
+    url = meta.get("url")
+    published = meta.get("published")
+    return Document(
+        key=url or resolved,
+        title=meta.get("title") or path.stem,
+        text=body,
+        source=meta.get("source"),
+        url=url,
+        published=_normalise_date(published) if published else None,
+        author=meta.get("author"),
+        path=resolved,
+    )
+
+
+def _is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Supported files under a folder, skipping hidden entries such as .git or editor files."""
+    files: list[Path] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        files.extend(
+            Path(root, name)
+            for name in names
+            if not name.startswith(".") and _is_supported(Path(name))
+        )
+    return sorted(files)
+
+
+def _read_text(path: Path) -> str:
+    """Decodes a file as UTF-8 text with \\n line endings, refusing binary and empty files."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(f"{path}: no such file or folder") from None
+    except OSError as error:
+        raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
+    try:
+        text: str | None = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:
+        raise DocumentError(f"{path}: not a UTF-8 text file")
+    if not text.strip():
+        raise DocumentError(f"{path}: empty file")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _parse_text(path: Path, text: str) -> tuple[str, Meta]:
+    """The first non-empty line is the title; the rest is kept verbatim as the body."""
+    lines = ["" if not line.strip() else line for line in text.split("\n")]
+    content = list(dropwhile(lambda line: not line, lines))
+    title = content[0].strip()
+    body = "\n".join(dropwhile(lambda line: not line, content[1:])).rstrip()
+    return body or title, {"title": title}
+
+
+def _parse_markdown(path: Path, text: str) -> tuple[str, Meta]:
+    """Front matter gives metadata; the Markdown body is flattened to plain paragraphs."""
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as error:
+        problem = " ".join(str(error).split())
+        raise DocumentError(f"{path}: front matter is not valid YAML ({problem})") from None
+    meta = _metadata(post.metadata)
+    blocks = _markdown_blocks(post.content)
+    if not blocks:
+        raise DocumentError(f"{path}: no article text found")
+    first, is_heading = blocks[0]
+    if "title" not in meta:
+        if is_heading:
+            meta["title"] = first
+            blocks = blocks[1:]
+        else:
+            title, _, rest = first.partition("\n")
+            meta["title"] = title.strip()
+            blocks = [(rest.strip(), False), *blocks[1:]]
+    elif is_heading and first == meta["title"]:
+        blocks = blocks[1:]
+    body = "\n\n".join(block for block, _ in blocks if block)
+    return body or meta["title"], meta
+
+
+def _markdown_blocks(markdown: str) -> list[tuple[str, bool]]:
+    """Plain text of each block (paragraph, heading, list item, code), flagged when a heading."""
+    blocks: list[tuple[str, bool]] = []
+    for previous, token in pairwise(_MARKDOWN.parse(markdown)):
+        if token.type == "inline":
+            text = _inline_text(token).strip()
+        elif token.type in ("fence", "code_block"):
+            # An indented paragraph parses as a code block; dropping it would lose article text.
+            text = token.content.strip()
+        else:
+            continue
+        if text:
+            blocks.append((text, previous.type == "heading_open"))
+    return blocks
+
+
+def _inline_text(token: Token) -> str:
+    """The visible text of an inline token: link text without URLs, no emphasis marks or images."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _parse_html(path: Path, text: str) -> tuple[str, Meta]:
+    """Trafilatura keeps the article and drops navigation and footers; metadata comes from tags."""
+    page = trafilatura.bare_extraction(
+        text,
+        favor_precision=True,
+        include_comments=False,
+        include_tables=False,
+        with_metadata=True,
+        date_extraction_params=_DATE_PARAMS,
+    )
+    found = page.as_dict() if isinstance(page, ExtractedPage) else {}
+    paragraphs = [line.strip() for line in (found.get("text") or "").split("\n") if line.strip()]
+    if not paragraphs:
+        raise DocumentError(f"{path}: no article text found")
+    meta = _metadata(
+        {
+            "title": found.get("title"),
+            "source": found.get("sitename"),
+            "url": found.get("url"),
+            "published": found.get("date"),
+            "author": found.get("author"),
+        }
+    )
+    if len(paragraphs) > 1 and paragraphs[0] == meta.get("title"):
+        paragraphs = paragraphs[1:]
+    return "\n\n".join(paragraphs), meta
+
+
+def _read_sidecar(path: Path) -> Meta:
+    """Metadata from `<stem>.json` beside the article, for formats that cannot carry their own."""
+    sidecar = path.with_suffix(".json")
+    if not sidecar.is_file():
+        return {}
+    try:
+        raw = json.loads(sidecar.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise DocumentError(f"{sidecar}: cannot read ({error.strerror})") from None
+    except ValueError as error:
+        raise DocumentError(f"{sidecar}: not valid JSON ({error})") from None
+    if not isinstance(raw, dict):
+        raise DocumentError(f"{sidecar}: sidecar must be a JSON object")
+    return _metadata(raw)
+
+
+def _metadata(raw: Mapping[Any, Any]) -> Meta:
+    """Maps front matter or sidecar keys (and their aliases) onto fields, dropping empty values."""
+    meta: Meta = {}
+    # Aliases first, so a canonical key in the same mapping wins.
+    for key, value in sorted(raw.items(), key=lambda item: str(item[0]) in METADATA_FIELDS):
+        name = _ALIASES.get(str(key).lower(), str(key).lower())
+        text = _as_text(value)
+        if name in METADATA_FIELDS and text:
+            meta[name] = text
+    return meta
+
+
+def _as_text(value: Any) -> str | None:
+    """A metadata value as a stripped string; YAML dates become ISO dates, lists are joined."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(text for item in value if (text := _as_text(item))) or None
+    return str(value).strip() or None
+
+
+def _normalise_date(value: str) -> str:
+    """ISO `YYYY-MM-DD` when the value is a date with a year; otherwise the value as given."""
+    if not re.search(r"\d{4}", value):
+        return value
+    try:
+        return date_parser.parse(value, default=datetime(2000, 1, 1)).date().isoformat()
+    except (ValueError, OverflowError):
+        return value
+
+
+_PARSERS: dict[str, Callable[[Path, str], tuple[str, Meta]]] = {
+    ".txt": _parse_text,
+    ".md": _parse_markdown,
+    ".markdown": _parse_markdown,
+    ".html": _parse_html,
+    ".htm": _parse_html,
+}

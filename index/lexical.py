@@ -1,0 +1,73 @@
+"""Lexical retrieval with BM25 (bm25s), over stemmed English tokens."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+
+@cache
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Lower-cased, stop-word-free, stemmed tokens: the same analysis for passages and queries."""
+    import bm25s
+
+    return bm25s.tokenize(
+        texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+    )
+
+
+class LexicalIndex:
+    """BM25 over passage texts, answering with passage ids."""
+
+    def __init__(self, ids: list[int], model: object | None):
+        self.ids = np.asarray(ids, dtype=np.int64)
+        self._model = model
+
+    @classmethod
+    def build(cls, ids: list[int], texts: list[str]) -> LexicalIndex:
+        import bm25s
+
+        if not ids:
+            return cls([], None)
+        model = bm25s.BM25()
+        model.index(tokenize(texts), show_progress=False)
+        return cls(ids, model)
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        import bm25s
+
+        ids = json.loads((folder / "ids.json").read_text())
+        if not ids:
+            return cls([], None)
+        return cls(ids, bm25s.BM25.load(str(folder), show_progress=False))
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "ids.json").write_text(json.dumps(self.ids.tolist()))
+        if self._model is not None:
+            self._model.save(str(folder), show_progress=False)
+
+    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Passage ids and BM25 scores of the best `k` passages that share a term with the query."""
+        tokens = tokenize([query])
+        if self._model is None or not tokens[0]:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        k = min(k, len(self.ids))
+        docs, scores = self._model.retrieve(tokens, k=k, show_progress=False, n_threads=1)
+        keep = scores[0] > 0
+        return self.ids[docs[0][keep]], scores[0][keep]
+
+
+def stems(text: str) -> set[str]:
+    """The stemmed content words of `text`, as BM25 sees them."""
+    return set(tokenize([text])[0])

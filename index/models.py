@@ -1,0 +1,87 @@
+"""The data that crosses the index boundary: frozen, plain, and free of storage details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article as read from a file, before it is indexed.
+
+    `key` identifies the article across re-ingests (its canonical URL, else its resolved path),
+    so a changed file replaces its old passages instead of adding a second copy.
+    """
+
+    key: str
+    title: str
+    text: str
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    author: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """An indexed article."""
+
+    id: int
+    key: str
+    title: str
+    source: str | None
+    url: str | None
+    published: str | None
+    author: str | None
+    path: str | None
+    passage_count: int = 0
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character range [start, end) into some text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage before it is stored: text cut from a document, with sentence offsets into it."""
+
+    paragraph: int
+    text: str
+    sentences: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stored chunk of an article; FAISS ids are passage ids."""
+
+    id: int
+    article_id: int
+    position: int
+    paragraph: int
+    text: str
+    sentences: tuple[Span, ...]
+
+    def sentence_text(self, i: int) -> str:
+        span = self.sentences[i]
+        return self.text[span.start : span.end]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved passage with the scores that ranked it.
+
+    `sentence_scores` holds the dense similarity of the question to each sentence of the passage,
+    in order, so the answer core can pick a sentence without running the model again.
+    """
+
+    passage: Passage
+    article: Article
+    score: float
+    dense: float
+    lexical: float
+    sentence_scores: tuple[float, ...] = field(default_factory=tuple)

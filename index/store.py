@@ -1,0 +1,224 @@
+"""SQLite storage of articles, passages and sentence vectors, with numbered migrations."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from index.models import Article, Chunk, Document, Passage, Span
+
+
+class StoreError(Exception):
+    """The database is missing, corrupt or from a newer newsbot."""
+
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        source TEXT,
+        url TEXT,
+        published TEXT,
+        author TEXT,
+        path TEXT,
+        content_hash TEXT NOT NULL,
+        added_at TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    CREATE TABLE passages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        paragraph INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        sentences TEXT NOT NULL,
+        sentence_vectors BLOB NOT NULL
+    );
+    CREATE INDEX passages_by_article ON passages(article_id, position);
+    """,
+)
+
+_ARTICLE_COLUMNS = "a.id, a.key, a.title, a.source, a.url, a.published, a.author, a.path"
+_PASSAGE_COLUMNS = "id, article_id, position, paragraph, text, sentences"
+
+
+class Store:
+    """One SQLite file; every write happens inside `transaction()`."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"cannot open the article database {path}: {error}") from error
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path} was written by a newer newsbot (schema {version})")
+        for number in range(version, len(MIGRATIONS)):
+            # executescript commits any open transaction first, so the script carries its own.
+            script = f"BEGIN; {MIGRATIONS[number]}; PRAGMA user_version = {number + 1}; COMMIT;"
+            try:
+                self._db.executescript(script)
+            except sqlite3.DatabaseError:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def content_hash(self, key: str) -> tuple[int, str] | None:
+        """Id and content hash of the article stored under `key`, if any."""
+        row = self._db.execute(
+            "SELECT id, content_hash FROM articles WHERE key = ?", (key,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def upsert_article(self, doc: Document, content_hash: str) -> int:
+        """Insert or update the article's metadata; its id survives an update."""
+        self._db.execute(
+            """INSERT INTO articles (key, title, source, url, published, author, path, content_hash)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(key) DO UPDATE SET title = excluded.title, source = excluded.source,
+                 url = excluded.url, published = excluded.published, author = excluded.author,
+                 path = excluded.path, content_hash = excluded.content_hash""",
+            (
+                doc.key,
+                doc.title,
+                doc.source,
+                doc.url,
+                doc.published,
+                doc.author,
+                doc.path,
+                content_hash,
+            ),
+        )
+        return int(
+            self._db.execute("SELECT id FROM articles WHERE key = ?", (doc.key,)).fetchone()[0]
+        )
+
+    def delete_passages(self, article_id: int) -> list[int]:
+        ids = self.passage_ids(article_id)
+        self._db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+        return ids
+
+    def delete_article(self, article_id: int) -> list[int]:
+        ids = self.delete_passages(article_id)
+        self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        return ids
+
+    def insert_passages(
+        self, article_id: int, chunks: list[Chunk], sentence_vectors: list[np.ndarray]
+    ) -> list[int]:
+        ids = []
+        for position, (chunk, vectors) in enumerate(zip(chunks, sentence_vectors, strict=True)):
+            cursor = self._db.execute(
+                """INSERT INTO passages
+                   (article_id, position, paragraph, text, sentences, sentence_vectors)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                (
+                    article_id,
+                    position,
+                    chunk.paragraph,
+                    chunk.text,
+                    json.dumps([[s.start, s.end] for s in chunk.sentences]),
+                    vectors.astype(np.float16).tobytes(),
+                ),
+            )
+            ids.append(int(cursor.lastrowid or 0))
+        return ids
+
+    def passage_ids(self, article_id: int) -> list[int]:
+        rows = self._db.execute(
+            "SELECT id FROM passages WHERE article_id = ? ORDER BY position", (article_id,)
+        )
+        return [row[0] for row in rows]
+
+    def passages(self, ids: Iterable[int]) -> dict[int, Passage]:
+        ids = list(ids)
+        marks = ",".join("?" * len(ids))
+        rows = self._db.execute(
+            f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id IN ({marks})", ids
+        )
+        return {row[0]: _passage(row) for row in rows}
+
+    def article_passages(self, article_id: int) -> list[Passage]:
+        rows = self._db.execute(
+            f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE article_id = ? ORDER BY position",
+            (article_id,),
+        )
+        return [_passage(row) for row in rows]
+
+    def sentence_vectors(self, ids: Iterable[int], dimension: int) -> dict[int, np.ndarray]:
+        ids = list(ids)
+        marks = ",".join("?" * len(ids))
+        rows = self._db.execute(
+            f"SELECT id, sentence_vectors FROM passages WHERE id IN ({marks})", ids
+        )
+        return {
+            pid: np.frombuffer(blob, dtype=np.float16).astype(np.float32).reshape(-1, dimension)
+            for pid, blob in rows
+        }
+
+    def all_passage_texts(self) -> tuple[list[int], list[str]]:
+        rows = self._db.execute("SELECT id, text FROM passages ORDER BY id").fetchall()
+        return [row[0] for row in rows], [row[1] for row in rows]
+
+    def passage_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM passages").fetchone()[0])
+
+    def articles(self) -> list[Article]:
+        rows = self._db.execute(
+            f"""SELECT {_ARTICLE_COLUMNS}, count(p.id) FROM articles a
+                LEFT JOIN passages p ON p.article_id = a.id GROUP BY a.id ORDER BY a.id"""
+        )
+        return [Article(*row) for row in rows]
+
+    def article(self, article_id: int) -> Article | None:
+        row = self._db.execute(
+            f"""SELECT {_ARTICLE_COLUMNS}, count(p.id) FROM articles a
+                LEFT JOIN passages p ON p.article_id = a.id WHERE a.id = ? GROUP BY a.id""",
+            (article_id,),
+        ).fetchone()
+        return Article(*row) if row else None
+
+
+def _passage(row: tuple) -> Passage:
+    spans = tuple(Span(start, end) for start, end in json.loads(row[5]))
+    return Passage(
+        id=row[0],
+        article_id=row[1],
+        position=row[2],
+        paragraph=row[3],
+        text=row[4],
+        sentences=spans,
+    )
