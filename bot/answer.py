@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from index.models import Article, Hit, Passage
 # Sharing the question's own words is strong evidence in news text, where the dense model alone
 # often prefers a sentence on the same topic over the one that answers.
 OVERLAP_WEIGHT = 0.4
-SPAN_BONUS = 0.1
+# A sentence holding what the question asks for (a figure, a name, a date, a place).
+SPAN_BONUS = 0.2
 
 
 class QuestionError(ValueError):
@@ -59,8 +61,9 @@ class _Candidate:
 
     @property
     def score(self) -> float:
-        """Dense similarity, plus credit for sharing the question's words."""
-        return self.similarity + OVERLAP_WEIGHT * self.overlap
+        """Dense similarity, plus credit for the question's words and an answer-shaped span."""
+        bonus = SPAN_BONUS if self.span else 0.0
+        return self.similarity + OVERLAP_WEIGHT * self.overlap + bonus
 
 
 def check_question(text: str, settings: AnswerSettings) -> str:
@@ -132,11 +135,9 @@ def _unanswered(text: str, notes: list[str], related: tuple[Quote, ...] = ()) ->
 
 
 def _confidence(best: _Candidate, settings: AnswerSettings) -> str:
-    """From the best sentence's score; an answer-shaped span (a figure, a name) adds to it."""
-    score = best.score + (SPAN_BONUS if best.span else 0.0)
-    if score >= settings.high_confidence:
+    if best.score >= settings.high_confidence:
         return "high"
-    if score >= settings.medium_confidence:
+    if best.score >= settings.medium_confidence:
         return "medium"
     return "low"
 
@@ -147,30 +148,41 @@ def _candidates(question: Question, hits: list[Hit]) -> list[_Candidate]:
     Sentences that name what the question names come first, then (for "how many") those that
     give a figure, then by score: a close paraphrase about the wrong country is no answer.
     """
-    wanted = stems(" ".join(question.terms))
+    sentences = [
+        (hit, i, hit.passage.sentence_text(i))
+        for hit in hits
+        for i in range(len(hit.passage.sentences))
+        if quotable(hit.passage.sentence_text(i))
+    ]
+    sentence_stems = [stems(text) for _, _, text in sentences]
+    weights = _term_weights(stems(" ".join(question.terms)), sentence_stems)
+    total = sum(weights.values())
     found = []
-    for hit in hits:
-        for i in range(len(hit.passage.sentences)):
-            sentence = hit.passage.sentence_text(i)
-            if not quotable(sentence):
-                continue
-            overlap = len(wanted & stems(sentence)) / len(wanted) if wanted else 0.0
-            candidate = _Candidate(
-                hit,
-                i,
-                sentence,
-                hit.sentence_scores[i],
-                overlap,
-                True,
-                find_span(question, sentence),
-            )
-            names_ok = all(_names(candidate, e) for e in question.entities)
-            found.append(_replace_names(candidate, names_ok))
+    for (hit, i, text), words in zip(sentences, sentence_stems, strict=True):
+        overlap = sum(w for term, w in weights.items() if term in words) / total if total else 0.0
+        candidate = _Candidate(
+            hit, i, text, hit.sentence_scores[i], overlap, True, find_span(question, text)
+        )
+        names_ok = all(_names(candidate, e) for e in question.entities)
+        found.append(_replace_names(candidate, names_ok))
     found.sort(
         key=lambda c: (c.names_ok, question.kind != "quantity" or c.span is not None, c.score),
         reverse=True,
     )
     return found
+
+
+def _term_weights(terms: set[str], sentences: list[set[str]]) -> dict[str, float]:
+    """Inverse document frequency of each question term among the candidate sentences.
+
+    A word the question shares with one sentence ("provocation") says more about which
+    sentence answers than one that most candidates share ("missile").
+    """
+    count = len(sentences)
+    return {
+        term: math.log(1.0 + count / (1 + sum(term in words for words in sentences)))
+        for term in terms
+    }
 
 
 def _replace_names(candidate: _Candidate, names_ok: bool) -> _Candidate:

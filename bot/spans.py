@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.models import Highlight
-from bot.questions import Question
+from bot.questions import Question, place_names
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -30,7 +30,7 @@ _PLACE = re.compile(
     r"\b(?:in|at|near|to|from|across|outside|inside) (?:the )?([A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*)"
 )
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|[A-Z]\.))*\b")
-# How far (in characters) the counted thing may sit from a number: "150,000 troops".
+# How far (in characters) the thing counted may sit from its number: "150,000 troops".
 _NEAR = 40
 
 
@@ -49,11 +49,11 @@ def find_span(question: Question, sentence: str) -> Highlight | None:
 
 
 def _quantity(question: Question, sentence: str) -> Highlight | None:
-    """A number followed closely by one of the question's words, e.g. '150,000 troops'."""
+    """A number close to one of the question's own words: '150,000 troops', 'cost $4 million'."""
     words = [t for t in question.terms if not any(t in e.asked.lower() for e in question.entities)]
     for match in _NUMBER.finditer(sentence):
-        after = sentence[match.end() : match.end() + _NEAR].lower()
-        if not words or any(re.search(rf"\b{re.escape(w[:5])}", after) for w in words):
+        around = sentence[max(match.start() - _NEAR, 0) : match.end() + _NEAR].lower()
+        if not words or any(re.search(rf"\b{re.escape(w[:5])}", around) for w in words):
             return Highlight(match.start(), match.end(), match.group())
     return None
 
@@ -70,10 +70,13 @@ def _new_name(question: Question, sentence: str) -> Highlight | None:
     stands as the subject of "described", not the first capitalised words of the sentence.
     """
     asked = question.text.lower()
+    places = place_names()
     names = [
         m
         for m in _NAME.finditer(sentence)
-        if m.group().lower() not in asked and not (m.start() == 0 and " " not in m.group())
+        if m.group().lower() not in asked
+        and m.group().lower() not in places  # "Who" asks for a person, not "Pyongyang"
+        and (" " in m.group() or (m.start() > 0 and len(m.group()) > 3))  # not "US", "Sun"
     ]
     if not names:
         return None

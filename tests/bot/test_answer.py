@@ -1,0 +1,135 @@
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bot.answer import AnswerSettings, QuestionError, ask
+from bot.caveats import EMPTY_INDEX, LOW_CONFIDENCE, NOT_FOUND
+
+QUESTIONS = tomllib.loads((Path(__file__).parent / "seed_questions.toml").read_text())
+ANSWERABLE = [(q["question"], q["quote"]) for q in QUESTIONS["answerable"]]
+UNANSWERABLE = [q["question"] for q in QUESTIONS["unanswerable"]]
+
+
+@pytest.mark.parametrize(("question", "expected"), ANSWERABLE)
+def test_seed_question_is_answered_with_the_right_quote(seeded, question, expected):
+    answer = ask(seeded, question)
+    assert answer.answered
+    assert expected in answer.quotes[0].text
+
+
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_seed_question_without_an_answer_abstains(seeded, question):
+    answer = ask(seeded, question)
+    assert not answer.answered
+    assert answer.quotes == ()
+    assert answer.caveats[0] == NOT_FOUND
+
+
+def test_quotes_are_verbatim_sentences_of_the_article(seeded):
+    article_text = (Path(__file__).parents[2] / "seeds").glob("*.txt").__next__().read_text()
+    for question, _ in ANSWERABLE:
+        for quote in ask(seeded, question).quotes:
+            assert quote.text in article_text
+
+
+def test_chinese_troops_highlights_the_figure_and_attributes_it(seeded):
+    answer = ask(seeded, "how many Chinese troops?")
+    quote = answer.quotes[0]
+    assert quote.highlight is not None and quote.highlight.text == "150,000"
+    assert quote.text[quote.highlight.start : quote.highlight.end] == "150,000"
+    assert answer.confidence == "high"
+    assert answer.caveats[0].startswith("According to the article “Putin Sends Troops")
+    assert any("outlet is unknown" in c for c in answer.caveats)
+    assert any("“potential”" in c for c in answer.caveats)
+
+
+def test_hedges_next_to_the_quote_are_surfaced(seeded):
+    answer = ask(seeded, "how many Chinese troops?")
+    around = next(c for c in answer.caveats if c.startswith("The sentences around this"))
+    for phrase in ("It appears", "reports emerged suggesting", "officials have not confirmed"):
+        assert f"“{phrase}”" in around
+
+
+def test_unconfirmed_claim_says_so_in_the_articles_words(seeded):
+    answer = ask(seeded, "Have officials confirmed why Russian troops are moving?")
+    assert any(
+        c.startswith("The article itself says this is not confirmed") and "purporting" in c
+        for c in answer.caveats
+    )
+
+
+def test_missing_entity_is_named(seeded):
+    answer = ask(seeded, "How many Japanese troops were sent?")
+    assert "The closest passages do not mention Japanese." in answer.caveats
+
+
+def test_missing_figure_shows_the_closest_passage_as_related_only(seeded):
+    answer = ask(seeded, "How many Russian troops were sent to the border?")
+    assert not answer.answered
+    assert any("mention Russian but give no figure" in c for c in answer.caveats)
+    assert answer.related and "Russian" in answer.related[0].text
+
+
+def test_source_rating_from_settings(make_library):
+    library = make_library(
+        {
+            "wire.md": "---\ntitle: Port reopens\nsource: Harbour Times\n"
+            "published: 2024-03-02\n---\nThe port reopened on Monday after 12 days of repairs to "
+            "the main quay, the harbour authority said.\n",
+        }
+    )
+    settings = AnswerSettings(source_ratings={"harbour times": "generally reliable"})
+    answer = ask(library, "How many days of repairs did the port need?", settings)
+    assert answer.answered
+    assert answer.quotes[0].highlight.text == "12"
+    assert "According to Harbour Times's article “Port reopens” (published 2024-03-02)." in (
+        answer.caveats
+    )
+    assert "newsbot's source list rates Harbour Times: generally reliable." in answer.caveats
+    assert any("attributes this to others: “said”" in c for c in answer.caveats)
+
+
+def test_unrated_source_is_said_to_be_unrated(make_library):
+    library = make_library(
+        {
+            "a.md": "---\ntitle: Dam\nsource: Valley Post\n---\nThe new dam holds 40 million "
+            "cubic metres of water, engineers said.\n",
+        }
+    )
+    answer = ask(library, "How much water does the dam hold?")
+    assert "Valley Post is not rated in newsbot's source list." in answer.caveats
+
+
+def test_low_confidence_is_flagged(seeded):
+    settings = AnswerSettings(high_confidence=5.0, medium_confidence=4.0)
+    answer = ask(seeded, "What did Donald Trump vow to do about North Korea?", settings)
+    assert answer.confidence == "low"
+    assert LOW_CONFIDENCE in answer.caveats
+
+
+def test_empty_index_says_so(tmp_path, embedder):
+    from index.library import Library
+
+    answer = ask(Library(tmp_path, embedder=embedder), "how many troops?")
+    assert not answer.answered and answer.caveats == (EMPTY_INDEX,)
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t "])
+def test_empty_question_is_refused(seeded, question):
+    with pytest.raises(QuestionError, match="empty"):
+        ask(seeded, question)
+
+
+def test_huge_question_is_refused(seeded):
+    with pytest.raises(QuestionError, match="100,000 characters long; the limit is 1,000"):
+        ask(seeded, "x" * 100_000)
+
+
+def test_answer_json_has_the_documented_fields(seeded):
+    data = ask(seeded, "how many Chinese troops?").to_dict()
+    assert {"question", "answered", "confidence", "quotes", "caveats"} <= set(data)
+    quote = data["quotes"][0]
+    assert {"text", "title", "source", "article_id"} <= set(quote)
+    assert quote["highlight"]["text"] == "150,000"
+    assert all(quote["text"][h["start"] : h["end"]] == h["text"] for h in quote["hedges"])
