@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format clean
+.PHONY: setup demo test lint format clean bench-core
 
 setup: $(STAMP)
 
@@ -30,3 +30,6 @@ format: setup
 
 clean:
 	rm -rf $(VENV) .newsbot-demo .pytest_cache .ruff_cache
+
+bench-core: setup
+	$(BIN)/python -m bench.core

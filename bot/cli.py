@@ -95,20 +95,19 @@ def _interactive() -> bool:
     return sys.stderr.isatty()
 
 
-def _report(report: IngestReport) -> None:
-    for title in report.added:
-        click.echo(f"added: {title}", err=True)
-    for title in report.updated:
-        click.echo(f"updated: {title}", err=True)
-    for title in report.unchanged:
-        click.echo(f"unchanged: {title}", err=True)
-    for _name, error in report.failed:
-        click.echo(f"failed: {error}", err=True)
+def _report(report: IngestReport, err: bool = True) -> None:
+    """What an ingest did; on stderr when it happens on the way to another command's output."""
+    done = (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged))
+    for label, titles in done:
+        for title in titles:
+            click.echo(f"{label}: {title}", err=err)
+    for _, error in report.failed:
+        click.echo(f"failed: {error}", err=err)
     click.echo(
         f"{len(report.added)} added, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.failed)} failed; "
         f"{report.passages} passages indexed",
-        err=True,
+        err=err,
     )
 
 
@@ -119,7 +118,7 @@ def ingest(config: Config, paths: tuple[Path, ...]) -> None:
     """Index .txt, .md and .html files and folders; unchanged articles are skipped."""
     with _library(config, seed=False) as library, _user_errors():
         report = library.ingest_paths(paths, progress=_interactive())
-    _report(report)
+    _report(report, err=False)
     if report.failed:
         sys.exit(1)
 

@@ -50,7 +50,9 @@ class Embedder:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
-        transformers_logging.disable_progress_bar()  # a bar per model load is noise, not progress
+        # A bar per model load is noise; counting tokens of a long sentence is not an error.
+        transformers_logging.disable_progress_bar()
+        transformers_logging.set_verbosity_error()
         try:
             return SentenceTransformer(resolve_model(self.name), device="cpu")
         except Exception as error:  # the library raises many types for a bad name or path

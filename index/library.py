@@ -79,7 +79,10 @@ class Library:
         self.embedder = embedder or Embedder(
             self.settings.model, offline=self.settings.offline, batch_size=self.settings.batch_size
         )
-        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot use {data_dir} as the data folder: {error}") from error
         self.store = Store(data_dir / "newsbot.sqlite3")
         self._check_model()
         self._remove_stale_generations()

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that measure newsbot and print figures (never run as unit tests)."""

@@ -1,0 +1,100 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_SEEDS, ConfigError, load_config
+
+EXAMPLE = Path(__file__).parents[2] / "config.example.toml"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "newsbot.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    config = load_config(environ={"XDG_DATA_HOME": str(tmp_path / "xdg")})
+    assert config.data_dir == tmp_path / "xdg" / "newsbot"
+    assert config.seeds_dir == DEFAULT_SEEDS
+    assert config.index.model == "all-MiniLM-L6-v2"
+    assert config.source is None
+
+
+def test_the_example_file_loads_and_documents_every_setting():
+    config = load_config(EXAMPLE, environ={})
+    assert config.source == EXAMPLE
+    text = EXAMPLE.read_text()
+    for key in ("data_dir", "seeds_dir", "name", "offline", "batch_size", "chunk_tokens",
+                "dense_candidates", "lexical_candidates", "sentence", "passage", "lexical",
+                "top_k", "max_quotes", "min_similarity", "high_confidence",
+                "medium_confidence", "quote_margin", "max_question_chars", "sentences",
+                "[sources.ratings]", "[discord]", "[slack]"):
+        assert key in text, key
+
+
+def test_values_flow_into_settings(tmp_path):
+    path = write(tmp_path, """
+data_dir = "~/news"
+[model]
+name = "/models/other"
+batch_size = 8
+[retrieval]
+lexical = 0.5
+[answer]
+top_k = 9
+min_similarity = 0.5
+[summary]
+sentences = 2
+[sources.ratings]
+"Harbour Times" = "reliable"
+""")
+    config = load_config(path, environ={})
+    assert config.data_dir == Path("~/news").expanduser()
+    assert config.index.model == "/models/other"
+    assert config.index.batch_size == 8
+    assert config.index.weights.lexical == 0.5
+    assert config.answer.top_k == 9
+    assert config.answer.source_ratings == {"Harbour Times": "reliable"}
+    assert config.summary_sentences == 2
+
+
+def test_lookup_order_flag_then_env_then_cwd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config.toml").write_text("[answer]\ntop_k = 1\n")
+    env_file = write(tmp_path, "[answer]\ntop_k = 2\n")
+    flag_file = tmp_path / "flag.toml"
+    flag_file.write_text("[answer]\ntop_k = 3\n")
+    assert load_config(environ={}).answer.top_k == 1
+    assert load_config(environ={"NEWSBOT_CONFIG": str(env_file)}).answer.top_k == 2
+    assert load_config(flag_file, environ={"NEWSBOT_CONFIG": str(env_file)}).answer.top_k == 3
+
+
+def test_data_dir_from_the_environment_wins(tmp_path):
+    path = write(tmp_path, 'data_dir = "/from/file"\n')
+    config = load_config(path, environ={"NEWSBOT_DATA_DIR": str(tmp_path / "env")})
+    assert config.data_dir == tmp_path / "env"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("colour = 1\n", "unknown key"),
+        ("[answer]\ntop_kk = 3\n", r"unknown key\(s\) in \[answer\]: top_kk"),
+        ('[answer]\ntop_k = "five"\n', r"\[answer\] top_k must be of type int"),
+        ("[answer]\nmin_similarity = true\n", "must be of type float"),
+        ("answer = 3\n", r"\[answer\] must be a table"),
+        ("[answer\n", "cannot read config file"),
+    ],
+)
+def test_bad_config_is_a_clear_error(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, text), environ={})
+
+
+def test_missing_named_files_are_errors(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nope.toml", environ={})
+    with pytest.raises(ConfigError, match="NEWSBOT_CONFIG names"):
+        load_config(environ={"NEWSBOT_CONFIG": str(tmp_path / "nope.toml")})
