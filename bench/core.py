@@ -61,8 +61,13 @@ def warm_latency(library: Library, rounds: int) -> dict[str, float]:
 
 def cold_ask(data_dir: Path, runs: int) -> dict[str, float]:
     """Process start to answer printed, the index already built."""
-    command = [str(Path(sys.executable).parent / "newsbot"), "--data-dir", str(data_dir), "ask",
-               "How many Chinese troops?"]
+    command = [
+        str(Path(sys.executable).parent / "newsbot"),
+        "--data-dir",
+        str(data_dir),
+        "ask",
+        "How many Chinese troops?",
+    ]
     subprocess.run(command, check=True, capture_output=True)  # warm the OS file cache
     seconds = []
     for _ in range(runs):
@@ -77,8 +82,9 @@ def squad_documents(limit: int) -> list[Document]:
     docs = []
     for article in data:
         text = "\n\n".join(p["context"] for p in article["paragraphs"])
-        docs.append(Document(key=article["title"], title=article["title"].replace("_", " "),
-                             text=text))
+        docs.append(
+            Document(key=article["title"], title=article["title"].replace("_", " "), text=text)
+        )
     return docs[:limit]
 
 
@@ -92,8 +98,12 @@ def ingest_throughput(embedder: Embedder, articles: int) -> dict[str, float]:
         report = library.ingest(docs)
         elapsed = time.perf_counter() - start
         library.close()
-    return {"articles": len(docs), "passages": report.passages, "seconds": elapsed,
-            "passages_per_s": report.passages / elapsed}
+    return {
+        "articles": len(docs),
+        "passages": report.passages,
+        "seconds": elapsed,
+        "passages_per_s": report.passages / elapsed,
+    }
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from index.chunking import chunk_text
 from index.documents import DocumentError, find_files, read_document
@@ -84,10 +85,10 @@ class Library:
         except OSError as error:
             raise StoreError(f"cannot use {data_dir} as the data folder: {error}") from error
         self.store = Store(data_dir / "newsbot.sqlite3")
-        self._check_model()
         self._remove_stale_generations()
         self._vectors: FaissIndex | None = None
         self._lexical: LexicalIndex | None = None
+        self._loaded: int | None = None  # generation the in-memory indexes belong to
 
     def close(self) -> None:
         self.store.close()
@@ -114,6 +115,8 @@ class Library:
         """The `k` best passages for `query`, fusing dense and BM25 rankings."""
         if self.is_empty():
             return []
+        self._check_model()
+        self._refresh()
         query_vector = self.embedder.encode([query])[0]
         dense_ids, _ = self.vectors.search(query_vector, self.settings.dense_candidates)
         lexical_ids, lexical_scores = self.lexical.search(query, self.settings.lexical_candidates)
@@ -149,11 +152,12 @@ class Library:
         """Read and index files and folders; a bad file is reported and skipped, not fatal."""
         report = IngestReport()
         documents = []
-        try:
-            files = find_files(paths)
-        except DocumentError as error:
-            report.failed.append(("", str(error)))
-            return report
+        files: list[Path] = []
+        for path in paths:
+            try:
+                files += [f for f in find_files([path]) if f not in files]
+            except DocumentError as error:
+                report.failed.append((str(path), str(error)))
         for path in files:
             try:
                 documents.append(read_document(path))
@@ -169,17 +173,19 @@ class Library:
 
     def remove(self, article_id: int) -> None:
         with self._writing():
+            vectors = self.vectors  # loaded before the delete, so it matches the database
             removed = self.store.delete_article(article_id)
-            self.vectors.remove(np.asarray(removed, dtype=np.int64))
+            vectors.remove(np.asarray(removed, dtype=np.int64))
 
     def reindex(self, progress: bool = False) -> int:
         """Re-embed every passage (after a model change) and rebuild the derived indexes."""
         with self._writing():
             self._vectors = FaissIndex(self.embedder.dimension)
-            for article in self.store.articles():
+            articles = self.store.articles()
+            for article in tqdm(articles, desc="Embedding", unit="article", disable=not progress):
                 passages = self.store.article_passages(article.id)
                 chunks = [Chunk(p.paragraph, p.text, p.sentences) for p in passages]
-                vectors = self._embed(chunks, progress)
+                vectors = self._embed(chunks)
                 self.store.delete_passages(article.id)
                 ids = self.store.insert_passages(article.id, chunks, vectors)
                 self._vectors.add(np.asarray(ids), _passage_vectors(vectors))
@@ -187,8 +193,9 @@ class Library:
         return self.store.passage_count()
 
     def _ingest(self, documents: list[Document], report: IngestReport, progress: bool) -> None:
+        self._check_model()
         prepared = []
-        for doc in documents:
+        for doc in tqdm(documents, desc="Embedding", unit="article", disable=not progress):
             digest = _content_hash(doc)
             known = self.store.content_hash(doc.key)
             if known and known[1] == digest:
@@ -198,7 +205,7 @@ class Library:
             if not chunks:
                 report.failed.append((doc.path or doc.key, f"{doc.title}: no text to index"))
                 continue
-            prepared.append(_Prepared(doc, digest, chunks, self._embed(chunks, progress)))
+            prepared.append(_Prepared(doc, digest, chunks, self._embed(chunks)))
             (report.updated if known else report.added).append(doc.title)
         if not prepared:
             return
@@ -212,10 +219,10 @@ class Library:
                 report.passages += len(ids)
             self._record_model()
 
-    def _embed(self, chunks: list[Chunk], progress: bool) -> list[np.ndarray]:
+    def _embed(self, chunks: list[Chunk]) -> list[np.ndarray]:
         """Sentence vectors of each chunk, encoded in one batch."""
         sentences = [c.text[s.start : s.end] for c in chunks for s in c.sentences]
-        flat = self.embedder.encode(sentences, progress=progress and len(sentences) > 256)
+        flat = self.embedder.encode(sentences)
         bounds = np.cumsum([0] + [len(c.sentences) for c in chunks])
         return [flat[bounds[i] : bounds[i + 1]] for i in range(len(chunks))]
 
@@ -234,11 +241,13 @@ class Library:
         old = self._generation
         try:
             with self.store.transaction():
+                self._refresh()
                 yield
                 self._commit_generation()
         except BaseException:
             # In-memory indexes may hold the rolled-back changes: reload them from disk.
             self._vectors = self._lexical = None
+            self._loaded = None
             raise
         shutil.rmtree(self._generation_dir(old), ignore_errors=True)
 
@@ -252,6 +261,14 @@ class Library:
         self._lexical = LexicalIndex.build(*self.store.all_passage_texts())
         self._lexical.save(folder / "bm25")
         self.store.set_meta("generation", str(new))
+        self._loaded = new
+
+    def _refresh(self) -> None:
+        """Drop in-memory indexes when another process has committed a newer generation."""
+        current = self._generation
+        if current != self._loaded:
+            self._vectors = self._lexical = None
+            self._loaded = current
 
     def _remove_stale_generations(self) -> None:
         """Folders left by a write that crashed before its commit."""

@@ -1,7 +1,6 @@
 """Every command end to end, as a user types it, on a real index in a temporary folder."""
 
 import json
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -19,9 +18,10 @@ def newsbot(tmp_path):
     runner = CliRunner()
     data = tmp_path / "data"
 
-    def run(*args: str, input: str | None = None):  # noqa: A002
-        return runner.invoke(cli, ["--data-dir", str(data), *args], input=input,
-                             catch_exceptions=False)
+    def run(*args: str, input: str | None = None):
+        return runner.invoke(
+            cli, ["--data-dir", str(data), *args], input=input, catch_exceptions=False
+        )
 
     run.data = data
     return run
@@ -135,8 +135,7 @@ def test_summarize_by_fuzzy_title(newsbot):
     assert "The 3 sentences below are quoted verbatim from the article" in result.stdout
     assert result.stdout.count("  “") == 3
     seed_text = next(SEEDS.glob("*.txt")).read_text()
-    quotes = [line.strip()[1:-1] for line in result.stdout.splitlines()
-              if line.startswith("  “")]
+    quotes = [line.strip()[1:-1] for line in result.stdout.splitlines() if line.startswith("  “")]
     assert all(q in seed_text for q in quotes)
 
 
@@ -193,8 +192,11 @@ def test_missing_vector_index_is_rebuilt_from_the_database(newsbot):
 
 def test_reindex_keeps_every_passage(newsbot):
     newsbot("sources")
-    before = sqlite3.connect(newsbot.data / "newsbot.sqlite3").execute(
-        "SELECT count(*) FROM passages").fetchone()[0]
+    before = (
+        sqlite3.connect(newsbot.data / "newsbot.sqlite3")
+        .execute("SELECT count(*) FROM passages")
+        .fetchone()[0]
+    )
     result = newsbot("reindex")
     assert result.exit_code == 0
     assert f"reindexed {before} passages" in result.stdout

@@ -26,16 +26,37 @@ def test_the_example_file_loads_and_documents_every_setting():
     config = load_config(EXAMPLE, environ={})
     assert config.source == EXAMPLE
     text = EXAMPLE.read_text()
-    for key in ("data_dir", "seeds_dir", "name", "offline", "batch_size", "chunk_tokens",
-                "dense_candidates", "lexical_candidates", "sentence", "passage", "lexical",
-                "top_k", "max_quotes", "min_similarity", "high_confidence",
-                "medium_confidence", "quote_margin", "max_question_chars", "sentences",
-                "[sources.ratings]", "[discord]", "[slack]"):
+    for key in (
+        "data_dir",
+        "seeds_dir",
+        "name",
+        "offline",
+        "batch_size",
+        "chunk_tokens",
+        "dense_candidates",
+        "lexical_candidates",
+        "sentence",
+        "passage",
+        "lexical",
+        "top_k",
+        "max_quotes",
+        "min_similarity",
+        "high_confidence",
+        "medium_confidence",
+        "quote_margin",
+        "max_question_chars",
+        "sentences",
+        "[sources.ratings]",
+        "[discord]",
+        "[slack]",
+    ):
         assert key in text, key
 
 
 def test_values_flow_into_settings(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 data_dir = "~/news"
 [model]
 name = "/models/other"
@@ -49,7 +70,8 @@ min_similarity = 0.5
 sentences = 2
 [sources.ratings]
 "Harbour Times" = "reliable"
-""")
+""",
+    )
     config = load_config(path, environ={})
     assert config.data_dir == Path("~/news").expanduser()
     assert config.index.model == "/models/other"

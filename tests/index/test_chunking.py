@@ -112,6 +112,14 @@ def test_split_sentences_spans_index_the_original_text() -> None:
     ]
 
 
+def test_repeated_sentences_get_their_own_spans() -> None:
+    text = "No. 10 said nothing. Yes. Yes. Yes."
+    spans = split_sentences(text)
+    found = [text[s.start : s.end] for s in spans]
+    assert found == ["No. 10 said nothing.", "Yes.", "Yes.", "Yes."]
+    assert len({s.start for s in spans}) == 4
+
+
 def long_paragraph(sentences: int) -> str:
     return " ".join(
         f"Sentence number {i} reports that the committee met again today." for i in range(sentences)

@@ -77,11 +77,29 @@ def test_identical_titles_are_ambiguous() -> None:
     assert resolve_article(twins, "6").id == 6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG index/titles.py:22: str.isdigit() accepts '²', then int('²') raises ValueError",
-)
 def test_non_decimal_digit_is_a_lookup_error_not_a_crash() -> None:
     with pytest.raises(ArticleLookupError):
         resolve_article(ARTICLES, "²")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("putin troops", "Putin Sends Troops To North Korean Border"),
+        ("china troops", "China Sends Troops To Border"),
+        ("election results paris", "Election Results Announced In Paris"),
+        ("brige reopen", "Bridge Reopens After Repairs"),
+    ],
+)
+def test_titles_sharing_a_word_are_told_apart(query, expected):
+    titles = [
+        "Putin Sends Troops To North Korean Border",
+        "China Sends Troops To Border",
+        "Election Results Announced In Paris",
+        "Election Results Announced In Berlin",
+        "Bridge Reopens After Repairs",
+    ]
+    articles = [
+        Article(i, f"k{i}", t, None, None, None, None, None) for i, t in enumerate(titles, 1)
+    ]
+    assert resolve_article(articles, query).title == expected
