@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -195,6 +196,7 @@ class Library:
     def _ingest(self, documents: list[Document], report: IngestReport, progress: bool) -> None:
         self._check_model()
         prepared = []
+        documents = _one_per_key(documents, report)
         for doc in tqdm(documents, desc="Embedding", unit="article", disable=not progress):
             digest = _content_hash(doc)
             known = self.store.content_hash(doc.key)
@@ -318,7 +320,9 @@ class Library:
             log.warning("vector index %s is out of step with the database; rebuilding it", path)
         except VectorIndexError as error:
             log.warning("%s; rebuilding it from the article database", error)
-        return self._rebuild_vectors()
+        index = self._rebuild_vectors()
+        _replace_file(path, index.save)
+        return index
 
     def _rebuild_vectors(self) -> FaissIndex:
         index = FaissIndex(self._dimension)
@@ -347,3 +351,26 @@ def _passage_vectors(sentence_vectors: list[np.ndarray]) -> np.ndarray:
 def _content_hash(doc: Document) -> str:
     fields = [doc.title, doc.text, doc.source, doc.url, doc.published, doc.author]
     return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
+
+
+def _one_per_key(documents: list[Document], report: IngestReport) -> list[Document]:
+    """Two files that are one article (same URL) in one ingest: the first is indexed."""
+    seen: dict[str, Document] = {}
+    for doc in documents:
+        if doc.key in seen:
+            first = seen[doc.key].path or seen[doc.key].title
+            report.failed.append((doc.path or doc.key, f"{doc.path}: same article as {first}"))
+        else:
+            seen[doc.key] = doc
+    return list(seen.values())
+
+
+def _replace_file(path: Path, write: Callable[[Path], None]) -> None:
+    """Write a derived file beside `path` and swap it in, so a reader never sees half of it."""
+    partial = path.with_suffix(path.suffix + ".partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(partial)
+        os.replace(partial, path)
+    except OSError as error:  # a read-only data folder still answers, from memory
+        log.warning("could not save the rebuilt %s: %s", path.name, error)

@@ -56,10 +56,14 @@ class Store:
         self.path = path
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open the article database {path}: {error}") from error
+        try:
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._migrate()
         except sqlite3.DatabaseError as error:
+            self._db.close()
             raise StoreError(f"cannot open the article database {path}: {error}") from error
 
     def close(self) -> None:
@@ -68,6 +72,7 @@ class Store:
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
+            self._db.close()
             raise StoreError(f"{self.path} was written by a newer newsbot (schema {version})")
         for number in range(version, len(MIGRATIONS)):
             # executescript commits any open transaction first, so the script carries its own.

@@ -13,11 +13,6 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    return Embedder()
-
-
-@pytest.fixture(scope="session")
 def seeded(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Library:
     library = Library(tmp_path_factory.mktemp("seeded"), embedder=embedder)
     report = library.ingest_paths([SEEDS])

@@ -16,14 +16,6 @@ WriteArticle = Callable[..., Path]
 OpenLibrary = Callable[..., Library]
 
 
-@pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    """The bundled all-MiniLM-L6-v2, loaded once for the whole session."""
-    model = Embedder()
-    assert model.dimension == 384  # forces the load here rather than inside the first test
-    return model
-
-
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

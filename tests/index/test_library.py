@@ -482,3 +482,34 @@ def test_garbage_database_is_a_store_error(data_dir: Path, open_library: OpenLib
     (data_dir / "newsbot.sqlite3").write_bytes(b"garbage, not sqlite \x00\xff" * 100)
     with pytest.raises(StoreError, match="cannot open the article database"):
         open_library()
+
+
+def test_two_files_of_one_article_in_one_ingest_index_it_once(
+    open_library: OpenLibrary,
+) -> None:
+    library = open_library()
+    first = Document(
+        key="https://example.org/a",
+        title="Port reopens",
+        path="/a.txt",
+        text="The port reopened on Monday after twelve days of repairs.",
+    )
+    second = Document(
+        key="https://example.org/a",
+        title="Port reopens",
+        path="/b.txt",
+        text="The port reopened on Tuesday after repairs to the quay.",
+    )
+    report = library.ingest([first, second])
+    assert report.added == ["Port reopens"]
+    assert report.failed == [("/b.txt", "/b.txt: same article as /a.txt")]
+    assert [a.passage_count for a in library.articles()] == [1]
+
+
+def test_a_rebuilt_vector_index_is_saved_for_the_next_open(
+    library: Library, data_dir: Path, open_library: OpenLibrary
+) -> None:
+    (faiss_file,) = data_dir.glob("generations/*/vectors.faiss")
+    faiss_file.write_bytes(b"garbage")
+    assert len(open_library().vectors) == library.store.passage_count()
+    assert len(FaissIndex.load(faiss_file)) == library.store.passage_count()
