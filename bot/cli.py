@@ -51,8 +51,7 @@ def cli(ctx: click.Context, config_path: Path | None, data_dir: Path | None, ver
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="newsbot: %(message)s"
     )
-    for noisy in ("trafilatura", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
     with _user_errors():
         config = load_config(config_path)
     if data_dir is not None:

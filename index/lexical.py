@@ -10,6 +10,17 @@ import numpy as np
 
 
 @cache
+def _bm25s():  # type: ignore[no-untyped-def]
+    import logging
+
+    import bm25s
+
+    # bm25s sets its own logger to DEBUG on import, which would print every index build.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+@cache
 def _stemmer():  # type: ignore[no-untyped-def]
     import Stemmer
 
@@ -18,9 +29,7 @@ def _stemmer():  # type: ignore[no-untyped-def]
 
 def tokenize(texts: list[str]) -> list[list[str]]:
     """Lower-cased, stop-word-free, stemmed tokens: the same analysis for passages and queries."""
-    import bm25s
-
-    return bm25s.tokenize(
+    return _bm25s().tokenize(
         texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
     )
 
@@ -34,22 +43,18 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, ids: list[int], texts: list[str]) -> LexicalIndex:
-        import bm25s
-
         if not ids:
             return cls([], None)
-        model = bm25s.BM25()
+        model = _bm25s().BM25()
         model.index(tokenize(texts), show_progress=False)
         return cls(ids, model)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
-        import bm25s
-
         ids = json.loads((folder / "ids.json").read_text())
         if not ids:
             return cls([], None)
-        return cls(ids, bm25s.BM25.load(str(folder), show_progress=False))
+        return cls(ids, _bm25s().BM25.load(str(folder), show_progress=False))
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
