@@ -14,6 +14,7 @@ import click
 from bot.answer import QuestionError, ask
 from bot.config import Config, ConfigError, load_config
 from bot.render_text import answer_text, sources_text, summary_text
+from bot.service import open_library
 from bot.summary import summarize
 from index.documents import DocumentError
 from index.embedding import EmbeddingError
@@ -77,17 +78,17 @@ def _user_errors() -> Iterator[None]:
 def _library(config: Config, seed: bool = True) -> Iterator[Library]:
     """The index, with the seed corpus loaded first when it is empty."""
     with _user_errors():
-        library = Library(config.data_dir, config.index)
-        try:
-            if seed and library.is_empty() and config.seeds_dir.is_dir():
-                click.echo(
-                    f"The index is empty; indexing the seed articles in {config.seeds_dir}",
-                    err=True,
-                )
-                _report(library.ingest_paths([config.seeds_dir], progress=_interactive()))
+        library, seeded = open_library(config, seed=seed, progress=_interactive())
+    try:
+        if seeded is not None:
+            click.echo(
+                f"The index was empty; indexed the seed articles in {config.seeds_dir}", err=True
+            )
+            _report(seeded)
+        with _user_errors():
             yield library
-        finally:
-            library.close()
+    finally:
+        library.close()
 
 
 def _interactive() -> bool:

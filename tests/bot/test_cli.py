@@ -43,7 +43,7 @@ def article(tmp_path):
 def test_ask_seeds_an_empty_index_and_quotes_the_figure(newsbot):
     result = newsbot("ask", "how", "many", "Chinese", "troops?")
     assert result.exit_code == 0
-    assert "indexing the seed articles" in result.stderr
+    assert "indexed the seed articles" in result.stderr
     assert "150,000 troops" in result.stdout
     assert "According to the article “Putin Sends Troops" in result.stdout
     assert "Confidence: high" in result.stdout

@@ -1,0 +1,97 @@
+"""The one object a chat front end holds: the corpus loaded once, safe to call from threads."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from bot.answer import ask
+from bot.config import Config
+from bot.models import Answer, Summary
+from bot.summary import summarize
+from index.library import IngestReport, Library
+from index.models import Article, Document
+
+
+def open_library(
+    config: Config, seed: bool = True, progress: bool = False
+) -> tuple[Library, IngestReport | None]:
+    """The configured index; when `seed` and it is empty, the seed corpus is indexed first."""
+    library = Library(config.data_dir, config.index)
+    report = None
+    if seed and library.is_empty() and config.seeds_dir.is_dir():
+        report = library.ingest_paths([config.seeds_dir], progress=progress)
+    return library, report
+
+
+class NewsService:
+    """Answers, summaries, sources and ingest over one library, one call at a time.
+
+    Chat front ends run handlers on worker threads; SQLite and the in-memory indexes are shared,
+    so every call takes the lock. A call is a few milliseconds once the model is warm.
+    """
+
+    def __init__(self, config: Config, library: Library | None = None):
+        self.config = config
+        self.library = library or open_library(config)[0]
+        self._lock = threading.RLock()
+
+    def warm_up(self) -> None:
+        """Load the model and indexes now, so the first question is not the slow one."""
+        with self._lock:
+            self.library.search("warm up", k=1)
+
+    def ask(self, question: str) -> Answer:
+        with self._lock:
+            return ask(self.library, question, self.config.answer)
+
+    def summarize(self, reference: str, sentences: int | None = None) -> Summary:
+        with self._lock:
+            article = self.library.article(reference)
+            return summarize(
+                self.library,
+                article,
+                sentences or self.config.summary_sentences,
+                dict(self.config.answer.source_ratings),
+            )
+
+    def sources(self) -> list[Article]:
+        with self._lock:
+            return self.library.articles()
+
+    def titles_matching(self, typed: str, limit: int = 25) -> list[Article]:
+        """Articles whose title contains what the user has typed so far (for autocomplete)."""
+        wanted = typed.casefold().strip()
+        return [a for a in self.sources() if wanted in a.title.casefold()][:limit]
+
+    def ingest_text(
+        self,
+        text: str,
+        title: str | None = None,
+        source: str | None = None,
+        submitted_by: str = "chat",
+    ) -> IngestReport:
+        """Index text pasted into a chat; its first line is the title unless one is given."""
+        body = text.strip()
+        if not body:
+            report = IngestReport()
+            report.failed.append(("", "there is no text to index"))
+            return report
+        first, _, rest = body.partition("\n")
+        heading = title or first.strip()[:200]
+        document = Document(
+            key=f"chat:{submitted_by}:{heading}",
+            title=heading,
+            text=(rest.strip() or first) if title is None else body,
+            source=source,
+        )
+        with self._lock:
+            return self.library.ingest([document])
+
+    def ingest_paths(self, paths: list[Path]) -> IngestReport:
+        with self._lock:
+            return self.library.ingest_paths(paths)
+
+    def close(self) -> None:
+        with self._lock:
+            self.library.close()

@@ -1,0 +1,70 @@
+import threading
+from dataclasses import replace
+
+import pytest
+
+from bot.config import load_config
+from bot.service import NewsService, open_library
+from index.library import ArticleLookupError
+
+
+@pytest.fixture
+def service(tmp_path, embedder):
+    config = replace(load_config(environ={}), data_dir=tmp_path / "data")
+    library, report = open_library(config)
+    library.embedder = embedder
+    assert report is not None and report.added
+    yield NewsService(config, library)
+
+
+def test_open_library_seeds_only_an_empty_index(tmp_path):
+    config = replace(load_config(environ={}), data_dir=tmp_path / "data")
+    first, report = open_library(config)
+    assert report is not None and len(report.added) == 1
+    first.close()
+    second, again = open_library(config)
+    assert again is None
+    second.close()
+
+
+def test_ask_summarize_sources(service):
+    assert "150,000" in service.ask("how many Chinese troops?").quotes[0].text
+    assert len(service.summarize("putin troops", sentences=2).quotes) == 2
+    assert [a.id for a in service.sources()] == [1]
+    with pytest.raises(ArticleLookupError):
+        service.summarize("banana bread")
+
+
+def test_titles_matching_is_case_insensitive_and_limited(service):
+    assert [a.id for a in service.titles_matching("NORTH korean")] == [1]
+    assert service.titles_matching("nothing like it") == []
+    assert service.titles_matching("", limit=0) == []
+
+
+def test_ingest_text_uses_the_first_line_as_title_and_can_be_asked(service):
+    report = service.ingest_text(
+        "Port reopens\nThe port reopened on Monday after 12 days of repairs to the main quay.",
+        submitted_by="U1",
+    )
+    assert report.added == ["Port reopens"]
+    answer = service.ask("How many days of repairs did the port need?")
+    assert answer.answered and answer.quotes[0].citation.title == "Port reopens"
+
+
+def test_ingest_of_nothing_is_a_failure_not_an_article(service):
+    report = service.ingest_text("   \n ")
+    assert report.failed and not report.added
+
+
+def test_calls_from_many_threads_all_succeed(service):
+    results: list[bool] = []
+
+    def worker() -> None:
+        results.append(service.ask("how many Chinese troops?").answered)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [True] * 8
