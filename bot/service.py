@@ -64,6 +64,10 @@ class NewsService:
         wanted = typed.casefold().strip()
         return [a for a in self.sources() if wanted in a.title.casefold()][:limit]
 
+    def ingest(self, content: str, submitted_by: str) -> IngestReport:
+        """What an admin's chat `/ingest` hands over: the article text, title on its first line."""
+        return self.ingest_text(content, submitted_by=submitted_by)
+
     def ingest_text(
         self,
         text: str,
