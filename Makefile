@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format clean bench-core
+.PHONY: setup demo test lint format clean bench-core bench-hedges train-hedges
 
 setup: $(STAMP)
 
@@ -33,3 +33,11 @@ clean:
 
 bench-core: setup
 	$(BIN)/python -m bench.core
+
+bench-hedges: setup
+	$(BIN)/python -m bench.hedges
+
+# Rebuilds bot/hedges/weights.json.gz from the WikiWeasel sentences in ../shared/eval.
+train-hedges: setup
+	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[train]'
+	$(BIN)/python -m bot.hedges.train

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot import caveats
-from bot.hedges import Cue, find_cues
+from bot.hedges import Cue, default_detector
+from bot.hedges.attribution import attributed_to
 from bot.models import Answer, Citation, Highlight, Quote
 from bot.questions import Entity, Question, analyse, mentions
 from bot.spans import find_span
@@ -124,7 +125,13 @@ def _answered(
             caveats.attribution(quote.citation),
             caveats.source_rating(quote.citation, settings.source_ratings),
         ]
-        notes += caveats.hedging(list(quote.hedges), _nearby_cues(corpus, quote), position)
+        notes += caveats.hedging(
+            list(quote.hedges),
+            _nearby_cues(corpus, quote),
+            position,
+            source=attributed_to(quote.text, quote.hedges),
+            figure=question.kind == "quantity",
+        )
     if confidence == "low":
         notes.append(caveats.LOW_CONFIDENCE)
     return Answer(text, True, confidence, tuple(quotes), tuple(dict.fromkeys(notes)))
@@ -217,7 +224,7 @@ def _quote(corpus: Corpus, candidate: _Candidate, settings: AnswerSettings) -> Q
         citation=citation(candidate.hit.article, candidate.hit.passage.paragraph),
         score=candidate.score,
         highlight=candidate.span,
-        hedges=tuple(find_cues(candidate.text)),
+        hedges=default_detector().detect(candidate.text).cues,
     )
 
 
@@ -240,5 +247,5 @@ def _nearby_cues(corpus: Corpus, quote: Quote) -> list[Cue]:
         return []
     cues = []
     for neighbour in (*sentences[max(at - 1, 0) : at], *sentences[at + 1 : at + 2]):
-        cues += find_cues(neighbour)
+        cues += default_detector().detect(neighbour).cues
     return cues

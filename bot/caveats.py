@@ -42,22 +42,34 @@ def _lookup(ratings: Mapping[str, str], source: str) -> str | None:
 ORDINALS = ("first", "second", "third", "fourth", "fifth")
 
 
-def hedging(in_quote: list[Cue], nearby: list[Cue], position: int = 0) -> list[str]:
+def hedging(
+    in_quote: list[Cue],
+    nearby: list[Cue],
+    position: int = 0,
+    source: str | None = None,
+    figure: bool = False,
+) -> list[str]:
     """The article's own hedges, in its own words, in and next to the quoted sentence.
 
-    `position` says which quote of an answer this is, so notes on a second quote say so.
+    `position` says which quote of an answer this is, so notes on a second quote say so;
+    `source` is whom the sentence credits, in its words; `figure` marks an answer that is a
+    number, whose being unconfirmed matters most.
     """
     this = "this" if position == 0 else f"the {ORDINALS[min(position, 4)]} quote"
     notes = []
     unconfirmed = hedge_phrases(in_quote, ["unconfirmed"])
     if unconfirmed:
-        notes.append(f"The article itself says {this} is not confirmed: {_listed(unconfirmed)}.")
+        what = "the figure in " + this if figure else this
+        notes.append(f"The article itself says {what} is not confirmed: {_listed(unconfirmed)}.")
     hedges = hedge_phrases(in_quote, _HEDGE_KINDS)
     if hedges:
         notes.append(f"The article hedges {this}: {_listed(hedges)}.")
-    claims = hedge_phrases(in_quote, ["attribution"])
-    if claims:
-        notes.append(f"The article attributes {this} to others: {_listed(claims)}.")
+    if source:
+        notes.append(f"The article attributes {this} to {_listed([source])}.")
+    else:
+        claims = hedge_phrases(in_quote, ["attribution"])
+        if claims:
+            notes.append(f"The article attributes {this} to others: {_listed(claims)}.")
     around = hedge_phrases(nearby, _NEARBY_KINDS)
     if around:
         notes.append(f"The sentences around {this} in the article hedge: {_listed(around)}.")

@@ -8,7 +8,7 @@ import numpy as np
 
 from bot import caveats
 from bot.answer import citation, quotable
-from bot.hedges import find_cues
+from bot.hedges import default_detector
 from bot.models import Quote, Summary
 from index.models import Article, Passage
 
@@ -46,7 +46,7 @@ def summarize(
             text=(text := items[k][0].sentence_text(items[k][1])),
             citation=citation(article, items[k][0].paragraph),
             score=float(centrality[k]),
-            hedges=tuple(find_cues(text)),
+            hedges=default_detector().detect(text).cues,
         )
         for k in chosen
     )

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from bot.hedges import _LEXICON, CUE_KINDS, Cue, find_cues, hedge_phrases
+from bot.hedges.lexicon import _LEXICON, CUE_KINDS, Cue, find_cues, hedge_phrases
 
 SEED_APPEARS = (
     "It appears that Putin is hedging his bets in case military action does become a reality "

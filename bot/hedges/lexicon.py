@@ -1,4 +1,4 @@
-"""Find the words a news article uses to hedge or attribute a claim, so answers can pass them on."""
+"""Hand-kept lexicon of hedge and attribution phrases, for the kinds no training data labels."""
 
 import re
 from collections.abc import Iterable, Iterator
@@ -188,6 +188,26 @@ def _in_quoted_title(text: str, start: int) -> bool:
     return inside and bool(lead) and lead[-1] not in _SENTENCE_OPENERS
 
 
+# "said" that reports no claim: greetings, prayers, silence.
+_NO_CLAIM_AFTER = re.compile(
+    r"\s+(?:goodbye|good-bye|hello|farewell|grace|nothing|a prayer|prayers|yes|no)\b", re.I
+)
+
+
+def _reports_no_claim(text: str, end: int, kind: str) -> bool:
+    """'She said goodbye' attributes nothing to anyone."""
+    return kind == "attribution" and bool(_NO_CLAIM_AFTER.match(text, end))
+
+
+def is_false_cue(text: str, start: int, end: int, kind: str) -> bool:
+    """A match that reads like a cue but is not one in this sentence."""
+    return (
+        _is_month_may(text, start, end)
+        or _in_quoted_title(text, start)
+        or _reports_no_claim(text, end, kind)
+    )
+
+
 def _longest_first(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Keep the longest spans (earliest on ties) that overlap nothing already kept."""
     kept: list[tuple[int, int, str]] = []
@@ -202,7 +222,7 @@ def find_cues(text: str) -> list[Cue]:
     spans = (
         (start, end, kind)
         for start, end, kind in _candidates(text)
-        if not _is_month_may(text, start, end) and not _in_quoted_title(text, start)
+        if not is_false_cue(text, start, end, kind)
     )
     return [Cue(start, end, text[start:end], kind) for start, end, kind in _longest_first(spans)]
 

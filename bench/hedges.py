@@ -1,0 +1,72 @@
+"""Hedge detector figures on held-out WikiWeasel documents, beside the plain word list.
+
+Run with `make bench-hedges` (or `python -m bench.hedges`). Uses the same document split as
+`make train-hedges`, so the test documents were never seen in training or threshold choice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+from bot.hedges import default_detector
+from bot.hedges.detector import LEXICON_KINDS
+from bot.hedges.train import BASELINE, DEFAULT_DATA, f1, load, split
+
+
+def cue_spans(rows: list[dict]) -> dict[str, float]:
+    """Cue-level F1 of the four kinds the data labels: exact spans, and any overlap."""
+    detector = default_detector()
+    exact = overlap_tp = predicted = gold = 0
+    for row in rows:
+        found = [c for c in detector.detect(row["text"]).cues if c.kind not in LEXICON_KINDS]
+        truth = [(c["start"], c["end"]) for c in row["cues"]]
+        predicted += len(found)
+        gold += len(truth)
+        exact += sum((c.start, c.end) in truth for c in found)
+        overlap_tp += sum(any(c.start < e and s < c.end for s, e in truth) for c in found)
+
+    def score(tp: int) -> float:
+        p, r = tp / predicted if predicted else 0.0, tp / gold if gold else 0.0
+        return round(2 * p * r / (p + r), 3) if p + r else 0.0
+
+    return {"exact_f1": score(exact), "overlap_f1": score(overlap_tp), "gold_cues": gold}
+
+
+def speed(rows: list[dict], rounds: int) -> float:
+    detector = default_detector()
+    texts = [r["text"] for r in rows]
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for text in texts:
+            detector.detect(text)
+    return len(texts) * rounds / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args()
+    if not (args.data / "sentences.jsonl").exists():
+        print(f"skipped: no WikiWeasel data at {args.data}")
+        return
+    _, _, test = split(load(args.data))
+    gold = [r["label"] == "uncertain" for r in test]
+    detector = default_detector()
+    figures = {
+        "machine": f"{platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}",
+        "held_out_sentences": len(test),
+        "detector": f1([detector.detect(r["text"]).uncertain for r in test], gold),
+        "word_list": f1([bool(BASELINE.search(r["text"])) for r in test], gold),
+        "cue_spans": cue_spans(test),
+        "sentences_per_second": round(speed(test, 3)),
+    }
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
