@@ -139,7 +139,12 @@ def _split(names: str) -> list[str]:
     return [name.strip() for name in names.split(",") if name.strip()]
 
 
+# Chat mentions a question may start with: "@everyone", "<@U123>", "<!here>".
+_LEADING_MENTIONS = re.compile(r"^(?:\s*(?:<[@#!][^>]*>|@\w+)[,:]?)+\s*")
+
+
 def analyse(text: str) -> Question:
+    text = _LEADING_MENTIONS.sub("", text)
     kind = next((name for name, pattern in _KINDS if pattern.search(text)), "other")
     words = [w.strip(".'’-") for w in _WORD.findall(text)]
     words = [w for w in words if w]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from pathlib import Path
 
@@ -84,7 +85,8 @@ class NewsService:
         first, _, rest = body.partition("\n")
         heading = title or first.strip()[:200]
         document = Document(
-            key=f"chat:{submitted_by}:{heading}",
+            # The same text sent twice, by anyone, is one article.
+            key="chat:" + hashlib.sha256(body.encode()).hexdigest()[:16],
             title=heading,
             text=(rest.strip() or first) if title is None else body,
             source=source,

@@ -33,7 +33,7 @@ def resolve_article(articles: list[Article], reference: str) -> Article:
         score_cutoff=MIN_SCORE,
     )
     if not matches:
-        raise ArticleLookupError(f"no indexed article matches {reference!r}; see `newsbot sources`")
+        raise ArticleLookupError(f"no indexed article matches {reference!r}")
     by_id = {article.id: article for article in articles}
     if len(matches) > 1 and matches[0][1] - matches[1][1] < CLEAR_LEAD:
         names = "; ".join(f"{key}: {title}" for title, _, key in matches)

@@ -52,3 +52,10 @@ def test_mentions_needs_whole_words():
 
 def test_terms_drop_question_words_and_stopwords():
     assert analyse("How many of the troops are there?").terms == ("troops",)
+
+
+@pytest.mark.parametrize("prefix", ["@everyone ", "<@U123> ", "<!here>, ", "@newsbot: "])
+def test_leading_chat_mentions_do_not_hide_the_question(prefix):
+    question = analyse(prefix + "how many Chinese troops?")
+    assert question.kind == "quantity"
+    assert question.terms == ("chinese", "troops")

@@ -68,3 +68,9 @@ def test_calls_from_many_threads_all_succeed(service):
     for t in threads:
         t.join()
     assert results == [True] * 8
+
+
+def test_the_same_text_ingested_by_two_people_is_one_article(service):
+    text = "Port reopens\nThe port reopened on Monday after 12 days of repairs to the main quay."
+    assert service.ingest(text, submitted_by="U1").added == ["Port reopens"]
+    assert service.ingest(text, submitted_by="U2").unchanged == ["Port reopens"]

@@ -1,0 +1,35 @@
+"""`sharded = true` runs discord.py's AutoShardedClient with the same commands."""
+
+from __future__ import annotations
+
+import discord
+from discord_payloads import API, APP_ID
+from discord_standin import DiscordStandIn
+
+from bot.discord_app.client import NewsClient, ShardedNewsClient, build_client
+from bot.discord_app.settings import DiscordSettings
+
+COMMANDS = {"ask", "summarize", "sources", "ingest"}
+
+
+def test_the_setting_picks_the_client_class_and_both_hold_the_commands(news_service):
+    sharded = build_client(news_service, DiscordSettings(sharded=True))
+    plain = build_client(news_service, DiscordSettings())
+    assert type(sharded) is ShardedNewsClient and isinstance(sharded, discord.AutoShardedClient)
+    assert type(plain) is NewsClient and not isinstance(plain, discord.AutoShardedClient)
+    for client in (sharded, plain):
+        assert {c.name for c in client.tree.get_commands()} == COMMANDS
+        assert client.tree.client is client
+        assert client.allowed_mentions is not None
+        assert client.allowed_mentions.to_dict() == {"parse": []}
+
+
+def test_a_sharded_bot_syncs_globally_and_answers(standin: DiscordStandIn, run_bot):
+    bot = run_bot(sharded=True, sync="global")
+    assert bot.client.shard_count == 1
+    assert standin.wait_for(lambda r: r.path == f"{API}/gateway/bot").status == 200
+    synced = standin.wait_for(lambda r: r.method == "PUT")
+    assert synced.path == f"{API}/applications/{APP_ID}/commands"
+    assert {c["name"] for c in synced.body} == COMMANDS
+    sent = standin.slash("ask", {"question": "how many Chinese troops?"})
+    assert "**150,000**" in standin.followup(sent).body["embeds"][0]["description"]

@@ -1,0 +1,77 @@
+"""The [slack] table: defaults, every key checked, clear errors for typos and wrong types."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError, load_config
+from bot.slack_app.settings import SlackSettings, load_settings, parse_settings
+
+
+def test_defaults_without_a_table():
+    assert parse_settings({}) == SlackSettings()
+    settings = SlackSettings()
+    assert settings.visibility == "channel" and settings.base_url == "https://slack.com/api/"
+    assert (settings.host, settings.port, settings.path) == ("127.0.0.1", 3000, "/slack/events")
+
+
+def test_every_key_from_a_config_file(tmp_path):
+    path = tmp_path / "newsbot.toml"
+    path.write_text(
+        "[slack]\n"
+        'visibility = "ephemeral"\n'
+        'admins = ["U012AB3CD", "W0ENTERPRISE"]\n'
+        "rate_limit = 3\n"
+        "rate_window_seconds = 30\n"
+        'base_url = "https://slack-gov.com/api"\n'
+        'host = "0.0.0.0"\n'
+        "port = 8080\n"
+        'path = "/newsbot/events"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(load_config(path, environ={}))
+    assert settings == SlackSettings(
+        visibility="ephemeral",
+        admins=("U012AB3CD", "W0ENTERPRISE"),
+        rate_limit=3,
+        rate_window_seconds=30.0,
+        base_url="https://slack-gov.com/api/",  # the slash slack_sdk needs is added
+        host="0.0.0.0",
+        port=8080,
+        path="/newsbot/events",
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"visiblity": "channel"}, "unknown key(s) in [slack]: visiblity"),
+        ({"visibility": "everyone"}, 'visibility must be "channel" or "ephemeral"'),
+        ({"visibility": True}, "visibility must be of type str, not bool"),
+        ({"admins": "U012AB3CD"}, "admins must be of type list, not str"),
+        ({"admins": ["@alice"]}, "admins must be Slack member ids"),
+        ({"admins": [12345]}, "admins must be Slack member ids"),
+        ({"rate_limit": True}, "rate_limit must be of type int, not bool"),
+        ({"rate_limit": 2.5}, "rate_limit must be of type int, not float"),
+        ({"rate_limit": -1}, "rate_limit must be 0 (off) or more"),
+        ({"rate_window_seconds": 0}, "rate_window_seconds must be more than 0"),
+        ({"rate_window_seconds": "60"}, "rate_window_seconds must be of type int or float"),
+        ({"base_url": "slack.com/api/"}, "base_url must be an http(s) URL"),
+        ({"port": 70000}, "port must be between 1 and 65535"),
+        ({"port": "3000"}, "port must be of type int, not str"),
+        ({"host": " "}, "host must name an address"),
+        ({"path": "slack/events"}, "path must start with '/'"),
+    ],
+)
+def test_mistakes_are_config_errors_naming_the_key(raw, message):
+    with pytest.raises(ConfigError, match=None) as error:
+        parse_settings(raw)
+    assert message in str(error.value)
+    assert "[slack]" in str(error.value)
+
+
+def test_a_slack_value_that_is_not_a_table(tmp_path):
+    path = tmp_path / "newsbot.toml"
+    path.write_text('slack = "yes"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[slack\] must be a table"):
+        load_settings(load_config(path, environ={}))
