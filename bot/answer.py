@@ -34,6 +34,7 @@ class Corpus(Protocol):
     def is_empty(self) -> bool: ...
     def search(self, query: str, k: int = 5) -> list[Hit]: ...
     def article_passages(self, article_id: int) -> list[Passage]: ...
+    def also_reported(self, article_id: int) -> list[Article]: ...
 
 
 @dataclass(frozen=True)
@@ -109,14 +110,16 @@ def _answered(
     settings: AnswerSettings,
 ) -> Answer:
     best = candidates[0]
-    chosen = [best] + [
-        c
-        for c in candidates[1:]
-        if c.score >= best.score - settings.quote_margin
-        and c.names_ok
-        and c.similarity >= settings.min_similarity
-        and (question.kind != "quantity" or c.span is not None)
-    ]
+    chosen = [best]
+    for c in candidates[1:]:
+        if (
+            c.score >= best.score - settings.quote_margin
+            and c.names_ok
+            and c.similarity >= settings.min_similarity
+            and (question.kind != "quantity" or c.span is not None)
+            and not _same_story(corpus, c, chosen)
+        ):
+            chosen.append(c)
     quotes = [_quote(corpus, c, settings) for c in chosen[: settings.max_quotes]]
     confidence = _confidence(best, settings)
     notes: list[str] = []
@@ -125,6 +128,9 @@ def _answered(
             caveats.attribution(quote.citation),
             caveats.source_rating(quote.citation, settings.source_ratings),
         ]
+        others = corpus.also_reported(quote.citation.article_id)
+        if others:
+            notes.append(caveats.also_reported([(a.source, a.title) for a in others]))
         notes += caveats.hedging(
             list(quote.hedges),
             _nearby_cues(corpus, quote),
@@ -135,6 +141,19 @@ def _answered(
     if confidence == "low":
         notes.append(caveats.LOW_CONFIDENCE)
     return Answer(text, True, confidence, tuple(quotes), tuple(dict.fromkeys(notes)))
+
+
+def _same_story(corpus: Corpus, candidate: _Candidate, chosen: list[_Candidate]) -> bool:
+    """The same sentence again, or a sentence of a linked near-duplicate article: the answer
+    says "also reported by" instead of quoting it twice."""
+    for other in chosen:
+        if " ".join(candidate.text.split()) == " ".join(other.text.split()):
+            return True
+        if candidate.hit.article.id != other.hit.article.id and candidate.hit.article.id in {
+            a.id for a in corpus.also_reported(other.hit.article.id)
+        }:
+            return True
+    return False
 
 
 def _unanswered(text: str, notes: list[str], related: tuple[Quote, ...] = ()) -> Answer:

@@ -76,6 +76,12 @@ def hedging(
     return notes
 
 
+def also_reported(others: list[tuple[str | None, str]]) -> str:
+    """The same story from other outlets: corroboration to weigh, not independent proof."""
+    named = [f"{source} (“{title}”)" if source else f"“{title}”" for source, title in others]
+    return f"Also reported by: {'; '.join(named)}."
+
+
 def missing_entities(names: list[str]) -> str:
     return f"The closest passages do not mention {_joined(names)}."
 

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, replace
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
 from bot.answer import QuestionError, ask
 from bot.config import Config, ConfigError, load_config
+from bot.hedges_cli import hedges_command
 from bot.render_text import answer_text, sources_text, summary_text
 from bot.service import open_library
 from bot.summary import summarize
 from index.documents import DocumentError
 from index.embedding import EmbeddingError
+from index.feeds import FeedLookupError
 from index.library import ArticleLookupError, IngestReport, Library, StoreError
+from index.web import Fetcher, WebError
 
 # Errors that reach the user as one line and a non-zero exit, never as a traceback.
 USER_ERRORS = (
@@ -84,7 +91,7 @@ def _library(config: Config, seed: bool = True) -> Iterator[Library]:
             click.echo(
                 f"The index was empty; indexed the seed articles in {config.seeds_dir}", err=True
             )
-            _report(seeded)
+            _report(seeded, err=True)
         with _user_errors():
             yield library
     finally:
@@ -95,31 +102,138 @@ def _interactive() -> bool:
     return sys.stderr.isatty()
 
 
-def _report(report: IngestReport, err: bool = True) -> None:
-    """What an ingest did; on stderr when it happens on the way to another command's output."""
+def _report(report: IngestReport, err: bool = False) -> None:
+    """What an ingest or a poll did: each article, then one line of counts.
+
+    On stderr (`err`) when it happens on the way to another command's output.
+    """
     done = (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged))
     for label, titles in done:
         for title in titles:
             click.echo(f"{label}: {title}", err=err)
+    for _, why in report.skipped:
+        click.echo(f"skipped: {why}", err=err)
+    for title, other in report.linked:
+        click.echo(f"linked: {title} — also reported as “{other}”", err=err)
     for _, error in report.failed:
         click.echo(f"failed: {error}", err=err)
     click.echo(
         f"{len(report.added)} added, {len(report.updated)} updated, "
-        f"{len(report.unchanged)} unchanged, {len(report.failed)} failed; "
-        f"{report.passages} passages indexed",
+        f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped as duplicates, "
+        f"{len(report.failed)} failed; {report.passages} passages indexed",
         err=err,
     )
 
 
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+_allow_private_networks = click.option(
+    "--allow-private-networks",
+    is_flag=True,
+    help="Fetch from loopback and private addresses too (overrides [web]).",
+)
+
+
+def _fetcher(config: Config, allow_private_networks: bool) -> Fetcher:
+    """A fetcher with the [web] settings; the flag can only widen them."""
+    settings = config.web
+    if allow_private_networks:
+        settings = replace(settings, allow_private_networks=True)
+    return Fetcher(settings)
+
+
+@contextmanager
+def _web_errors() -> Iterator[None]:
+    try:
+        yield
+    except (WebError, FeedLookupError) as error:
+        raise click.ClickException(str(error)) from error
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True)
+@_allow_private_networks
 @click.pass_obj
-def ingest(config: Config, paths: tuple[Path, ...]) -> None:
-    """Index .txt, .md and .html files and folders; unchanged articles are skipped."""
+def ingest(config: Config, sources: tuple[str, ...], allow_private_networks: bool) -> None:
+    """Index .txt, .md and .html files, folders and web page URLs; unchanged articles are skipped.
+
+    The same article found twice (one canonical URL, or the same text) is indexed once.
+    """
+    urls = [s for s in sources if _URL.match(s)]
+    paths = [Path(s) for s in sources if not _URL.match(s)]
     with _library(config, seed=False) as library, _user_errors():
-        report = library.ingest_paths(paths, progress=_interactive())
-    _report(report, err=False)
+        report = library.ingest_sources(
+            paths, urls, _fetcher(config, allow_private_networks), progress=_interactive()
+        )
+    _report(report)
     if report.failed:
+        sys.exit(1)
+
+
+@cli.group()
+def feeds() -> None:
+    """Follow RSS and Atom feeds; `feeds poll` indexes their new articles."""
+
+
+@feeds.command(name="add")
+@click.argument("url")
+@_allow_private_networks
+@click.pass_obj
+def feeds_add(config: Config, url: str, allow_private_networks: bool) -> None:
+    """Follow the feed at URL (checked now; its entries are indexed by the next poll)."""
+    with _library(config, seed=False) as library, _web_errors():
+        followed = library.add_feed(url, _fetcher(config, allow_private_networks))
+    title = followed.feed.title or "untitled feed"
+    verb = "following" if followed.new else "already following"
+    click.echo(f"{verb}: {title} · {followed.feed.url} · {followed.entries} entries")
+
+
+@feeds.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def feeds_list(config: Config, as_json: bool) -> None:
+    """List the followed feeds and when each was last polled."""
+    with _library(config, seed=False) as library:
+        followed = library.feeds()
+    if as_json:
+        click.echo(json.dumps([asdict(f) for f in followed], ensure_ascii=False))
+        return
+    if not followed:
+        click.echo("No feeds are followed. Add one with `newsbot feeds add URL`.")
+    for feed in followed:
+        polled = f"last polled {feed.last_polled}" if feed.last_polled else "never polled"
+        click.echo(f"{feed.id:>4}  {feed.title or 'untitled feed'}\n      {feed.url}")
+        click.echo(f"      {polled} · {feed.entries} entries indexed")
+        if feed.last_error:
+            click.echo(f"      last error: {feed.last_error}")
+
+
+@feeds.command(name="remove")
+@click.argument("feed")
+@click.pass_obj
+def feeds_remove(config: Config, feed: str) -> None:
+    """Stop following a feed, named by URL or id; its articles stay indexed."""
+    with _library(config, seed=False) as library, _web_errors():
+        removed = library.remove_feed(feed)
+    click.echo(f"removed feed: {removed.title or removed.url}")
+
+
+@feeds.command(name="poll")
+@_allow_private_networks
+@click.pass_obj
+def feeds_poll(config: Config, allow_private_networks: bool) -> None:
+    """Poll every followed feed once now and index its new articles."""
+    with _library(config, seed=False) as library, _user_errors(), _web_errors():
+        report = library.poll_feeds(
+            _fetcher(config, allow_private_networks), progress=_interactive()
+        )
+    if not report.feeds:
+        click.echo("No feeds are followed. Add one with `newsbot feeds add URL`.")
+        return
+    for url, status in report.feeds:
+        click.echo(f"feed {url}: {status}")
+    _report(report.ingest)
+    if report.ingest.failed or any(s.startswith("failed") for _, s in report.feeds):
         sys.exit(1)
 
 
@@ -214,6 +328,32 @@ def reindex(config: Config) -> None:
     with _library(config, seed=False) as library, _user_errors():
         count = library.reindex(progress=_interactive())
     click.echo(f"reindexed {count} passages with {config.index.model}")
+
+
+class _ChatFrontEnds(click.Group):
+    """`newsbot serve` subcommands, imported only when chosen: each pulls in its chat library."""
+
+    front_ends: ClassVar[dict[str, tuple[str, str]]] = {
+        "discord": ("bot.discord_app.cli", "discord_command"),
+        "slack": ("bot.slack_app.cli", "slack_command"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.front_ends)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.front_ends:
+            return None
+        module, attribute = self.front_ends[name]
+        return getattr(importlib.import_module(module), attribute)
+
+
+@cli.group(cls=_ChatFrontEnds)
+def serve() -> None:
+    """Run newsbot as a chat bot (Slack or Discord) until stopped."""
+
+
+cli.add_command(hedges_command)
 
 
 def main() -> None:

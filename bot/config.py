@@ -17,6 +17,7 @@ from typing import Any
 from bot.answer import AnswerSettings
 from index.library import IndexSettings
 from index.retrieval import RetrievalWeights
+from index.web import WebSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
@@ -33,6 +34,7 @@ class Config:
     index: IndexSettings
     answer: AnswerSettings
     summary_sentences: int = 4
+    web: WebSettings = field(default_factory=WebSettings)
     platforms: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: Path | None = None
 
@@ -73,7 +75,17 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read config file {path}: {error}") from error
 
 
-_SECTIONS = {"model", "index", "retrieval", "answer", "summary", "sources", "discord", "slack"}
+_SECTIONS = {
+    "model",
+    "index",
+    "retrieval",
+    "answer",
+    "summary",
+    "sources",
+    "web",
+    "discord",
+    "slack",
+}
 
 
 def _build(raw: dict[str, Any], environ: Mapping[str, str], source: Path | None) -> Config:
@@ -88,6 +100,7 @@ def _build(raw: dict[str, Any], environ: Mapping[str, str], source: Path | None)
     weights = _section(raw, "retrieval", _defaults(RetrievalWeights()))
     answer = _section(raw, "answer", _defaults(AnswerSettings(), {"source_ratings"}))
     summary = _section(raw, "summary", {"sentences": 4})
+    web = _section(raw, "web", _defaults(WebSettings()))
     ratings = _section(raw, "sources", {"ratings": {}}).get("ratings", {})
     if not all(isinstance(v, str) for v in ratings.values()):
         raise ValueError("[sources.ratings] values must be strings")
@@ -104,6 +117,7 @@ def _build(raw: dict[str, Any], environ: Mapping[str, str], source: Path | None)
         ),
         answer=AnswerSettings(**answer, source_ratings=dict(ratings)),
         summary_sentences=int(summary.get("sentences", 4)),
+        web=WebSettings(**web),
         platforms={name: raw.get(name, {}) for name in ("discord", "slack")},
         source=source,
     )
@@ -120,7 +134,12 @@ def _section(raw: dict[str, Any], name: str, defaults: Mapping[str, Any]) -> dic
     for key, value in section.items():
         expected = type(defaults[key])
         number = isinstance(value, int | float) and not isinstance(value, bool)
-        wrong = not number if expected is float else type(value) is not expected
+        if expected is float:
+            wrong = not number
+        elif expected is tuple:  # TOML writes lists
+            wrong = not isinstance(value, list) or not all(isinstance(v, str) for v in value)
+        else:
+            wrong = type(value) is not expected
         if wrong:
             raise ValueError(f"[{name}] {key} must be of type {expected.__name__}")
     return section

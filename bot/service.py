@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from pathlib import Path
 
@@ -10,8 +11,12 @@ from bot.answer import ask
 from bot.config import Config
 from bot.models import Answer, Summary
 from bot.summary import summarize
+from index.feeds import FeedPoller
 from index.library import IngestReport, Library
 from index.models import Article, Document
+from index.web import Fetcher
+
+_URL = re.compile(r"https?://\S+", re.I)
 
 
 def open_library(
@@ -35,19 +40,20 @@ class NewsService:
     def __init__(self, config: Config, library: Library | None = None):
         self.config = config
         self.library = library or open_library(config)[0]
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
+        self._poller: FeedPoller | None = None
 
     def warm_up(self) -> None:
         """Load the model and indexes now, so the first question is not the slow one."""
-        with self._lock:
+        with self.lock:
             self.library.search("warm up", k=1)
 
     def ask(self, question: str) -> Answer:
-        with self._lock:
+        with self.lock:
             return ask(self.library, question, self.config.answer)
 
     def summarize(self, reference: str, sentences: int | None = None) -> Summary:
-        with self._lock:
+        with self.lock:
             article = self.library.article(reference)
             return summarize(
                 self.library,
@@ -57,7 +63,7 @@ class NewsService:
             )
 
     def sources(self) -> list[Article]:
-        with self._lock:
+        with self.lock:
             return self.library.articles()
 
     def titles_matching(self, typed: str, limit: int = 25) -> list[Article]:
@@ -66,7 +72,11 @@ class NewsService:
         return [a for a in self.sources() if wanted in a.title.casefold()][:limit]
 
     def ingest(self, content: str, submitted_by: str) -> IngestReport:
-        """What an admin's chat `/ingest` hands over: the article text, title on its first line."""
+        """What an admin's chat `/ingest` hands over: a URL, or article text titled by line one."""
+        url = content.strip()
+        if _URL.fullmatch(url):
+            with self.lock:
+                return self.library.ingest_urls([url], Fetcher(self.config.web))
         return self.ingest_text(content, submitted_by=submitted_by)
 
     def ingest_text(
@@ -91,13 +101,20 @@ class NewsService:
             text=(rest.strip() or first) if title is None else body,
             source=source,
         )
-        with self._lock:
+        with self.lock:
             return self.library.ingest([document])
 
     def ingest_paths(self, paths: list[Path]) -> IngestReport:
-        with self._lock:
+        with self.lock:
             return self.library.ingest_paths(paths)
 
+    def start_feed_polling(self) -> None:
+        """Poll followed feeds in the background while the bot serves."""
+        self._poller = FeedPoller(self.library, self.config.web, lock=self.lock)
+        self._poller.start()
+
     def close(self) -> None:
-        with self._lock:
+        if self._poller is not None:
+            self._poller.stop()
+        with self.lock:
             self.library.close()

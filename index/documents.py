@@ -178,10 +178,30 @@ def _inline_text(token: Token) -> str:
     return "".join(parts)
 
 
+def html_document(html: str | bytes, url: str) -> Document:
+    """The article in a fetched web page; its URL is the page's canonical one when it names one."""
+    body, meta = _extract_html(html, url, url)
+    published = meta.get("published")
+    return Document(
+        key=meta.get("url") or url,
+        title=meta.get("title") or url,
+        text=body,
+        source=meta.get("source"),
+        url=meta.get("url") or url,
+        published=_normalise_date(published) if published else None,
+        author=meta.get("author"),
+    )
+
+
 def _parse_html(path: Path, text: str) -> tuple[str, Meta]:
+    return _extract_html(text, str(path))
+
+
+def _extract_html(html: str | bytes, name: str, url: str | None = None) -> tuple[str, Meta]:
     """Trafilatura keeps the article and drops navigation and footers; metadata comes from tags."""
     page = trafilatura.bare_extraction(
-        text,
+        html,
+        url=url,
         favor_precision=True,
         include_comments=False,
         include_tables=False,
@@ -191,7 +211,7 @@ def _parse_html(path: Path, text: str) -> tuple[str, Meta]:
     found = page.as_dict() if isinstance(page, ExtractedPage) else {}
     paragraphs = [line.strip() for line in (found.get("text") or "").split("\n") if line.strip()]
     if not paragraphs:
-        raise DocumentError(f"{path}: no article text found")
+        raise DocumentError(f"{name}: no article text found")
     meta = _metadata(
         {
             "title": found.get("title"),

@@ -14,10 +14,13 @@ import logging
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from threading import Event
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import numpy as np
 from tqdm import tqdm
@@ -26,11 +29,16 @@ from index.chunking import chunk_text
 from index.documents import DocumentError, find_files, read_document
 from index.embedding import DEFAULT_MODEL, Embedder
 from index.lexical import LexicalIndex
-from index.models import Article, Chunk, Document, Hit, Passage
+from index.models import Article, Chunk, Document, Feed, Hit, Passage
+from index.neardup import SignatureIndex, minhash, text_fingerprint
 from index.retrieval import RetrievalWeights, fuse
 from index.store import Store, StoreError
 from index.titles import ArticleLookupError, resolve_article
 from index.vectors import FaissIndex, VectorIndexError
+from index.web import Fetcher, WebError, canonical_url, fetch_article
+
+if TYPE_CHECKING:
+    from index.feeds import Followed, PollReport
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +53,9 @@ class IndexSettings:
     chunk_tokens: int = 200
     dense_candidates: int = 50
     lexical_candidates: int = 50
+    # Estimated Jaccard similarity of word 5-grams above which two articles are linked as one
+    # story reported twice (0.5: about half their 5-grams are shared).
+    near_duplicate_threshold: float = 0.5
     weights: RetrievalWeights = field(default_factory=RetrievalWeights)
 
 
@@ -57,6 +68,10 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     passages: int = 0
+    # (what, why): the same article as one already indexed, so not indexed again.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    # (title, title of a near-duplicate it was linked to): one story, two outlets.
+    linked: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,8 @@ class _Prepared:
     content_hash: str
     chunks: list[Chunk]
     vectors: list[np.ndarray]
+    text_hash: str
+    signature: np.ndarray
 
 
 class Library:
@@ -112,6 +129,10 @@ class Library:
     def sentence_vectors(self, passage_ids: Iterable[int]) -> dict[int, np.ndarray]:
         return self.store.sentence_vectors(passage_ids, self._dimension)
 
+    def also_reported(self, article_id: int) -> list[Article]:
+        """Near-duplicates of the article (the same story from other outlets), closest first."""
+        return self.store.linked_articles(article_id)
+
     def search(self, query: str, k: int = 5) -> list[Hit]:
         """The `k` best passages for `query`, fusing dense and BM25 rankings."""
         if self.is_empty():
@@ -151,26 +172,78 @@ class Library:
 
     def ingest_paths(self, paths: Iterable[Path], progress: bool = False) -> IngestReport:
         """Read and index files and folders; a bad file is reported and skipped, not fatal."""
+        return self.ingest_sources(paths=paths, progress=progress)
+
+    def ingest_urls(
+        self, urls: Iterable[str], fetcher: Fetcher | None = None, progress: bool = False
+    ) -> IngestReport:
+        """Fetch and index web pages; a bad URL is reported and skipped, not fatal."""
+        return self.ingest_sources(urls=urls, fetcher=fetcher, progress=progress)
+
+    def ingest_sources(
+        self,
+        paths: Iterable[Path] = (),
+        urls: Iterable[str] = (),
+        fetcher: Fetcher | None = None,
+        progress: bool = False,
+    ) -> IngestReport:
+        """Files, folders and web pages in one atomic write."""
         report = IngestReport()
-        documents = []
-        files: list[Path] = []
-        for path in paths:
-            try:
-                files += [f for f in find_files([path]) if f not in files]
-            except DocumentError as error:
-                report.failed.append((str(path), str(error)))
-        for path in files:
-            try:
-                documents.append(read_document(path))
-            except DocumentError as error:
-                report.failed.append((str(path), str(error)))
+        documents = self._read_files(list(paths), report)
+        urls = list(urls)
+        if urls:
+            fetcher = fetcher or Fetcher()
+            for url in tqdm(urls, desc="Fetching", unit="page", disable=not progress):
+                try:
+                    documents.append(fetch_article(fetcher, url))
+                except WebError as error:
+                    report.failed.append((url, str(error)))
         self._ingest(documents, report, progress)
         return report
 
-    def ingest(self, documents: Iterable[Document], progress: bool = False) -> IngestReport:
+    def ingest(
+        self,
+        documents: Iterable[Document],
+        progress: bool = False,
+        also_write: Callable[[], None] | None = None,
+    ) -> IngestReport:
+        """Index documents; `also_write` runs inside the same transaction, after them."""
         report = IngestReport()
-        self._ingest(list(documents), report, progress)
+        self._ingest(list(documents), report, progress, also_write)
         return report
+
+    # -- feeds -----------------------------------------------------------------------------
+    # Feed polling builds on this class, so index.feeds is imported where it is used.
+
+    def feeds(self) -> list[Feed]:
+        return self.store.feeds()
+
+    def add_feed(self, url: str, fetcher: Fetcher | None = None) -> Followed:
+        """Follow a feed after checking that it is one; its entries are indexed when polled."""
+        from index.feeds import follow
+
+        return follow(self, url, fetcher or Fetcher())
+
+    def remove_feed(self, reference: str) -> Feed:
+        """Stop following the feed with this URL or id; its articles stay indexed."""
+        from index.feeds import unfollow
+
+        return unfollow(self, reference)
+
+    def poll_feeds(
+        self,
+        fetcher: Fetcher | None = None,
+        progress: bool = False,
+        lock: AbstractContextManager[object] | None = None,
+        due_only: bool = False,
+        stop: Event | None = None,
+    ) -> PollReport:
+        """Fetch every followed feed (or those due) and index its new entries."""
+        from index.feeds import poll
+
+        return poll(
+            self, fetcher or Fetcher(), lock=lock, progress=progress, due_only=due_only, stop=stop
+        )
 
     def remove(self, article_id: int) -> None:
         with self._writing():
@@ -193,33 +266,117 @@ class Library:
             self._record_model()
         return self.store.passage_count()
 
-    def _ingest(self, documents: list[Document], report: IngestReport, progress: bool) -> None:
+    def _read_files(self, paths: list[Path], report: IngestReport) -> list[Document]:
+        documents = []
+        files: list[Path] = []
+        for path in paths:
+            try:
+                files += [f for f in find_files([path]) if f not in files]
+            except DocumentError as error:
+                report.failed.append((str(path), str(error)))
+        for path in files:
+            try:
+                documents.append(read_document(path))
+            except DocumentError as error:
+                report.failed.append((str(path), str(error)))
+        return documents
+
+    def _ingest(
+        self,
+        documents: list[Document],
+        report: IngestReport,
+        progress: bool,
+        also_write: Callable[[], None] | None = None,
+    ) -> None:
         self._check_model()
-        prepared = []
+        self._fingerprint_old_articles()
+        prepared: list[_Prepared] = []
         documents = _one_per_key(documents, report)
         for doc in tqdm(documents, desc="Embedding", unit="article", disable=not progress):
+            doc = self._under_stored_key(doc)
             digest = _content_hash(doc)
             known = self.store.content_hash(doc.key)
             if known and known[1] == digest:
                 report.unchanged.append(doc.title)
                 continue
+            text_hash = text_fingerprint(doc.text)
+            twin = self._twin(text_hash, known[0] if known else None, prepared)
+            if twin:
+                report.skipped.append((_origin(doc), f"{doc.title}: same text as {twin}"))
+                continue
             chunks = chunk_text(doc.text, self.settings.chunk_tokens, self.embedder.count_tokens)
             if not chunks:
                 report.failed.append((doc.path or doc.key, f"{doc.title}: no text to index"))
                 continue
-            prepared.append(_Prepared(doc, digest, chunks, self._embed(chunks)))
+            vectors = self._embed(chunks)
+            prepared.append(_Prepared(doc, digest, chunks, vectors, text_hash, minhash(doc.text)))
             (report.updated if known else report.added).append(doc.title)
         if not prepared:
+            if also_write is not None:
+                with self.store.transaction():
+                    also_write()
             return
         with self._writing():
             vectors = self.vectors
+            signatures = SignatureIndex(self.store.minhashes())
             for item in prepared:
                 article_id = self.store.upsert_article(item.document, item.content_hash)
                 vectors.remove(np.asarray(self.store.delete_passages(article_id), dtype=np.int64))
                 ids = self.store.insert_passages(article_id, item.chunks, item.vectors)
                 vectors.add(np.asarray(ids, dtype=np.int64), _passage_vectors(item.vectors))
                 report.passages += len(ids)
+                self.store.set_fingerprints(
+                    article_id, _canonical(item.document), item.text_hash, item.signature
+                )
+                self._link(article_id, item, signatures, report)
+            if also_write is not None:
+                also_write()
             self._record_model()
+
+    def _under_stored_key(self, doc: Document) -> Document:
+        """The document under the key its canonical URL is already stored with, if any."""
+        canonical = _canonical(doc)
+        stored = self.store.key_by_canonical_url(canonical) if canonical else None
+        return replace(doc, key=stored) if stored and stored != doc.key else doc
+
+    def _twin(self, text_hash: str, article_id: int | None, prepared: list[_Prepared]) -> str:
+        """How to name an article, stored or earlier in this ingest, with the same text."""
+        stored = self.store.article_by_text_hash(text_hash, other_than=article_id)
+        if stored:
+            return f"“{stored.title}” (article {stored.id})"
+        earlier = next((p.document for p in prepared if p.text_hash == text_hash), None)
+        return f"“{earlier.title}” ({_origin(earlier)})" if earlier else ""
+
+    def _link(
+        self, article_id: int, item: _Prepared, signatures: SignatureIndex, report: IngestReport
+    ) -> None:
+        threshold = self.settings.near_duplicate_threshold
+        similar = signatures.similar(item.signature, threshold, exclude=article_id)
+        self.store.replace_links(article_id, similar)
+        signatures.add(article_id, item.signature)
+        for other_id, _ in similar:
+            other = self.store.article(other_id)
+            if other is not None:
+                report.linked.append((item.document.title, other.title))
+
+    def _fingerprint_old_articles(self) -> None:
+        """Fingerprint and link articles indexed before schema 2, from their stored passages."""
+        missing = self.store.unfingerprinted()
+        if not missing:
+            return
+        with self.store.transaction():
+            for article_id in missing:
+                text = "\n\n".join(p.text for p in self.store.article_passages(article_id))
+                article = self.store.article(article_id)
+                url = canonical_url(article.url) if article and _is_web(article.url) else None
+                self.store.set_fingerprints(article_id, url, text_fingerprint(text), minhash(text))
+            stored = self.store.minhashes()
+            signatures = SignatureIndex(stored)
+            for article_id in missing:
+                similar = signatures.similar(
+                    stored[article_id], self.settings.near_duplicate_threshold, article_id
+                )
+                self.store.replace_links(article_id, similar)
 
     def _embed(self, chunks: list[Chunk]) -> list[np.ndarray]:
         """Sentence vectors of each chunk, encoded in one batch."""
@@ -354,15 +511,33 @@ def _content_hash(doc: Document) -> str:
 
 
 def _one_per_key(documents: list[Document], report: IngestReport) -> list[Document]:
-    """Two files that are one article (same URL) in one ingest: the first is indexed."""
+    """Two files or pages that are one article (same URL) in one ingest: the first is indexed.
+
+    Two files claiming one URL are a mistake to fix; two pages naming one canonical URL (an
+    article and its AMP or tracking-tagged copy) are one article found twice.
+    """
     seen: dict[str, Document] = {}
     for doc in documents:
-        if doc.key in seen:
-            first = seen[doc.key].path or seen[doc.key].title
-            report.failed.append((doc.path or doc.key, f"{doc.path}: same article as {first}"))
-        else:
+        if doc.key not in seen:
             seen[doc.key] = doc
+        elif doc.path:
+            first = seen[doc.key].path or seen[doc.key].title
+            report.failed.append((doc.path, f"{doc.path}: same article as {first}"))
+        else:
+            report.skipped.append((_origin(doc), f"{doc.title}: same article as {doc.key}"))
     return list(seen.values())
+
+
+def _origin(doc: Document) -> str:
+    return doc.path or doc.url or doc.key
+
+
+def _is_web(url: str | None) -> bool:
+    return bool(url) and urlsplit(url or "").scheme.lower() in ("http", "https")
+
+
+def _canonical(doc: Document) -> str | None:
+    return canonical_url(doc.url) if doc.url and _is_web(doc.url) else None
 
 
 def _replace_file(path: Path, write: Callable[[Path], None]) -> None:

@@ -85,3 +85,26 @@ class Hit:
     dense: float
     lexical: float
     sentence_scores: tuple[float, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """An RSS or Atom feed that is followed, with what its last poll left behind."""
+
+    id: int
+    url: str
+    title: str | None
+    etag: str | None
+    last_modified: str | None
+    last_polled: str | None
+    last_error: str | None
+    entries: int = 0  # entries already indexed or given up on
+
+
+@dataclass(frozen=True)
+class FeedEntryState:
+    """What polling has done with one feed entry: `done` once indexed or given up on."""
+
+    url: str
+    done: bool
+    attempts: int

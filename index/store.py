@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.models import Article, Chunk, Document, Passage, Span
+from index.models import Article, Chunk, Document, Feed, FeedEntryState, Passage, Span
 
 
 class StoreError(Exception):
@@ -43,9 +43,46 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX passages_by_article ON passages(article_id, position);
     """,
+    # 2: web ingestion. Fingerprints find the same article under two keys; links join
+    # near-duplicates (one wire story, two outlets); feeds remember their HTTP validators.
+    """
+    ALTER TABLE articles ADD COLUMN canonical_url TEXT;
+    ALTER TABLE articles ADD COLUMN text_hash TEXT;
+    ALTER TABLE articles ADD COLUMN minhash BLOB;
+    CREATE INDEX articles_by_canonical_url ON articles(canonical_url);
+    CREATE INDEX articles_by_text_hash ON articles(text_hash);
+    CREATE TABLE article_links (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        other_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        similarity REAL NOT NULL,
+        PRIMARY KEY (article_id, other_id)
+    );
+    CREATE INDEX article_links_by_other ON article_links(other_id);
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        last_polled TEXT,
+        last_error TEXT,
+        added_at TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    CREATE TABLE feed_entries (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        entry TEXT NOT NULL,
+        url TEXT NOT NULL,
+        done INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        seen_at TEXT NOT NULL DEFAULT (datetime('now')),
+        PRIMARY KEY (feed_id, entry)
+    );
+    """,
 )
 
 _ARTICLE_COLUMNS = "a.id, a.key, a.title, a.source, a.url, a.published, a.author, a.path"
+_FEED_COLUMNS = "f.id, f.url, f.title, f.etag, f.last_modified, f.last_polled, f.last_error"
 _PASSAGE_COLUMNS = "id, article_id, position, paragraph, text, sentences"
 
 
@@ -215,6 +252,131 @@ class Store:
             (article_id,),
         ).fetchone()
         return Article(*row) if row else None
+
+    # -- duplicates ------------------------------------------------------------------------
+
+    def set_fingerprints(
+        self, article_id: int, canonical_url: str | None, text_hash: str, minhash: np.ndarray
+    ) -> None:
+        self._db.execute(
+            "UPDATE articles SET canonical_url = ?, text_hash = ?, minhash = ? WHERE id = ?",
+            (canonical_url, text_hash, minhash.astype(np.uint32).tobytes(), article_id),
+        )
+
+    def unfingerprinted(self) -> list[int]:
+        """Articles stored before fingerprints existed (schema 1)."""
+        rows = self._db.execute("SELECT id FROM articles WHERE text_hash IS NULL ORDER BY id")
+        return [row[0] for row in rows]
+
+    def key_by_canonical_url(self, url: str) -> str | None:
+        row = self._db.execute(
+            "SELECT key FROM articles WHERE canonical_url = ? ORDER BY id LIMIT 1", (url,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def has_key(self, key: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM articles WHERE key = ? OR canonical_url = ? LIMIT 1", (key, key)
+        ).fetchone()
+        return row is not None
+
+    def article_by_text_hash(self, text_hash: str, other_than: int | None = None) -> Article | None:
+        row = self._db.execute(
+            "SELECT id FROM articles WHERE text_hash = ? AND id IS NOT ? ORDER BY id LIMIT 1",
+            (text_hash, other_than),
+        ).fetchone()
+        return self.article(row[0]) if row else None
+
+    def minhashes(self) -> dict[int, np.ndarray]:
+        rows = self._db.execute("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL")
+        return {row[0]: np.frombuffer(row[1], dtype=np.uint32) for row in rows}
+
+    def replace_links(self, article_id: int, similar: list[tuple[int, float]]) -> None:
+        """Link an article both ways to its near-duplicates, dropping its old links."""
+        self._db.execute(
+            "DELETE FROM article_links WHERE article_id = ? OR other_id = ?",
+            (article_id, article_id),
+        )
+        self._db.executemany(
+            "INSERT OR REPLACE INTO article_links (article_id, other_id, similarity) "
+            "VALUES (?, ?, ?)",
+            [
+                pair
+                for other, score in similar
+                for pair in ((article_id, other, score), (other, article_id, score))
+            ],
+        )
+
+    def linked_articles(self, article_id: int) -> list[Article]:
+        rows = self._db.execute(
+            f"""SELECT {_ARTICLE_COLUMNS}, (SELECT count(*) FROM passages p
+                  WHERE p.article_id = a.id)
+                FROM article_links l JOIN articles a ON a.id = l.other_id
+                WHERE l.article_id = ? ORDER BY l.similarity DESC, a.id""",
+            (article_id,),
+        )
+        return [Article(*row) for row in rows]
+
+    # -- feeds -----------------------------------------------------------------------------
+
+    def add_feed(self, url: str, title: str | None) -> Feed:
+        self._db.execute(
+            "INSERT INTO feeds (url, title) VALUES (?, ?) ON CONFLICT(url) DO NOTHING",
+            (url, title),
+        )
+        feed = self.feed(url)
+        assert feed is not None
+        return feed
+
+    def feeds(self) -> list[Feed]:
+        rows = self._db.execute(
+            f"""SELECT {_FEED_COLUMNS}, (SELECT count(*) FROM feed_entries e
+                  WHERE e.feed_id = f.id AND e.done) FROM feeds f ORDER BY f.id"""
+        )
+        return [Feed(*row) for row in rows]
+
+    def feed(self, reference: str) -> Feed | None:
+        """The feed with this URL, or this id."""
+        return next((f for f in self.feeds() if reference in (f.url, str(f.id))), None)
+
+    def remove_feed(self, feed_id: int) -> None:
+        self._db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+
+    def update_feed(
+        self,
+        feed_id: int,
+        polled_at: str,
+        error: str | None,
+        title: str | None = None,
+        validators: tuple[str | None, str | None] | None = None,
+    ) -> None:
+        """Record a poll; validators (ETag, Last-Modified) only change when the feed was read."""
+        self._db.execute(
+            "UPDATE feeds SET last_polled = ?, last_error = ?, title = coalesce(?, title) "
+            "WHERE id = ?",
+            (polled_at, error, title, feed_id),
+        )
+        if validators is not None:
+            self._db.execute(
+                "UPDATE feeds SET etag = ?, last_modified = ? WHERE id = ?", (*validators, feed_id)
+            )
+
+    def feed_entries(self, feed_id: int) -> dict[str, FeedEntryState]:
+        rows = self._db.execute(
+            "SELECT entry, url, done, attempts FROM feed_entries WHERE feed_id = ?", (feed_id,)
+        )
+        return {row[0]: FeedEntryState(row[1], bool(row[2]), row[3]) for row in rows}
+
+    def record_entry(
+        self, feed_id: int, entry: str, url: str, done: bool, error: str | None = None
+    ) -> None:
+        self._db.execute(
+            """INSERT INTO feed_entries (feed_id, entry, url, done, attempts, last_error)
+               VALUES (?, ?, ?, ?, 1, ?)
+               ON CONFLICT(feed_id, entry) DO UPDATE SET done = excluded.done,
+                 attempts = attempts + 1, last_error = excluded.last_error""",
+            (feed_id, entry, url, int(done), error),
+        )
 
 
 def _passage(row: tuple) -> Passage:

@@ -52,6 +52,7 @@ def discord_command(config: Config, sync: str | None, guild_id: int | None) -> N
     try:
         service = NewsService(config)
         service.warm_up()
+        service.start_feed_polling()
     except INDEX_ERRORS as error:
         raise click.ClickException(str(error)) from error
     where = f"server {settings.guild_id}" if settings.sync == "guild" else settings.sync

@@ -112,6 +112,7 @@ def _open_service(config: Config) -> NewsService:
             click.echo(f"newsbot: indexed the seed articles in {config.seeds_dir}", err=True)
         service = NewsService(config, library)
         service.warm_up()
+        service.start_feed_polling()
     except (ConfigError, StoreError, EmbeddingError, DocumentError) as error:
         raise click.ClickException(str(error)) from error
     return service

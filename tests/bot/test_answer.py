@@ -133,3 +133,27 @@ def test_answer_json_has_the_documented_fields(seeded):
     assert {"text", "title", "source", "article_id"} <= set(quote)
     assert quote["highlight"]["text"] == "150,000"
     assert all(quote["text"][h["start"] : h["end"]] == h["text"] for h in quote["hedges"])
+
+
+WIRE_STORY = (
+    "Flooding closed the coastal highway on Tuesday after three days of heavy rain, and "
+    "engineers said 14 bridges along the route would need inspection before traffic could "
+    "return. The regional transport office expects the road to reopen next week if the "
+    "weather improves, though repairs to two damaged sections could take longer."
+)
+
+
+def test_a_wire_story_on_two_sites_is_quoted_once_and_credited_to_both(make_library):
+    library = make_library(
+        {
+            "a.md": f"---\ntitle: Coast road shut\nsource: Harbour Times\n---\n{WIRE_STORY}\n",
+            "b.md": f"---\ntitle: Floods close highway\nsource: Valley Post\n---\n{WIRE_STORY} "
+            "Schools in the area stayed open.\n",
+        }
+    )
+    answer = ask(library, "How many bridges need inspection?")
+    assert answer.answered
+    assert len(answer.quotes) == 1
+    assert "14 bridges" in answer.quotes[0].text
+    also = next(c for c in answer.caveats if c.startswith("Also reported by:"))
+    assert ("Valley Post" in also) != ("Harbour Times" in also)

@@ -223,3 +223,15 @@ def test_help_lists_every_command():
     result = CliRunner().invoke(cli, ["--help"])
     for command in ("ingest", "ask", "summarize", "sources", "remove", "reindex"):
         assert command in result.stdout
+
+
+def test_serve_lists_both_chat_front_ends():
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert "slack" in result.stdout and "discord" in result.stdout
+
+
+def test_serve_without_a_token_is_a_clear_error(monkeypatch):
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    result = CliRunner().invoke(cli, ["serve", "discord"])
+    assert result.exit_code == 1
+    assert "DISCORD_TOKEN is not set" in result.stderr

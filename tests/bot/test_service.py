@@ -74,3 +74,43 @@ def test_the_same_text_ingested_by_two_people_is_one_article(service):
     text = "Port reopens\nThe port reopened on Monday after 12 days of repairs to the main quay."
     assert service.ingest(text, submitted_by="U1").added == ["Port reopens"]
     assert service.ingest(text, submitted_by="U2").unchanged == ["Port reopens"]
+
+
+def test_a_url_sent_to_ingest_is_fetched_as_a_web_page(tmp_path, embedder, monkeypatch):
+    from index.testsite import NewsSite, article_html
+    from index.web import WebSettings
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    config = replace(
+        load_config(environ={}),
+        data_dir=tmp_path / "data",
+        web=WebSettings(allow_private_networks=True, host_delay_seconds=0, timeout_seconds=3),
+    )
+    library, _ = open_library(config)
+    library.embedder = embedder
+    service = NewsService(config, library)
+    paragraph = (
+        "The harbour festival drew 12,000 visitors over the weekend, organisers said, "
+        "with boat parades, food stalls and music on three stages along the quay. "
+    )
+    with NewsSite() as site:
+        url = site.serve(
+            "/festival",
+            article_html(
+                "Harbour festival draws crowds", [paragraph * 3, paragraph * 2], outlet="Quay News"
+            ),
+            content_type="text/html",
+        )
+        report = service.ingest(f"  {url} ", submitted_by="U1")
+    assert report.added == ["Harbour festival draws crowds"]
+    answer = service.ask("How many visitors did the harbour festival draw?")
+    assert answer.quotes[0].citation.source == "Quay News"
+    assert answer.quotes[0].highlight.text == "12,000"
+
+
+def test_feed_polling_starts_and_stops_with_the_service(service):
+    service.start_feed_polling()
+    assert service._poller is not None and service._poller._thread.is_alive()
+    service.close()
+    assert not service._poller._thread.is_alive()

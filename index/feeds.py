@@ -1,0 +1,283 @@
+"""Following RSS and Atom feeds: check them, poll them politely, index their new entries.
+
+A poll asks each feed with its last ETag and Last-Modified, so an unchanged feed costs one 304.
+Entries already indexed or given up on are remembered per feed and not fetched again. Polling
+runs in three steps so a chat bot keeps answering while it fetches: read the feeds' state under
+the lock, fetch without it, then index and record everything in one write under the lock.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urljoin
+
+import feedparser
+
+from index.library import IngestReport, Library
+from index.models import Document, Feed, FeedEntryState
+from index.web import Fetched, Fetcher, WebError, WebSettings, canonical_url, fetch_article
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3  # an entry that fails this many polls in a row is given up on
+
+
+class FeedError(WebError):
+    """A URL whose body is not an RSS or Atom feed."""
+
+
+class FeedLookupError(Exception):
+    """No followed feed has that URL or id."""
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str | None
+    entries: tuple[FeedEntry, ...]
+
+
+@dataclass(frozen=True)
+class Followed:
+    feed: Feed
+    entries: int  # entries in the feed when it was checked
+    new: bool  # False when the feed was already followed
+
+
+@dataclass
+class PollReport:
+    """Per feed, what the poll found; and what indexing its new entries did."""
+
+    feeds: list[tuple[str, str]] = field(default_factory=list)  # (feed URL, what happened)
+    ingest: IngestReport = field(default_factory=IngestReport)
+
+
+def parse_feed(fetched: Fetched, url: str) -> ParsedFeed:
+    """The feed's title and entries that link somewhere; FeedError when it is not a feed."""
+    content_type = fetched.media_type + (f"; charset={fetched.charset}" if fetched.charset else "")
+    # A stream, never a string: feedparser opens strings that look like URLs or file names.
+    parsed = feedparser.parse(
+        io.BytesIO(fetched.body),
+        response_headers={"content-location": fetched.url, "content-type": content_type},
+    )
+    if not parsed.get("version"):
+        raise FeedError(f"{url}: not an RSS or Atom feed")
+    entries = []
+    for item in parsed.entries:
+        link = item.get("link")
+        if not link:
+            continue
+        link = urljoin(fetched.url, link)
+        entries.append(FeedEntry(item.get("id") or link, link, item.get("title") or link))
+    return ParsedFeed(parsed.feed.get("title") or None, tuple(entries))
+
+
+def follow(library: Library, url: str, fetcher: Fetcher) -> Followed:
+    parsed = parse_feed(fetcher.feed(url), url)
+    address = canonical_url(url)
+    known = library.store.feed(address)
+    if known is not None:
+        return Followed(known, len(parsed.entries), new=False)
+    with library.store.transaction():
+        feed = library.store.add_feed(address, parsed.title)
+    return Followed(feed, len(parsed.entries), new=True)
+
+
+def unfollow(library: Library, reference: str) -> Feed:
+    feed = library.store.feed(reference) or library.store.feed(canonical_url(reference))
+    if feed is None:
+        raise FeedLookupError(f"no followed feed matches {reference!r} (see `newsbot feeds list`)")
+    with library.store.transaction():
+        library.store.remove_feed(feed.id)
+    return feed
+
+
+@dataclass
+class _Outcome:
+    """One feed's poll, gathered without the lock and written with it."""
+
+    feed: Feed
+    error: str | None = None
+    title: str | None = None
+    validators: tuple[str | None, str | None] | None = None
+    documents: list[Document] = field(default_factory=list)
+    entries: list[tuple[FeedEntry, bool, str | None]] = field(default_factory=list)
+    status: str = ""
+
+
+def poll(
+    library: Library,
+    fetcher: Fetcher,
+    lock: AbstractContextManager[object] | None = None,
+    progress: bool = False,
+    due_only: bool = False,
+    stop: threading.Event | None = None,
+) -> PollReport:
+    lock = lock or nullcontext()
+    started = datetime.now(UTC)
+    every = timedelta(minutes=fetcher.settings.poll_interval_minutes)
+    with lock:
+        feeds = [f for f in library.store.feeds() if not due_only or _due(f, started, every)]
+        states = {f.id: library.store.feed_entries(f.id) for f in feeds}
+    report = PollReport()
+    outcomes = []
+    fetched: set[str] = set()  # pages fetched by this poll, so a second feed does not refetch
+    for feed in feeds:
+        if stop is not None and stop.is_set():
+            break
+        outcome = _poll_feed(library, fetcher, feed, states[feed.id], lock, report, fetched)
+        outcomes.append(outcome)
+        report.feeds.append((feed.url, outcome.status))
+    polled_at = started.isoformat(timespec="seconds")
+
+    def record() -> None:
+        for outcome in outcomes:
+            store = library.store
+            store.update_feed(
+                outcome.feed.id, polled_at, outcome.error, outcome.title, outcome.validators
+            )
+            for entry, done, error in outcome.entries:
+                store.record_entry(outcome.feed.id, entry.id, entry.url, done, error)
+
+    documents = [doc for outcome in outcomes for doc in outcome.documents]
+    with lock:
+        ingested = library.ingest(documents, progress=progress, also_write=record)
+    ingested.failed[:0] = report.ingest.failed
+    ingested.skipped[:0] = report.ingest.skipped
+    report.ingest = ingested
+    return report
+
+
+def _poll_feed(
+    library: Library,
+    fetcher: Fetcher,
+    feed: Feed,
+    seen: dict[str, FeedEntryState],
+    lock: AbstractContextManager[object],
+    report: PollReport,
+    fetched_now: set[str],
+) -> _Outcome:
+    outcome = _Outcome(feed)
+    try:
+        fetched = fetcher.feed(feed.url, feed.etag, feed.last_modified)
+        parsed = ParsedFeed(None, ()) if fetched.not_modified else parse_feed(fetched, feed.url)
+    except WebError as error:
+        outcome.error = str(error)
+        outcome.status = f"failed: {error}"
+        return outcome
+    if not fetched.not_modified:
+        outcome.title = parsed.title
+        outcome.validators = (fetched.etag, fetched.last_modified)
+    fresh = [e for e in parsed.entries if e.id not in seen]
+    retries = [FeedEntry(key, s.url, s.url) for key, s in seen.items() if not s.done]
+    wanted = list({e.id: e for e in fresh + retries}.values())
+    wanted = wanted[: fetcher.settings.feed_entries_per_poll]
+    with lock:
+        indexed = {
+            e.id
+            for e in wanted
+            if canonical_url(e.url) in fetched_now or library.store.has_key(canonical_url(e.url))
+        }
+    fetched_count = failed = 0
+    for entry in wanted:
+        if entry.id in indexed:  # found through another feed, or ingested by hand
+            outcome.entries.append((entry, True, None))
+            report.ingest.skipped.append((entry.url, f"{entry.title}: already indexed"))
+            continue
+        try:
+            outcome.documents.append(fetch_article(fetcher, entry.url))
+            outcome.entries.append((entry, True, None))
+            fetched_now.add(canonical_url(entry.url))
+            fetched_count += 1
+        except WebError as error:
+            attempts = seen[entry.id].attempts + 1 if entry.id in seen else 1
+            outcome.entries.append((entry, attempts >= MAX_ATTEMPTS, str(error)))
+            report.ingest.failed.append((entry.url, str(error)))
+            failed += 1
+    outcome.status = _status(fetched.not_modified, fetched_count, failed, len(indexed))
+    return outcome
+
+
+def _status(not_modified: bool, fetched: int, failed: int, known: int) -> str:
+    parts = [f"{fetched} new {'entry' if fetched == 1 else 'entries'} fetched"]
+    if known:
+        parts.append(f"{known} already indexed")
+    if failed:
+        parts.append(f"{failed} failed")
+    if not_modified:
+        return "not modified" + (f" ({', '.join(parts)})" if fetched or failed else "")
+    return ", ".join(parts)
+
+
+def _due(feed: Feed, now: datetime, every: timedelta) -> bool:
+    if not feed.last_polled:
+        return True
+    try:
+        return now - datetime.fromisoformat(feed.last_polled) >= every
+    except ValueError:
+        return True
+
+
+class FeedPoller:
+    """Polls the feeds that are due every `poll_interval_minutes`, on a daemon thread.
+
+    Pass the lock that guards the library in a chat server, so answers wait only while new
+    articles are indexed, not while pages download.
+    """
+
+    def __init__(
+        self,
+        library: Library,
+        settings: WebSettings | None = None,
+        lock: AbstractContextManager[object] | None = None,
+        fetcher: Fetcher | None = None,
+        on_report: Callable[[PollReport], None] | None = None,
+    ):
+        self.library = library
+        self.fetcher = fetcher or Fetcher(settings)
+        self.lock = lock
+        self.on_report = on_report
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def interval(self) -> float:
+        return max(self.fetcher.settings.poll_interval_minutes * 60, 0.01)
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="newsbot-feeds", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float | None = 30) -> None:
+        """Ask the thread to stop after the page it is fetching, and wait for it."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def poll_once(self) -> PollReport:
+        return self.library.poll_feeds(self.fetcher, lock=self.lock, due_only=True, stop=self._stop)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                report = self.poll_once()
+                if self.on_report is not None:
+                    self.on_report(report)
+            except Exception:  # a poll must never kill the thread that serves the next one
+                log.exception("feed poll failed")
+            self._stop.wait(self.interval)

@@ -1,0 +1,412 @@
+"""Fetching pages and feeds without letting a URL turn newsbot against its own network.
+
+Only http and https. Every address a host resolves to must be public (unless the settings allow
+private networks), checked again at each redirect hop, which is followed here rather than by the
+HTTP client; the connection then goes to an address that was checked, so a DNS answer that
+changes between the check and the connect cannot slip a private address in. Each download is
+bounded in bytes and seconds, and requests to one host are spaced out.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable
+from contextlib import ExitStack, suppress
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import urllib3
+from urllib3.exceptions import HTTPError as ClientError
+from urllib3.exceptions import NewConnectionError, SSLError
+from urllib3.exceptions import TimeoutError as ClientTimeout
+
+from index.documents import DocumentError, html_document
+from index.models import Document
+
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/x-rss+xml",
+    "application/xml",
+    "text/xml",
+)
+_PORTS = {"http": 80, "https": 443}
+_REDIRECTS = {301, 302, 303, 307, 308}
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid)$", re.IGNORECASE)
+_CHUNK = 64 * 1024
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], list[str]]
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """The `[web]` table of the config: what may be fetched, and how politely."""
+
+    allow_private_networks: bool = False
+    allowed_networks: tuple[str, ...] = ()
+    timeout_seconds: float = 20.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    host_delay_seconds: float = 1.0
+    user_agent: str = "newsbot/0.1 (answers questions about news articles)"
+    poll_interval_minutes: float = 30.0
+    feed_entries_per_poll: int = 50
+    min_article_words: int = 40
+    page_types: tuple[str, ...] = PAGE_TYPES
+    feed_types: tuple[str, ...] = FEED_TYPES
+
+    def __post_init__(self) -> None:
+        # TOML gives lists; a frozen settings object keeps tuples.
+        for name in ("allowed_networks", "page_types", "feed_types"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        for network in self.allowed_networks:
+            ipaddress.ip_network(network, strict=False)  # ValueError names the bad entry
+
+
+class WebError(Exception):
+    """A URL that could not be fetched; the message is one line naming the URL and why."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A response body that passed every check, or a 304 to a conditional request."""
+
+    url: str
+    body: bytes = b""
+    media_type: str = ""
+    charset: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+
+
+@dataclass(frozen=True)
+class _Want:
+    types: tuple[str, ...]
+    accept: str
+    what: str  # "a web page", "an RSS or Atom feed"
+    conditions: dict[str, str] = field(default_factory=dict)
+
+
+def system_resolve(host: str, port: int) -> list[str]:
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]).split("%")[0] for info in infos))
+
+
+def refusal(address: Address) -> str | None:
+    """Why an address is not on the public internet, or None when it is."""
+    embedded = _embedded_ipv4(address)
+    if embedded is not None:
+        return refusal(embedded)
+    for label, flag in (  # most specific first: most of these are "private" to ipaddress too
+        ("an unspecified", address.is_unspecified),
+        ("a loopback", address.is_loopback),
+        ("a link-local", address.is_link_local),
+        ("a multicast", address.is_multicast),
+        ("a reserved", address.is_reserved),
+        ("a private", address.is_private),
+    ):
+        if flag:
+            return f"{address} is {label} address"
+    return None if address.is_global else f"{address} is not a public address"
+
+
+def _embedded_ipv4(address: Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address inside a mapped, 6to4, Teredo or NAT64 IPv6 address."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return None
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address.sixtofour:
+        return address.sixtofour
+    if address.teredo:
+        return address.teredo[1]
+    if address in ipaddress.ip_network("64:ff9b::/96"):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def canonical_url(url: str) -> str:
+    """The URL as a key: lower-case scheme and host, no default port, fragment or tracking tags."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return url.strip()
+    netloc = f"[{host}]" if ":" in host else host
+    if port and port != _PORTS.get(scheme):
+        netloc += f":{port}"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(key, value) for key, value in pairs if not _TRACKING.match(key)]
+    query = parts.query if len(kept) == len(pairs) else urlencode(kept)
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def same_site(one: str, other: str) -> bool:
+    """Hosts of one outlet: equal but for `www.`, or one a subdomain of the other."""
+    a, b = (_bare_host(url) for url in (one, other))
+    return bool(a) and (a == b or a.endswith("." + b) or b.endswith("." + a))
+
+
+def _bare_host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+class Fetcher:
+    """Fetches one URL at a time per call; safe to share between threads."""
+
+    def __init__(self, settings: WebSettings | None = None, resolve: Resolver = system_resolve):
+        self.settings = settings or WebSettings()
+        self._resolve = resolve
+        self._allowed = [
+            ipaddress.ip_network(network, strict=False)
+            for network in self.settings.allowed_networks
+        ]
+        self._turns: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def page(self, url: str) -> Fetched:
+        accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+        return self._fetch(url, _Want(self.settings.page_types, accept, "a web page"))
+
+    def feed(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        """A feed, or `not_modified` when the validators of the last fetch still hold."""
+        conditions = {}
+        if etag:
+            conditions["If-None-Match"] = etag
+        if last_modified:
+            conditions["If-Modified-Since"] = last_modified
+        accept = "application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.1"
+        want = _Want(self.settings.feed_types, accept, "an RSS or Atom feed", conditions)
+        return self._fetch(url, want)
+
+    def _fetch(self, url: str, want: _Want) -> Fetched:
+        current = url
+        deadline = time.monotonic() + self.settings.timeout_seconds
+        for _ in range(self.settings.max_redirects + 1):
+            with ExitStack() as cleanup:
+                response, deadline = self._request(url, current, want, deadline, cleanup)
+                location = response.headers.get("Location")
+                if response.status in _REDIRECTS and location:
+                    current = self._redirect(url, current, location)
+                    continue
+                return self._accept(url, current, response, want, deadline)
+        raise WebError(f"{url}: more than {self.settings.max_redirects} redirects")
+
+    def _redirect(self, url: str, current: str, location: str) -> str:
+        target = urljoin(current, location.strip())
+        if urlsplit(target).scheme.lower() not in _PORTS:
+            raise WebError(f"{url}: redirected to {target}, which is not an http or https URL")
+        return urlunsplit(urlsplit(target)._replace(fragment=""))
+
+    def _request(
+        self, url: str, current: str, want: _Want, deadline: float, cleanup: ExitStack
+    ) -> tuple[urllib3.BaseHTTPResponse, float]:
+        """One hop: check the URL and its addresses, wait for the host's turn, send the GET."""
+        hop = "" if current == url else f"redirected to {current}: "
+        parts = urlsplit(current)
+        scheme = parts.scheme.lower()
+        if scheme not in _PORTS:
+            raise WebError(f"{url}: only http and https URLs can be fetched")
+        if parts.username is not None or parts.password is not None:
+            raise WebError(f"{url}: {hop}URLs with a user name or password are not fetched")
+        try:
+            host = (parts.hostname or "").encode("idna").decode("ascii")
+            port = parts.port or _PORTS[scheme]
+        except (UnicodeError, ValueError):
+            raise WebError(f"{url}: {hop}not a valid host and port") from None
+        if not host:
+            raise WebError(f"{url}: {hop}no host name")
+        addresses = self._addresses(url, hop, host, port)
+        deadline += self._wait_turn(host)
+        target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        headers = {
+            "Host": f"[{host}]" if ":" in host else host,
+            "User-Agent": self.settings.user_agent,
+            "Accept": want.accept,
+            **want.conditions,
+        }
+        if port != _PORTS[scheme]:
+            headers["Host"] += f":{port}"
+        error: Exception | None = None
+        for address in addresses:  # every one was checked; use the first that answers
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            pool = self._pool(scheme, address, port, host)
+            cleanup.callback(pool.close)
+            try:
+                response = pool.urlopen(
+                    "GET",
+                    target,
+                    headers=headers,
+                    redirect=False,
+                    retries=False,
+                    preload_content=False,
+                    assert_same_host=False,
+                    timeout=urllib3.Timeout(connect=remaining, read=remaining),
+                )
+            except NewConnectionError as failure:
+                error = failure
+                continue
+            except ClientError as failure:
+                raise self._client_error(url, hop, failure) from None
+            cleanup.callback(response.release_conn)
+            cleanup.callback(response.close)
+            return response, deadline
+        if error is None:
+            raise WebError(f"{url}: {hop}timed out after {self.settings.timeout_seconds:g} s")
+        raise WebError(f"{url}: {hop}cannot connect to {host} (connection refused or unreachable)")
+
+    def _addresses(self, url: str, hop: str, host: str, port: int) -> list[str]:
+        try:
+            addresses = self._resolve(host, port)
+            parsed = [ipaddress.ip_address(text) for text in addresses]
+        except (OSError, UnicodeError, ValueError):
+            raise WebError(f"{url}: {hop}cannot resolve the host {host}") from None
+        if not addresses:
+            raise WebError(f"{url}: {hop}cannot resolve the host {host}")
+        if self.settings.allow_private_networks:
+            return addresses
+        for address in parsed:  # one bad address refuses the host: DNS may hand out any of them
+            reason = refusal(address)
+            if reason and not any(address in network for network in self._allowed):
+                raise WebError(f"{url}: {hop}refused, {reason} (allow_private_networks is off)")
+        return addresses
+
+    def _pool(self, scheme: str, address: str, port: int, host: str) -> urllib3.HTTPConnectionPool:
+        if scheme == "https":
+            # Connect to the checked address, but verify the certificate against the host name.
+            return urllib3.HTTPSConnectionPool(
+                address, port, server_hostname=host, assert_hostname=host, cert_reqs="CERT_REQUIRED"
+            )
+        return urllib3.HTTPConnectionPool(address, port)
+
+    def _wait_turn(self, host: str) -> float:
+        """Sleep until `host_delay_seconds` after the last request to this host; the wait."""
+        delay = self.settings.host_delay_seconds
+        if delay <= 0:
+            return 0.0
+        with self._lock:
+            now = time.monotonic()
+            turn = max(now, self._turns.get(host, now))
+            self._turns[host] = turn + delay
+        time.sleep(turn - now)
+        return turn - now
+
+    def _accept(
+        self,
+        url: str,
+        current: str,
+        response: urllib3.BaseHTTPResponse,
+        want: _Want,
+        deadline: float,
+    ) -> Fetched:
+        validators = {
+            "etag": response.headers.get("ETag"),
+            "last_modified": response.headers.get("Last-Modified"),
+        }
+        if response.status == 304 and want.conditions:
+            return Fetched(current, not_modified=True, **validators)
+        if response.status not in (200, 203):
+            raise WebError(f"{url}: HTTP {response.status} {response.reason or ''}".rstrip())
+        media_type, charset = _content_type(response.headers.get("Content-Type", ""))
+        if media_type not in want.types:
+            shown = media_type or "none given"
+            raise WebError(f"{url}: not {want.what} (Content-Type {shown})")
+        body = self._read(url, response, deadline)
+        return Fetched(current, body, media_type, charset, **validators)
+
+    def _read(self, url: str, response: urllib3.BaseHTTPResponse, deadline: float) -> bytes:
+        """The body, refused as soon as it passes `max_bytes` or the deadline."""
+        limit = self.settings.max_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise WebError(f"{url}: larger than the {limit:,}-byte limit ({int(declared):,} bytes)")
+        timed_out = WebError(f"{url}: timed out after {self.settings.timeout_seconds:g} s")
+        chunks: list[bytes] = []
+        size = 0
+        # The socket timeout bounds each read, not their sum: at the deadline a watchdog shuts
+        # the socket, which ends a read that a stalling or trickling server keeps waiting.
+        expired = threading.Event()
+        watchdog = threading.Timer(deadline - time.monotonic(), _expire, (response, expired))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            while chunk := response.read1(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise WebError(f"{url}: larger than the {limit:,}-byte limit")
+                chunks.append(chunk)
+        except ClientError as failure:
+            raise timed_out if expired.is_set() else self._client_error(url, "", failure) from None
+        finally:
+            watchdog.cancel()
+        if expired.is_set():  # the shut socket reads as the end of the body
+            raise timed_out
+        return b"".join(chunks)
+
+    def _client_error(self, url: str, hop: str, failure: ClientError) -> WebError:
+        if isinstance(failure, ClientTimeout):
+            return WebError(f"{url}: {hop}timed out after {self.settings.timeout_seconds:g} s")
+        if isinstance(failure, SSLError):
+            return WebError(f"{url}: {hop}TLS failed ({_first_line(failure)})")
+        return WebError(f"{url}: {hop}the connection failed ({_first_line(failure)})")
+
+
+def fetch_article(fetcher: Fetcher, url: str) -> Document:
+    """The article on a web page, keyed by its canonical URL when the page names one on its site."""
+    fetched = fetcher.page(url)
+    html: str | bytes = fetched.body  # no charset given: trafilatura sniffs the encoding
+    if fetched.charset:
+        with suppress(LookupError):  # an unknown charset: sniffed too
+            html = fetched.body.decode(fetched.charset, errors="replace")
+    try:
+        document = html_document(html, fetched.url)
+    except DocumentError:
+        raise WebError(f"{url}: no article text found on the page") from None
+    # A front page, a login wall or an error page still yields a few words of text.
+    count = len(document.text.split())
+    if count < fetcher.settings.min_article_words:
+        raise WebError(
+            f"{url}: not an article ({count} words of text; an article has at least "
+            f"{fetcher.settings.min_article_words})"
+        )
+    named = urljoin(fetched.url, document.url or "")
+    # A page may only name a canonical URL on its own site, or it could replace another article.
+    trusted = urlsplit(named).scheme in _PORTS and same_site(named, fetched.url)
+    key = canonical_url(named if trusted else fetched.url)
+    return Document(
+        key=key,
+        title=document.title,
+        text=document.text,
+        source=document.source,
+        url=key,
+        published=document.published,
+        author=document.author,
+    )
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    media_type, _, params = header.partition(";")
+    found = re.search(r"charset\s*=\s*\"?([\w.:-]+)", params, re.IGNORECASE)
+    return media_type.strip().lower(), found.group(1) if found else None
+
+
+def _expire(response: urllib3.BaseHTTPResponse, expired: threading.Event) -> None:
+    expired.set()
+    with suppress(OSError, ValueError, RuntimeError):  # already closed: nothing to interrupt
+        response.shutdown()
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0][:200]

@@ -1,0 +1,337 @@
+"""Following RSS and Atom feeds on a loopback news site: checks, conditional polls, the poller."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from index.feeds import FeedError, FeedLookupError, FeedPoller, PollReport, parse_feed
+from index.library import Library
+from index.testsite import NewsSite, article_html, atom, http_date, rss
+from index.web import Fetcher, WebError, WebSettings
+
+OpenLibrary = Callable[..., Library]
+
+STORIES = {
+    "/news/ferry.html": (
+        "Ferry strike called off after late-night talks",
+        [
+            "A strike by ferry crews that would have halted crossings to the islands over the "
+            "holiday weekend was called off early on Thursday after talks ran past midnight.",
+            "The union said the operator had agreed to a pay rise of 6 percent this year and a "
+            "review of rest periods between shifts, which crews say have been cut too short.",
+            "Island businesses had warned that a weekend without ferries would cost them "
+            "hundreds of thousands of pounds at the start of the tourist season.",
+        ],
+    ),
+    "/news/school.html": (
+        "New school to open on former hospital site",
+        [
+            "A primary school for 420 pupils will open on the site of the former general "
+            "hospital in September next year, the education authority confirmed on Monday.",
+            "The old hospital buildings were demolished in 2021. Parents in the north of the "
+            "city have campaigned for a new school for almost a decade as classes grew.",
+            "The authority said the building would be heated by ground-source heat pumps and "
+            "would have a public library open to residents in the evenings and at weekends.",
+        ],
+    ),
+    "/news/rail.html": (
+        "Rail line reopens a month early",
+        [
+            "The coastal railway reopened on Saturday a month ahead of schedule, after engineers "
+            "finished rebuilding the embankment that collapsed during the winter storms.",
+            "Network officials said 90,000 tonnes of rock had been placed to protect the line, "
+            "and that trains would run at full speed from the first day of service.",
+            "Commuters had faced replacement buses adding up to an hour to each journey.",
+        ],
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def site() -> Iterator[NewsSite]:
+    with NewsSite() as running:
+        for path, (title, paragraphs) in STORIES.items():
+            running.serve(path, article_html(title, paragraphs, outlet="Island Times"))
+        yield running
+
+
+@pytest.fixture
+def fetcher() -> Fetcher:
+    return Fetcher(
+        WebSettings(allow_private_networks=True, host_delay_seconds=0, timeout_seconds=3)
+    )
+
+
+def serve_rss(site: NewsSite, paths: list[str], etag: str = '"v1"') -> str:
+    items = [(STORIES[p][0], site.url(p)) for p in paths]
+    body = rss("Island Times", site.url("/"), items)
+    return site.serve("/rss.xml", body, content_type="application/rss+xml", etag=etag)
+
+
+def serve_atom(site: NewsSite, paths: list[str], modified: str) -> str:
+    # Relative links, as Atom feeds often have: resolved against the feed's URL.
+    items = [(STORIES[p][0], p) for p in paths]
+    body = atom("Island Times (Atom)", site.url("/"), items)
+    return site.serve(
+        "/atom.xml", body, content_type="application/atom+xml", last_modified=modified
+    )
+
+
+def page_hits(site: NewsSite) -> int:
+    return sum(len(site.hits(path)) for path in STORIES)
+
+
+# -- reading feeds ---------------------------------------------------------------------------
+
+
+def test_rss_and_atom_feeds_list_their_entries(site: NewsSite, fetcher: Fetcher) -> None:
+    rss_url = serve_rss(site, ["/news/ferry.html", "/news/school.html"])
+    atom_url = serve_atom(site, ["/news/rail.html"], http_date(time_now()))
+    parsed = parse_feed(fetcher.feed(rss_url), rss_url)
+    assert parsed.title == "Island Times"
+    assert [e.url for e in parsed.entries] == [
+        site.url("/news/ferry.html"),
+        site.url("/news/school.html"),
+    ]
+    parsed = parse_feed(fetcher.feed(atom_url), atom_url)
+    assert parsed.title == "Island Times (Atom)"
+    assert [(e.title, e.url) for e in parsed.entries] == [
+        ("Rail line reopens a month early", site.url("/news/rail.html"))
+    ]
+
+
+def test_adding_a_feed_checks_it_and_lists_it(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    url = serve_rss(site, ["/news/ferry.html"])
+    followed = library.add_feed(url, fetcher)
+    assert followed.new and followed.entries == 1
+    assert followed.feed.title == "Island Times"
+    assert library.add_feed(url + "#latest", fetcher).new is False  # the same feed
+    (feed,) = library.feeds()
+    assert (feed.url, feed.title, feed.last_polled, feed.etag) == (url, "Island Times", None, None)
+    assert library.is_empty()  # following indexes nothing until a poll
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "message"),
+    [
+        ("text/html", article_html("Not a feed", ["Just a page."]), r"not an RSS or Atom feed \("),
+        ("application/xml", "<note><to>Tove</to><body>Hi</body></note>", "not an RSS or Atom feed"),
+        ("application/rss+xml", "this is { not xml", "not an RSS or Atom feed"),
+    ],
+    ids=["html", "other-xml", "garbage"],
+)
+def test_a_feed_that_is_not_a_feed_is_refused(
+    site: NewsSite,
+    fetcher: Fetcher,
+    open_library: OpenLibrary,
+    content_type: str,
+    body: str,
+    message: str,
+) -> None:
+    library = open_library()
+    url = site.serve("/feed", body, content_type=content_type)
+    refusal = FeedError if "xml" in content_type else WebError  # HTML: refused by its type
+    with pytest.raises(refusal, match=message) as e:
+        library.add_feed(url, fetcher)
+    assert str(e.value).startswith(url) and "\n" not in str(e.value)
+    assert library.feeds() == []
+
+
+def test_removing_a_feed_by_id_or_url(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    url = serve_rss(site, ["/news/ferry.html"])
+    feed = library.add_feed(url, fetcher).feed
+    assert library.remove_feed(str(feed.id)).url == url
+    assert library.feeds() == []
+    library.add_feed(url, fetcher)
+    library.remove_feed(url)
+    with pytest.raises(FeedLookupError, match="no followed feed matches"):
+        library.remove_feed(url)
+
+
+# -- polling ---------------------------------------------------------------------------------
+
+
+def test_a_poll_indexes_new_entries_and_an_unchanged_feed_costs_one_304(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    url = serve_rss(site, ["/news/ferry.html", "/news/school.html"])
+    library.add_feed(url, fetcher)
+    report = library.poll_feeds(fetcher)
+    assert report.feeds == [(url, "2 new entries fetched")]
+    assert sorted(report.ingest.added) == sorted(STORIES[p][0] for p in list(STORIES)[:2])
+    (feed,) = library.feeds()
+    assert feed.etag == '"v1"' and feed.last_polled and feed.entries == 2
+    hit = library.search("How big is the ferry crews' pay rise?", k=1)[0]
+    assert "6 percent" in hit.passage.text
+    generation = library.store.get_meta("generation")
+
+    again = library.poll_feeds(fetcher)
+    assert site.hits("/rss.xml")[-1].headers["If-None-Match"] == '"v1"'
+    assert again.feeds == [(url, "not modified")]
+    assert again.ingest.added == again.ingest.failed == []
+    assert page_hits(site) == 2  # no page was fetched again
+    assert library.store.get_meta("generation") == generation
+
+
+def test_a_changed_feed_fetches_only_its_new_entries(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    url = serve_rss(site, ["/news/ferry.html"])
+    library.add_feed(url, fetcher)
+    library.poll_feeds(fetcher)
+    serve_rss(site, ["/news/rail.html", "/news/ferry.html"], etag='"v2"')
+    report = library.poll_feeds(fetcher)
+    assert report.feeds == [(url, "1 new entry fetched")]
+    assert report.ingest.added == ["Rail line reopens a month early"]
+    assert len(site.hits("/news/ferry.html")) == 1
+    assert library.feeds()[0].etag == '"v2"'
+
+
+def test_an_atom_feed_is_asked_with_if_modified_since(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    modified = http_date(time_now())
+    url = serve_atom(site, ["/news/rail.html"], modified)
+    library.add_feed(url, fetcher)
+    assert library.poll_feeds(fetcher).ingest.added == ["Rail line reopens a month early"]
+    assert library.poll_feeds(fetcher).feeds == [(url, "not modified")]
+    assert site.hits("/atom.xml")[-1].headers["If-Modified-Since"] == modified
+    assert len(site.hits("/news/rail.html")) == 1
+
+
+def test_a_failing_entry_is_retried_then_given_up(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    body = rss("Island Times", site.url("/"), [("Gone", site.url("/news/gone.html"))])
+    url = site.serve("/rss.xml", body, content_type="application/rss+xml", etag='"v1"')
+    library.add_feed(url, fetcher)
+    first = library.poll_feeds(fetcher)
+    assert first.feeds == [(url, "0 new entries fetched, 1 failed")]
+    assert "HTTP 404" in first.ingest.failed[0][1]
+    for _ in range(4):  # the feed answers 304 from now on; the entry is retried regardless
+        library.poll_feeds(fetcher)
+    assert len(site.hits("/news/gone.html")) == 3
+    assert library.is_empty()
+
+
+def test_an_article_in_two_feeds_is_fetched_once(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    library.add_feed(serve_rss(site, ["/news/ferry.html", "/news/school.html"]), fetcher)
+    library.add_feed(serve_atom(site, ["/news/ferry.html"], http_date(time_now())), fetcher)
+    report = library.poll_feeds(fetcher)
+    assert len(report.ingest.added) == 2
+    assert len(site.hits("/news/ferry.html")) == 1
+    assert [why for _, why in report.ingest.skipped] == [
+        "Ferry strike called off after late-night talks: already indexed"
+    ]
+
+
+def test_a_broken_feed_is_reported_and_the_others_polled(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    broken = site.serve("/broken.xml", rss("Broken", site.url("/"), []), content_type="text/xml")
+    library.add_feed(broken, fetcher)
+    library.add_feed(serve_rss(site, ["/news/school.html"]), fetcher)
+    site.serve("/broken.xml", b"", status=500, content_type="text/plain")
+    report = library.poll_feeds(fetcher)
+    assert report.feeds[0] == (broken, f"failed: {broken}: HTTP 500 Internal Server Error")
+    assert report.ingest.added == ["New school to open on former hospital site"]
+    assert library.feeds()[0].last_error == f"{broken}: HTTP 500 Internal Server Error"
+
+
+def test_feeds_polled_recently_are_not_due(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    library.add_feed(serve_rss(site, ["/news/ferry.html"]), fetcher)
+    assert len(library.poll_feeds(fetcher, due_only=True).feeds) == 1
+    assert library.poll_feeds(fetcher, due_only=True).feeds == []  # due in 30 minutes
+    assert len(library.poll_feeds(fetcher).feeds) == 1  # `feeds poll` polls them all
+
+
+def test_the_poller_indexes_new_entries_in_the_background(
+    site: NewsSite, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    settings = WebSettings(
+        allow_private_networks=True, host_delay_seconds=0, poll_interval_minutes=0.002
+    )
+    fetcher = Fetcher(settings)
+    feed = library.add_feed(serve_rss(site, ["/news/ferry.html"]), fetcher).feed.url
+    reports: list[PollReport] = []
+    lock = threading.RLock()
+    poller = FeedPoller(library, lock=lock, fetcher=fetcher, on_report=reports.append)
+    poller.start()
+
+    def articles() -> int:
+        with lock:  # the lock a chat server holds while it answers
+            return len(library.articles())
+
+    try:
+        wait_for(lambda: articles() == 1)
+        wait_for(lambda: any(r.feeds == [(feed, "not modified")] for r in reports))
+        serve_rss(site, ["/news/school.html", "/news/ferry.html"], etag='"v2"')
+        wait_for(lambda: articles() == 2)
+        with lock:
+            assert library.search("How many pupils will the new school take?", k=1)
+    finally:
+        poller.stop()
+    assert poller._thread is not None and not poller._thread.is_alive()
+    assert [a.title for a in library.articles()] == [STORIES[p][0] for p in list(STORIES)[:2]]
+    assert len(site.hits("/news/ferry.html")) == 1
+
+
+def test_the_poller_survives_a_failing_poll(
+    site: NewsSite, open_library: OpenLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = open_library()
+    fetcher = Fetcher(WebSettings(allow_private_networks=True, poll_interval_minutes=0.001))
+    calls: list[int] = []
+
+    def failing_poll(*args: object, **kwargs: object) -> PollReport:
+        calls.append(1)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(library, "poll_feeds", failing_poll)
+    poller = FeedPoller(library, fetcher=fetcher)
+    poller.start()
+    try:
+        wait_for(lambda: len(calls) >= 3)
+    finally:
+        poller.stop()
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.05)
+
+
+def time_now():  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    return datetime(2024, 5, 3, 8, 0, tzinfo=UTC)
