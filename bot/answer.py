@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot import caveats
-from bot.hedges import Cue, default_detector
+from bot.hedges import Cue
 from bot.hedges.attribution import attributed_to
+from bot.hedges.stored import sentence_cues
 from bot.models import Answer, Citation, Highlight, Quote
 from bot.questions import Entity, Question, analyse, mentions
 from bot.spans import find_span
@@ -120,10 +121,11 @@ def _answered(
             and not _same_story(corpus, c, chosen)
         ):
             chosen.append(c)
-    quotes = [_quote(corpus, c, settings) for c in chosen[: settings.max_quotes]]
+    chosen = chosen[: settings.max_quotes]
+    quotes = [_quote(corpus, c, settings) for c in chosen]
     confidence = _confidence(best, settings)
     notes: list[str] = []
-    for position, quote in enumerate(quotes):
+    for position, (quote, candidate) in enumerate(zip(quotes, chosen, strict=True)):
         notes += [
             caveats.attribution(quote.citation),
             caveats.source_rating(quote.citation, settings.source_ratings),
@@ -133,7 +135,7 @@ def _answered(
             notes.append(caveats.also_reported([(a.source, a.title) for a in others]))
         notes += caveats.hedging(
             list(quote.hedges),
-            _nearby_cues(corpus, quote),
+            _nearby_cues(corpus, candidate),
             position,
             source=attributed_to(quote.text, quote.hedges),
             figure=question.kind == "quantity",
@@ -243,7 +245,7 @@ def _quote(corpus: Corpus, candidate: _Candidate, settings: AnswerSettings) -> Q
         citation=citation(candidate.hit.article, candidate.hit.passage.paragraph),
         score=candidate.score,
         highlight=candidate.span,
-        hedges=default_detector().detect(candidate.text).cues,
+        hedges=sentence_cues(candidate.hit.passage, candidate.index),
     )
 
 
@@ -253,18 +255,24 @@ def citation(article: Article, paragraph: int) -> Citation:
     )
 
 
-def _nearby_cues(corpus: Corpus, quote: Quote) -> list[Cue]:
+def _nearby_cues(corpus: Corpus, candidate: _Candidate) -> list[Cue]:
     """Hedge cues in the sentences just before and after the quoted one, in article order."""
     sentences = [
-        p.sentence_text(i)
-        for p in corpus.article_passages(quote.citation.article_id)
+        (p, i)
+        for p in corpus.article_passages(candidate.hit.article.id)
         for i in range(len(p.sentences))
     ]
-    try:
-        at = sentences.index(quote.text)
-    except ValueError:
+    at = next(
+        (
+            n
+            for n, (p, i) in enumerate(sentences)
+            if p.id == candidate.hit.passage.id and i == candidate.index
+        ),
+        None,
+    )
+    if at is None:
         return []
-    cues = []
-    for neighbour in (*sentences[max(at - 1, 0) : at], *sentences[at + 1 : at + 2]):
-        cues += default_detector().detect(neighbour).cues
+    cues: list[Cue] = []
+    for passage, i in (*sentences[max(at - 1, 0) : at], *sentences[at + 1 : at + 2]):
+        cues += sentence_cues(passage, i)
     return cues

@@ -322,12 +322,15 @@ def remove(config: Config, article: tuple[str, ...]) -> None:
 
 
 @cli.command()
+@click.option("--embed", is_flag=True, help="Re-embed even when the model has not changed.")
 @click.pass_obj
-def reindex(config: Config) -> None:
-    """Re-embed every passage with the configured model and rebuild the indexes."""
+def reindex(config: Config, embed: bool) -> None:
+    """Refresh stored hedge cues, and re-embed every passage when the model changed."""
     with _library(config, seed=False) as library, _user_errors():
-        count = library.reindex(progress=_interactive())
-    click.echo(f"reindexed {count} passages with {config.index.model}")
+        embedding = embed or library.needs_embedding()
+        count = library.reindex(progress=_interactive(), embed=embedding)
+    done = f"re-embedded with {config.index.model} and " if embedding else ""
+    click.echo(f"reindexed {count} passages: {done}refreshed their hedge cues")
 
 
 class _ChatFrontEnds(click.Group):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.answer import ask
 from bot.config import Config
+from bot.hedges.stored import CueAnnotator
 from bot.models import Answer, Summary
 from bot.summary import summarize
 from index.feeds import FeedPoller
@@ -23,7 +24,7 @@ def open_library(
     config: Config, seed: bool = True, progress: bool = False
 ) -> tuple[Library, IngestReport | None]:
     """The configured index; when `seed` and it is empty, the seed corpus is indexed first."""
-    library = Library(config.data_dir, config.index)
+    library = Library(config.data_dir, config.index, annotator=CueAnnotator())
     report = None
     if seed and library.is_empty() and config.seeds_dir.is_dir():
         report = library.ingest_paths([config.seeds_dir], progress=progress)

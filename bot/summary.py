@@ -8,7 +8,7 @@ import numpy as np
 
 from bot import caveats
 from bot.answer import citation, quotable
-from bot.hedges import default_detector
+from bot.hedges.stored import sentence_cues
 from bot.models import Quote, Summary
 from index.models import Article, Passage
 
@@ -43,12 +43,13 @@ def summarize(
     chosen = sorted(np.argsort(-(centrality + lead))[:sentences].tolist())
     quotes = tuple(
         Quote(
-            text=(text := items[k][0].sentence_text(items[k][1])),
-            citation=citation(article, items[k][0].paragraph),
+            text=passage.sentence_text(i),
+            citation=citation(article, passage.paragraph),
             score=float(centrality[k]),
-            hedges=default_detector().detect(text).cues,
+            hedges=sentence_cues(passage, i),
         )
         for k in chosen
+        for passage, i, _ in [items[k]]
     )
     notes = (
         caveats.summary_header(len(quotes)),

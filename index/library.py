@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from threading import Event
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -32,7 +32,7 @@ from index.lexical import LexicalIndex
 from index.models import Article, Chunk, Document, Feed, Hit, Passage
 from index.neardup import SignatureIndex, minhash, text_fingerprint
 from index.retrieval import RetrievalWeights, fuse
-from index.store import Store, StoreError
+from index.store import Notes, Store, StoreError
 from index.titles import ArticleLookupError, resolve_article
 from index.vectors import FaissIndex, VectorIndexError
 from index.web import Fetcher, WebError, canonical_url, fetch_article
@@ -82,6 +82,16 @@ class _Prepared:
     vectors: list[np.ndarray]
     text_hash: str
     signature: np.ndarray
+    notes: Notes | None = None
+
+
+class SentenceAnnotator(Protocol):
+    """Something said of every sentence at ingest (the answer core's hedge cues), stored so
+    answering needs no model work. `version` changes when what it would say changes."""
+
+    version: str
+
+    def __call__(self, sentences: list[str]) -> list[object]: ...
 
 
 class Library:
@@ -92,8 +102,10 @@ class Library:
         data_dir: Path,
         settings: IndexSettings | None = None,
         embedder: Embedder | None = None,
+        annotator: SentenceAnnotator | None = None,
     ):
         self.data_dir = data_dir
+        self.annotator = annotator
         self.settings = settings or IndexSettings()
         self.embedder = embedder or Embedder(
             self.settings.model, offline=self.settings.offline, batch_size=self.settings.batch_size
@@ -251,20 +263,46 @@ class Library:
             removed = self.store.delete_article(article_id)
             vectors.remove(np.asarray(removed, dtype=np.int64))
 
-    def reindex(self, progress: bool = False) -> int:
-        """Re-embed every passage (after a model change) and rebuild the derived indexes."""
+    def needs_embedding(self) -> bool:
+        """Whether the stored vectors come from another model than the configured one."""
+        stored = self.store.get_meta("model")
+        return bool(stored) and stored != self.settings.model
+
+    def reindex(self, progress: bool = False, embed: bool | None = None) -> int:
+        """Refresh every passage's notes, and re-embed it when the model changed (or `embed`).
+
+        Returns the number of passages refreshed.
+        """
+        embed = self.needs_embedding() if embed is None else embed
         with self._writing():
-            self._vectors = FaissIndex(self.embedder.dimension)
+            if embed:
+                self._vectors = FaissIndex(self.embedder.dimension)
             articles = self.store.articles()
-            for article in tqdm(articles, desc="Embedding", unit="article", disable=not progress):
+            for article in tqdm(articles, desc="Reindexing", unit="article", disable=not progress):
                 passages = self.store.article_passages(article.id)
                 chunks = [Chunk(p.paragraph, p.text, p.sentences) for p in passages]
-                vectors = self._embed(chunks)
-                self.store.delete_passages(article.id)
-                ids = self.store.insert_passages(article.id, chunks, vectors)
-                self._vectors.add(np.asarray(ids), _passage_vectors(vectors))
-            self._record_model()
+                if embed:
+                    vectors = self._embed(chunks)
+                    self.store.delete_passages(article.id)
+                    ids = self.store.insert_passages(
+                        article.id, chunks, vectors, self._annotate(chunks)
+                    )
+                    self._vectors.add(np.asarray(ids), _passage_vectors(vectors))
+                elif self.annotator is not None:
+                    for passage, notes in zip(passages, self._annotate(chunks) or [], strict=True):
+                        self.store.set_notes(passage.id, *notes)
+            if embed:
+                self._record_model()
         return self.store.passage_count()
+
+    def _annotate(self, chunks: list[Chunk]) -> Notes | None:
+        if self.annotator is None:
+            return None
+        version = self.annotator.version
+        return [
+            (version, self.annotator([c.text[s.start : s.end] for s in c.sentences]))
+            for c in chunks
+        ]
 
     def _read_files(self, paths: list[Path], report: IngestReport) -> list[Document]:
         documents = []
@@ -309,7 +347,17 @@ class Library:
                 report.failed.append((doc.path or doc.key, f"{doc.title}: no text to index"))
                 continue
             vectors = self._embed(chunks)
-            prepared.append(_Prepared(doc, digest, chunks, vectors, text_hash, minhash(doc.text)))
+            prepared.append(
+                _Prepared(
+                    doc,
+                    digest,
+                    chunks,
+                    vectors,
+                    text_hash,
+                    minhash(doc.text),
+                    self._annotate(chunks),
+                )
+            )
             (report.updated if known else report.added).append(doc.title)
         if not prepared:
             if also_write is not None:
@@ -322,7 +370,7 @@ class Library:
             for item in prepared:
                 article_id = self.store.upsert_article(item.document, item.content_hash)
                 vectors.remove(np.asarray(self.store.delete_passages(article_id), dtype=np.int64))
-                ids = self.store.insert_passages(article_id, item.chunks, item.vectors)
+                ids = self.store.insert_passages(article_id, item.chunks, item.vectors, item.notes)
                 vectors.add(np.asarray(ids, dtype=np.int64), _passage_vectors(item.vectors))
                 report.passages += len(ids)
                 self.store.set_fingerprints(

@@ -65,6 +65,9 @@ class Passage:
     paragraph: int
     text: str
     sentences: tuple[Span, ...]
+    # What the annotator given at ingest said of each sentence, and which version of it spoke.
+    notes: tuple[object, ...] | None = None
+    notes_version: str | None = None
 
     def sentence_text(self, i: int) -> str:
         span = self.sentences[i]

@@ -12,6 +12,9 @@ import numpy as np
 
 from index.models import Article, Chunk, Document, Feed, FeedEntryState, Passage, Span
 
+# Per chunk: the annotator's version and its note on each sentence.
+Notes = list[tuple[str, list[object]]]
+
 
 class StoreError(Exception):
     """The database is missing, corrupt or from a newer newsbot."""
@@ -79,11 +82,17 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (feed_id, entry)
     );
     """,
+    """
+    ALTER TABLE passages ADD COLUMN sentence_notes TEXT;
+    ALTER TABLE passages ADD COLUMN notes_version TEXT;
+    """,
 )
 
 _ARTICLE_COLUMNS = "a.id, a.key, a.title, a.source, a.url, a.published, a.author, a.path"
 _FEED_COLUMNS = "f.id, f.url, f.title, f.etag, f.last_modified, f.last_polled, f.last_error"
-_PASSAGE_COLUMNS = "id, article_id, position, paragraph, text, sentences"
+_PASSAGE_COLUMNS = (
+    "id, article_id, position, paragraph, text, sentences, sentence_notes, notes_version"
+)
 
 
 class Store:
@@ -179,14 +188,20 @@ class Store:
         return ids
 
     def insert_passages(
-        self, article_id: int, chunks: list[Chunk], sentence_vectors: list[np.ndarray]
+        self,
+        article_id: int,
+        chunks: list[Chunk],
+        sentence_vectors: list[np.ndarray],
+        notes: Notes | None = None,
     ) -> list[int]:
+        """Store chunks in order; `notes` holds (version, one note a sentence) for each chunk."""
         ids = []
         for position, (chunk, vectors) in enumerate(zip(chunks, sentence_vectors, strict=True)):
+            version, per_sentence = notes[position] if notes else (None, None)
             cursor = self._db.execute(
-                """INSERT INTO passages
-                   (article_id, position, paragraph, text, sentences, sentence_vectors)
-                   VALUES (?, ?, ?, ?, ?, ?)""",
+                """INSERT INTO passages (article_id, position, paragraph, text, sentences,
+                   sentence_vectors, sentence_notes, notes_version)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     article_id,
                     position,
@@ -194,10 +209,18 @@ class Store:
                     chunk.text,
                     json.dumps([[s.start, s.end] for s in chunk.sentences]),
                     vectors.astype(np.float16).tobytes(),
+                    None if per_sentence is None else json.dumps(per_sentence),
+                    version,
                 ),
             )
             ids.append(int(cursor.lastrowid or 0))
         return ids
+
+    def set_notes(self, passage_id: int, version: str, per_sentence: list[object]) -> None:
+        self._db.execute(
+            "UPDATE passages SET sentence_notes = ?, notes_version = ? WHERE id = ?",
+            (json.dumps(per_sentence), version, passage_id),
+        )
 
     def passage_ids(self, article_id: int) -> list[int]:
         rows = self._db.execute(
@@ -388,4 +411,6 @@ def _passage(row: tuple) -> Passage:
         paragraph=row[3],
         text=row[4],
         sentences=spans,
+        notes=None if row[6] is None else tuple(json.loads(row[6])),
+        notes_version=row[7],
     )

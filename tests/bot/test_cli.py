@@ -199,7 +199,7 @@ def test_reindex_keeps_every_passage(newsbot):
     )
     result = newsbot("reindex")
     assert result.exit_code == 0
-    assert f"reindexed {before} passages" in result.stdout
+    assert f"reindexed {before} passages: refreshed their hedge cues" in result.stdout
     assert json.loads(newsbot("ask", "--json", "How many Chinese troops?").stdout)["answered"]
 
 

@@ -82,7 +82,7 @@ def test_an_old_index_is_migrated_and_its_articles_found_again(
     library = Library(old_index, embedder=embedder)
     try:
         with closing(sqlite3.connect(old_index / "newsbot.sqlite3")) as db:
-            assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+            assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert [a.title for a in library.articles()] == [TITLE]  # nothing lost
 
         report = library.ingest_urls([copy, wire], fetcher)
