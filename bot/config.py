@@ -147,3 +147,22 @@ def _section(raw: dict[str, Any], name: str, defaults: Mapping[str, Any]) -> dic
 
 def _defaults(obj: object, skip: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
     return {f.name: getattr(obj, f.name) for f in fields(obj) if f.name not in skip}  # type: ignore[arg-type]
+
+
+def check_table(name: str, raw: object, types: Mapping[str, tuple[type, ...]]) -> Mapping[str, Any]:
+    """A front end's `[name]` table with every key known and every value of an allowed type,
+    so a typo fails at start-up instead of being ignored."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"[{name}] must be a table")
+    unknown = set(raw) - set(types)
+    if unknown:
+        raise ConfigError(
+            f"unknown key(s) in [{name}]: {', '.join(sorted(unknown))} (known: {', '.join(types)})"
+        )
+    for key, value in raw.items():
+        expected = types[key]
+        # bool is an int in Python; `true` where a number belongs is still a mistake.
+        if (isinstance(value, bool) and bool not in expected) or not isinstance(value, expected):
+            names = " or ".join(t.__name__ for t in expected)
+            raise ConfigError(f"[{name}] {key} must be of type {names}, not {type(value).__name__}")
+    return raw

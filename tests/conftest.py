@@ -1,6 +1,8 @@
-"""Fixtures shared by every test: the real embedding model, loaded once a session."""
+"""Fixtures shared by every test: the real embedding model, loaded once, and loopback only."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 
@@ -13,3 +15,14 @@ def embedder() -> Embedder:
     model = Embedder()
     assert model.dimension == 384
     return model
+
+
+@pytest.fixture(scope="session", autouse=True)
+def loopback_only() -> Iterator[None]:
+    """Tests talk to servers on 127.0.0.1 only; a proxy in the environment could capture that."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+            patch.delenv(name, raising=False)
+            patch.delenv(name.lower(), raising=False)
+        patch.setenv("NO_PROXY", "127.0.0.1,localhost")
+        yield

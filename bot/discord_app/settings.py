@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, check_table
 
 SyncMode = Literal["guild", "global", "none"]
 SYNC_MODES: tuple[SyncMode, ...] = ("guild", "global", "none")
@@ -64,17 +64,7 @@ def load_settings(config: Config) -> DiscordSettings:
 
 def parse_settings(raw: Mapping[str, Any]) -> DiscordSettings:
     """Check every key and type, so a typo fails at start-up instead of being ignored."""
-    if not isinstance(raw, Mapping):
-        raise ConfigError("[discord] must be a table")
-    unknown = set(raw) - set(_TYPES)
-    if unknown:
-        raise ConfigError(f"unknown key(s) in [discord]: {', '.join(sorted(unknown))}")
-    for key, value in raw.items():
-        # bool is an int in Python; a `true` where a number belongs is still a mistake.
-        expected = _TYPES[key]
-        if (isinstance(value, bool) and bool not in expected) or not isinstance(value, expected):
-            names = " or ".join(t.__name__ for t in expected)
-            raise ConfigError(f"[discord] {key} must be of type {names}")
+    raw = check_table("discord", raw, _TYPES)
     settings = DiscordSettings(
         sync=raw.get("sync", "global"),
         guild_id=raw.get("guild_id"),

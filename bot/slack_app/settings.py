@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, check_table
 
 Visibility = Literal["channel", "ephemeral"]
 VISIBILITIES: tuple[Visibility, ...] = ("channel", "ephemeral")
@@ -54,21 +54,7 @@ def load_settings(config: Config) -> SlackSettings:
 
 def parse_settings(raw: Mapping[str, Any]) -> SlackSettings:
     """Check every key and type, so a typo fails at start-up instead of being ignored."""
-    if not isinstance(raw, Mapping):
-        raise ConfigError("[slack] must be a table")
-    unknown = set(raw) - set(_TYPES)
-    if unknown:
-        known = ", ".join(_TYPES)
-        raise ConfigError(
-            f"unknown key(s) in [slack]: {', '.join(sorted(unknown))} (known: {known})"
-        )
-    for key, value in raw.items():
-        # bool is an int in Python; `true` where a number belongs is still a mistake.
-        if (isinstance(value, bool) and bool not in _TYPES[key]) or not isinstance(
-            value, _TYPES[key]
-        ):
-            names = " or ".join("float" if t is float else t.__name__ for t in _TYPES[key])
-            raise ConfigError(f"[slack] {key} must be of type {names}, not {type(value).__name__}")
+    raw = check_table("slack", raw, _TYPES)
     defaults = SlackSettings()
     settings = SlackSettings(
         visibility=raw.get("visibility", defaults.visibility),

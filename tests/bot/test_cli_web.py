@@ -39,8 +39,6 @@ MUSEUM = (
 def shared_model(monkeypatch: pytest.MonkeyPatch, embedder: Embedder) -> None:
     """Every command uses the session's model instead of loading its own."""
     monkeypatch.setattr("index.library.Embedder", lambda *args, **kwargs: embedder)
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -76,12 +76,10 @@ def test_the_same_text_ingested_by_two_people_is_one_article(service):
     assert service.ingest(text, submitted_by="U2").unchanged == ["Port reopens"]
 
 
-def test_a_url_sent_to_ingest_is_fetched_as_a_web_page(tmp_path, embedder, monkeypatch):
+def test_a_url_sent_to_ingest_is_fetched_as_a_web_page(tmp_path, embedder):
     from index.testsite import NewsSite, article_html
     from index.web import WebSettings
 
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
     config = replace(
         load_config(environ={}),
         data_dir=tmp_path / "data",

@@ -37,13 +37,6 @@ MISCHIEF = Document(
 )
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A proxy in the environment could capture loopback traffic."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture(scope="session")
 def news_service(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> NewsService:
     """The real core over the seed article plus MISCHIEF, built once for the Discord tests."""

@@ -32,8 +32,13 @@ def test_a_missing_token_is_one_clear_line(config):
 @pytest.mark.parametrize(
     ("table", "args", "message"),
     [
-        ({"colour": "blue"}, [], "unknown key(s) in [discord]: colour"),
-        ({"rate_limit": "5"}, [], "[discord] rate_limit must be of type int"),
+        (
+            {"colour": "blue"},
+            [],
+            "unknown key(s) in [discord]: colour (known: sync, guild_id, admins, rate_limit, "
+            "rate_window_seconds, ephemeral, sharded, mentions)",
+        ),
+        ({"rate_limit": "5"}, [], "[discord] rate_limit must be of type int, not str"),
         ({}, ["--sync", "guild"], '[discord] sync = "guild" needs guild_id (or --guild ID)'),
     ],
 )

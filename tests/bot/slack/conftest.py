@@ -26,18 +26,7 @@ from index.library import Library
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"
-_PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 _keys = itertools.count(1)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _loopback_only() -> Iterator[None]:
-    """A proxy in the environment could capture loopback traffic; slack_sdk honours it."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name in _PROXIES:
-            patch.delenv(name, raising=False)
-        patch.setenv("NO_PROXY", "127.0.0.1,localhost")
-        yield
 
 
 def seeded_service(data_dir: Path, embedder: Embedder) -> NewsService:
