@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format clean bench-core bench-hedges train-hedges
+.PHONY: setup demo test lint format clean bench bench-quick bench-core bench-hedges train-hedges
 
 setup: $(STAMP)
 
@@ -41,3 +41,13 @@ bench-hedges: setup
 train-hedges: setup
 	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[train]'
 	$(BIN)/python -m bot.hedges.train
+
+# Benchmarks: bench/report.md, its figures and results.json. Quick: 1k-100k passages, about
+# 5 minutes on 2 cores. `make bench`: the full suite, adding 1M passages and every backend.
+bench: setup
+	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[bench]'
+	$(BIN)/python -m bench.suite --full
+
+bench-quick: setup
+	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[bench]'
+	$(BIN)/python -m bench.suite --quick

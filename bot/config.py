@@ -93,10 +93,11 @@ def _build(raw: dict[str, Any], environ: Mapping[str, str], source: Path | None)
     if unknown:
         raise ValueError(f"unknown key(s): {', '.join(sorted(unknown))}")
     base = IndexSettings()
+    in_model = {"model", "offline", "batch_size", "backend", "quantize"}
     model = _section(
-        raw, "model", {"name": base.model, "offline": base.offline, "batch_size": base.batch_size}
+        raw, "model", {"name": base.model} | {k: getattr(base, k) for k in in_model - {"model"}}
     )
-    index = _section(raw, "index", _defaults(base, {"model", "offline", "batch_size", "weights"}))
+    index = _section(raw, "index", _defaults(base, in_model | {"weights"}))
     weights = _section(raw, "retrieval", _defaults(RetrievalWeights()))
     answer = _section(raw, "answer", _defaults(AnswerSettings(), {"source_ratings"}))
     summary = _section(raw, "summary", {"sentences": 4})

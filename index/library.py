@@ -27,20 +27,23 @@ from tqdm import tqdm
 
 from index.chunking import chunk_text
 from index.documents import DocumentError, find_files, read_document
-from index.embedding import DEFAULT_MODEL, Embedder
+from index.embedding import BACKENDS, DEFAULT_MODEL, QUANTIZATIONS, Embedder
 from index.lexical import LexicalIndex
 from index.models import Article, Chunk, Document, Feed, Hit, Passage
 from index.neardup import SignatureIndex, minhash, text_fingerprint
 from index.retrieval import RetrievalWeights, fuse
 from index.store import Notes, Store, StoreError
 from index.titles import ArticleLookupError, resolve_article
-from index.vectors import FaissIndex, VectorIndexError
+from index.vectors import FaissIndex, VectorIndexError, VectorIndexSettings, build_vector_index
 from index.web import Fetcher, WebError, canonical_url, fetch_article
 
 if TYPE_CHECKING:
     from index.feeds import Followed, PollReport
 
 log = logging.getLogger(__name__)
+
+# Sentences gathered from several documents before one encode call during an ingest.
+EMBED_SENTENCES = 512
 
 __all__ = ["ArticleLookupError", "IndexSettings", "IngestReport", "Library", "StoreError"]
 
@@ -50,13 +53,43 @@ class IndexSettings:
     model: str = DEFAULT_MODEL
     offline: bool = True
     batch_size: int = 64
+    # How the model runs: "onnx" (an ONNX export made locally once, no torch at run time),
+    # "torch" or "openvino"; quantize = "int8" (onnx only) trades a little recall for speed.
+    backend: str = "onnx"
+    quantize: str = "none"
     chunk_tokens: int = 200
     dense_candidates: int = 50
     lexical_candidates: int = 50
     # Estimated Jaccard similarity of word 5-grams above which two articles are linked as one
     # story reported twice (0.5: about half their 5-grams are shared).
     near_duplicate_threshold: float = 0.5
+    # The FAISS index: "auto" is exact (flat) up to flat_max_passages, an HNSW graph up to
+    # hnsw_max_passages, then IVF-PQ; "flat", "hnsw" or "ivfpq" forces one kind.
+    vector_index: str = "auto"
+    flat_max_passages: int = 100_000
+    hnsw_max_passages: int = 400_000
+    hnsw_ef_search: int = 128
+    ivf_nprobe: int = 64
     weights: RetrievalWeights = field(default_factory=RetrievalWeights)
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
+        if self.quantize not in QUANTIZATIONS or (
+            self.quantize != "none" and self.backend != "onnx"
+        ):
+            raise ValueError(f'quantize = {self.quantize!r} needs backend = "onnx"')
+        _ = self.vector_settings  # raises ValueError for an unknown kind or a bad number
+
+    @property
+    def vector_settings(self) -> VectorIndexSettings:
+        return VectorIndexSettings(
+            kind=self.vector_index,
+            flat_max_passages=self.flat_max_passages,
+            hnsw_max_passages=self.hnsw_max_passages,
+            hnsw_ef_search=self.hnsw_ef_search,
+            ivf_nprobe=self.ivf_nprobe,
+        )
 
 
 @dataclass
@@ -108,7 +141,11 @@ class Library:
         self.annotator = annotator
         self.settings = settings or IndexSettings()
         self.embedder = embedder or Embedder(
-            self.settings.model, offline=self.settings.offline, batch_size=self.settings.batch_size
+            self.settings.model,
+            offline=self.settings.offline,
+            batch_size=self.settings.batch_size,
+            backend=self.settings.backend,
+            quantize=self.settings.quantize,
         )
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
@@ -119,6 +156,7 @@ class Library:
         self._vectors: FaissIndex | None = None
         self._lexical: LexicalIndex | None = None
         self._loaded: int | None = None  # generation the in-memory indexes belong to
+        self._passage_count: int | None = None  # of that generation, once counted
 
     def close(self) -> None:
         self.store.close()
@@ -126,7 +164,12 @@ class Library:
     # -- reading ---------------------------------------------------------------------------
 
     def is_empty(self) -> bool:
-        return self.store.passage_count() == 0
+        self._refresh()
+        if self._passage_count is None:
+            # Counting a million rows takes milliseconds, and every question asks; the count
+            # changes only with a new generation, so it is kept with the in-memory indexes.
+            self._passage_count = self.store.passage_count()
+        return self._passage_count == 0
 
     def articles(self) -> list[Article]:
         return self.store.articles()
@@ -276,7 +319,9 @@ class Library:
         embed = self.needs_embedding() if embed is None else embed
         with self._writing():
             if embed:
-                self._vectors = FaissIndex(self.embedder.dimension)
+                self._vectors = FaissIndex(
+                    self.embedder.dimension, settings=self.settings.vector_settings
+                )
             articles = self.store.articles()
             for article in tqdm(articles, desc="Reindexing", unit="article", disable=not progress):
                 passages = self.store.article_passages(article.id)
@@ -329,6 +374,7 @@ class Library:
         self._check_model()
         self._fingerprint_old_articles()
         prepared: list[_Prepared] = []
+        pending: list[_Prepared] = []  # chunked, waiting to be encoded with other documents
         documents = _one_per_key(documents, report)
         for doc in tqdm(documents, desc="Embedding", unit="article", disable=not progress):
             doc = self._under_stored_key(doc)
@@ -338,7 +384,7 @@ class Library:
                 report.unchanged.append(doc.title)
                 continue
             text_hash = text_fingerprint(doc.text)
-            twin = self._twin(text_hash, known[0] if known else None, prepared)
+            twin = self._twin(text_hash, known[0] if known else None, prepared + pending)
             if twin:
                 report.skipped.append((_origin(doc), f"{doc.title}: same text as {twin}"))
                 continue
@@ -346,19 +392,22 @@ class Library:
             if not chunks:
                 report.failed.append((doc.path or doc.key, f"{doc.title}: no text to index"))
                 continue
-            vectors = self._embed(chunks)
-            prepared.append(
+            pending.append(
                 _Prepared(
                     doc,
                     digest,
                     chunks,
-                    vectors,
+                    [],  # encoded below, together with other documents' sentences
                     text_hash,
                     minhash(doc.text),
                     self._annotate(chunks),
                 )
             )
             (report.updated if known else report.added).append(doc.title)
+            if sum(len(c.sentences) for item in pending for c in item.chunks) >= EMBED_SENTENCES:
+                prepared += self._embed_prepared(pending)
+                pending = []
+        prepared += self._embed_prepared(pending)
         if not prepared:
             if also_write is not None:
                 with self.store.transaction():
@@ -426,6 +475,18 @@ class Library:
                 )
                 self.store.replace_links(article_id, similar)
 
+    def _embed_prepared(self, pending: list[_Prepared]) -> list[_Prepared]:
+        """Encode several documents' sentences in one call: a short article alone would fill
+        a fraction of a batch, and the encoder sorts sentences by length across all of them."""
+        if not pending:
+            return []
+        vectors = self._embed([chunk for item in pending for chunk in item.chunks])
+        encoded, start = [], 0
+        for item in pending:
+            encoded.append(replace(item, vectors=vectors[start : start + len(item.chunks)]))
+            start += len(item.chunks)
+        return encoded
+
     def _embed(self, chunks: list[Chunk]) -> list[np.ndarray]:
         """Sentence vectors of each chunk, encoded in one batch."""
         sentences = [c.text[s.start : s.end] for c in chunks for s in c.sentences]
@@ -454,7 +515,7 @@ class Library:
         except BaseException:
             # In-memory indexes may hold the rolled-back changes: reload them from disk.
             self._vectors = self._lexical = None
-            self._loaded = None
+            self._loaded = self._passage_count = None
             raise
         shutil.rmtree(self._generation_dir(old), ignore_errors=True)
 
@@ -464,11 +525,15 @@ class Library:
         folder = self._generation_dir(new)
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
+        if not self.vectors.fits(self.settings.vector_settings):
+            # The corpus outgrew its index kind (or the config names another): rebuild it.
+            self._vectors = self._rebuild_vectors()
         self.vectors.save(folder / "vectors.faiss")
         self._lexical = LexicalIndex.build(*self.store.all_passage_texts())
         self._lexical.save(folder / "bm25")
         self.store.set_meta("generation", str(new))
         self._loaded = new
+        self._passage_count = None
 
     def _refresh(self) -> None:
         """Drop in-memory indexes when another process has committed a newer generation."""
@@ -476,6 +541,7 @@ class Library:
         if current != self._loaded:
             self._vectors = self._lexical = None
             self._loaded = current
+            self._passage_count = None
 
     def _remove_stale_generations(self) -> None:
         """Folders left by a write that crashed before its commit."""
@@ -517,9 +583,9 @@ class Library:
     def _load_vectors(self) -> FaissIndex:
         path = self._generation_dir(self._generation) / "vectors.faiss"
         if self.store.passage_count() == 0:
-            return FaissIndex(self._dimension)
+            return FaissIndex(self._dimension, settings=self.settings.vector_settings)
         try:
-            index = FaissIndex.load(path)
+            index = FaissIndex.load(path, self.settings.vector_settings)
             if len(index) == self.store.passage_count():
                 return index
             log.warning("vector index %s is out of step with the database; rebuilding it", path)
@@ -530,11 +596,16 @@ class Library:
         return index
 
     def _rebuild_vectors(self) -> FaissIndex:
-        index = FaissIndex(self._dimension)
+        """The vector index of the kind the settings choose, from the stored sentence vectors."""
         ids, _ = self.store.all_passage_texts()
-        vectors = self.sentence_vectors(ids)
-        index.add(np.asarray(ids, dtype=np.int64), _passage_vectors([vectors[i] for i in ids]))
-        return index
+        means = np.zeros((len(ids), self._dimension), dtype=np.float32)
+        for start in range(0, len(ids), 10_000):  # SQLite caps the parameters of one query
+            batch = ids[start : start + 10_000]
+            vectors = self.sentence_vectors(batch)
+            means[start : start + len(batch)] = _passage_vectors([vectors[i] for i in batch])
+        return build_vector_index(
+            self._dimension, np.asarray(ids, dtype=np.int64), means, self.settings.vector_settings
+        )
 
     def _load_lexical(self) -> LexicalIndex:
         folder = self._generation_dir(self._generation) / "bm25"

@@ -1,11 +1,35 @@
-"""The vector index behind a small interface, so another backend can replace FAISS later."""
+"""The vector index behind a small interface, so another backend can replace FAISS later.
+
+Three FAISS kinds, chosen by corpus size unless the config names one:
+- `flat`: exact search; a few milliseconds up to ~100k passages, 1.5 KB a passage.
+- `hnsw`: a graph over 8-bit scalar-quantised vectors; fast and close to exact, ~0.7 KB a
+  passage.
+- `ivfpq`: an inverted file of product-quantised codes (4-bit, searched by FAISS's fast-scan
+  kernels), trained on the data; ~0.1 KB a passage, for the largest corpora. Its candidates are
+  re-ranked exactly by the stored sentence vectors afterwards, so small code errors rarely show.
+
+FAISS cannot delete from an HNSW graph, and an IVF fast-scan index loses vectors added after a
+`remove_ids` (FAISS 1.15), so both approximate kinds delete by tombstone: the passage's id
+becomes -1 in the id map (saved with the index) and search skips it; past a quarter of
+tombstones the index is rebuilt from its own stored codes with the same training.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+
+KINDS = ("auto", "flat", "hnsw", "ivfpq")
+# The approximate kinds train on the data (IVF lists and codebooks, HNSW's 8-bit ranges); with
+# fewer vectors than this they would train on too little, and exact search is as fast anyway.
+MIN_TRAIN = 1_000
+_HNSW_NEIGHBOURS = 32
+_TOMBSTONE_SHARE = 0.25
+_ANY_ID = (0, 2**62)  # ids of live vectors; tombstones are -1
 
 
 class VectorIndexError(Exception):
@@ -22,44 +46,166 @@ class VectorIndex(Protocol):
     def save(self, path: Path) -> None: ...
 
 
-class FaissIndex:
-    """Exact inner-product search with FAISS, ids mapped to passage ids."""
+@dataclass(frozen=True)
+class VectorIndexSettings:
+    """Which FAISS index to use; `kind = "auto"` chooses by the number of passages."""
 
-    def __init__(self, dimension: int, index: object | None = None):
+    kind: str = "auto"
+    flat_max_passages: int = 100_000
+    hnsw_max_passages: int = 400_000
+    hnsw_ef_search: int = 128
+    ivf_nprobe: int = 64
+    ivf_code_bytes: int = 96
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"vector_index must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        if min(self.ivf_code_bytes, self.ivf_nprobe, self.hnsw_ef_search) <= 0:
+            raise ValueError("ivf_code_bytes, ivf_nprobe and hnsw_ef_search must be positive")
+
+
+def choose_kind(count: int, settings: VectorIndexSettings) -> str:
+    """The index kind for `count` passages under `settings`."""
+    kind = settings.kind
+    if kind == "auto":
+        if count <= settings.flat_max_passages:
+            return "flat"
+        kind = "hnsw" if count <= settings.hnsw_max_passages else "ivfpq"
+    if count < MIN_TRAIN:
+        return "flat"
+    return kind
+
+
+def ivf_lists(count: int) -> int:
+    """About 2·sqrt(n) lists, a power of two, with at least 39 training vectors each."""
+    lists = 2 ** round(math.log2(max(2 * math.sqrt(max(count, 1)), 1)))
+    return max(1, min(lists, count // 39))
+
+
+def build_vector_index(
+    dimension: int,
+    ids: np.ndarray,
+    vectors: np.ndarray,
+    settings: VectorIndexSettings | None = None,
+) -> FaissIndex:
+    """A new index of the kind `settings` choose for this many vectors, holding them all."""
+    import faiss
+
+    settings = settings or VectorIndexSettings()
+    kind = choose_kind(len(ids), settings)
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if kind == "flat":
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+    elif kind == "hnsw":
+        graph = faiss.IndexHNSWSQ(
+            dimension, faiss.ScalarQuantizer.QT_8bit, _HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT
+        )
+        graph.train(vectors[:100_000])
+        index = faiss.IndexIDMap2(graph)
+    else:
+        quantizers = _quantizers(dimension, settings.ivf_code_bytes)
+        lists = ivf_lists(len(ids))
+        index = faiss.index_factory(
+            dimension, f"IVF{lists},PQ{quantizers}x4fs", faiss.METRIC_INNER_PRODUCT
+        )
+        sample = np.random.default_rng(0).permutation(len(vectors))[: max(50 * lists, MIN_TRAIN)]
+        index.train(vectors[np.sort(sample)])
+        index = faiss.IndexIDMap2(index)
+    wrapped = FaissIndex(dimension, index, settings)
+    wrapped.add(np.asarray(ids), vectors)
+    return wrapped
+
+
+def _quantizers(dimension: int, code_bytes: int) -> int:
+    """4-bit sub-quantizers for a code of `code_bytes`: an even divisor of the dimension.
+
+    4-bit codes are what FAISS's fast-scan kernels search with SIMD registers; they train in
+    seconds where 8-bit codebooks of the same size take minutes.
+    """
+    wanted = min(2 * code_bytes, dimension)
+    return max(m for m in range(2, wanted + 1, 2) if dimension % m == 0)
+
+
+class FaissIndex:
+    """Inner-product search with FAISS (flat, HNSW or IVF-PQ), ids mapped to passage ids."""
+
+    def __init__(
+        self,
+        dimension: int,
+        index: object | None = None,
+        settings: VectorIndexSettings | None = None,
+    ):
         import faiss
 
         self.dimension = dimension
+        self.settings = settings or VectorIndexSettings()
         self._index = index or faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        self.kind = _kind_of(self._index)
+        self._tombstones = 0 if self.kind == "flat" else int((self._id_map() < 0).sum())
 
     @classmethod
-    def load(cls, path: Path) -> FaissIndex:
+    def load(cls, path: Path, settings: VectorIndexSettings | None = None) -> FaissIndex:
         import faiss
 
         try:
             index = faiss.read_index(str(path))
         except RuntimeError as error:
             raise VectorIndexError(f"cannot read vector index {path}: {error}") from error
-        return cls(index.d, index)
+        return cls(index.d, index, settings)
 
     def __len__(self) -> int:
-        return int(self._index.ntotal)
+        return int(self._index.ntotal) - self._tombstones
+
+    def fits(self, settings: VectorIndexSettings | None = None) -> bool:
+        """Whether this index is still the right kind and shape for its size under `settings`."""
+        settings = settings or self.settings
+        if self.kind != choose_kind(len(self), settings):
+            return False
+        if self.kind == "ivfpq":
+            lists = _ivf(self._index).nlist
+            return ivf_lists(len(self)) / 4 <= lists <= ivf_lists(len(self)) * 4
+        return True
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids):
             self._index.add_with_ids(
-                np.ascontiguousarray(vectors, dtype=np.float32), ids.astype(np.int64)
+                np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
             )
 
     def remove(self, ids: np.ndarray) -> None:
-        if len(ids):
-            self._index.remove_ids(ids.astype(np.int64))
+        if not len(ids):
+            return
+        ids = np.asarray(ids, dtype=np.int64)
+        if self.kind == "flat":
+            self._index.remove_ids(ids)
+            return
+        id_map = self._id_map()
+        gone = np.isin(id_map, ids) & (id_map >= 0)
+        if not gone.any():
+            return
+        id_map[gone] = -1
+        self._set_id_map(id_map)
+        self._tombstones += int(gone.sum())
+        if self._tombstones > _TOMBSTONE_SHARE * self._index.ntotal:
+            self._compact()
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Ids and scores of the `k` nearest vectors, best first; fewer when the index is small."""
+        import faiss
+
         k = min(k, len(self))
         if k == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        scores, ids = self._index.search(query.reshape(1, -1).astype(np.float32), k)
+        params = self._search_parameters(k)
+        # One query is too small to share between threads: a second thread only waits.
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            scores, ids = self._index.search(
+                query.reshape(1, -1).astype(np.float32), k, params=params
+            )
+        finally:
+            faiss.omp_set_num_threads(threads)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
 
@@ -67,3 +213,64 @@ class FaissIndex:
         import faiss
 
         faiss.write_index(self._index, str(path))
+
+    # -- kind-specific details -------------------------------------------------------------
+
+    def _search_parameters(self, k: int) -> object | None:
+        import faiss
+
+        if self.kind == "flat":
+            return None
+        if self.kind == "hnsw":
+            params = faiss.SearchParametersHNSW()
+            params.efSearch = max(self.settings.hnsw_ef_search, k)
+        else:
+            params = faiss.SearchParametersIVF()
+            params.nprobe = min(self.settings.ivf_nprobe, _ivf(self._index).nlist)
+        if self._tombstones:
+            self._live = faiss.IDSelectorRange(*_ANY_ID)  # kept alive for the C++ side
+            params.sel = self._live
+        return params
+
+    def _id_map(self) -> np.ndarray:
+        import faiss
+
+        return faiss.vector_to_array(self._index.id_map)
+
+    def _set_id_map(self, id_map: np.ndarray) -> None:
+        import faiss
+
+        faiss.copy_array_to_vector(id_map.astype(np.int64), self._index.id_map)
+        self._index.construct_rev_map()
+
+    def _compact(self) -> None:
+        """Rebuild without tombstones, re-adding the live vectors as the index decodes them."""
+        import faiss
+
+        id_map = self._id_map()
+        inner = faiss.downcast_index(self._index.index)
+        vectors = inner.reconstruct_n(0, inner.ntotal)
+        fresh = faiss.clone_index(inner)  # keeps the training (SQ ranges, IVF lists, codebooks)
+        fresh.reset()
+        self._index = faiss.IndexIDMap2(fresh)
+        self._tombstones = 0
+        live = id_map >= 0
+        self.add(id_map[live], vectors[live])
+
+
+def _kind_of(index: object) -> str:
+    import faiss
+
+    index = faiss.downcast_index(index)
+    inner = faiss.downcast_index(index.index) if isinstance(index, faiss.IndexIDMap) else index
+    if isinstance(inner, faiss.IndexHNSW):
+        return "hnsw"
+    if isinstance(inner, faiss.IndexIVF):
+        return "ivfpq"
+    return "flat"
+
+
+def _ivf(index: object):  # type: ignore[no-untyped-def]
+    import faiss
+
+    return faiss.extract_index_ivf(index)

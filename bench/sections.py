@@ -1,0 +1,525 @@
+"""The sections of bench/report.md: targets first, then quality, speed, scale, peers, profile."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bench.report import TARGETS_MS, Figures, table
+
+
+def write_report(results: dict, out: Path) -> None:
+    box = results["machine"]
+    figures = Figures(out, f"{box['cpu']}, {box['cores']} cores, {box['memory_gib']} GiB")
+    parts = [
+        _header(results),
+        _targets(results),
+        _quality(results, figures),
+        _speed(results, figures),
+        _scale(results, figures),
+        _kinds(results, figures),
+        _peers(results),
+        _profile(results),
+        _method(results),
+    ]
+    (out / "report.md").write_text("\n\n".join(p for p in parts if p) + "\n")
+
+
+def _header(results: dict) -> str:
+    box, plan = results["machine"], results["plan"]
+    sizes = ", ".join(f"{s:,}" for s in plan["sizes"])
+    return (
+        "# newsbot benchmarks\n\n"
+        f"Mode **{plan['name']}** (`python -m bench.suite --{plan['name']}`), corpus sizes {sizes}"
+        f" passages; written {time.strftime('%Y-%m-%d %H:%M')} after "
+        f"{results['total_s']:.0f} s.\n\n"
+        f"Machine: {box['cpu']}, {box['cores']} cores, {box['memory_gib']} GiB; {box['versions']}."
+        f" Load average (1 min) {box['load_1min_at_start']} at the start and "
+        f"{box.get('load_1min_at_end', '?')} at the end: other work shares this machine, so "
+        "absolute times are upper bounds and the comparable figures are the ratios measured in "
+        "this one run."
+    )
+
+
+def _largest(results: dict, size: int) -> dict | None:
+    return results.get("scale", {}).get(size) or results.get("scale", {}).get(str(size))
+
+
+def _targets(results: dict) -> str:
+    rows = []
+    at100k = _largest(results, 100_000)
+    if at100k:
+        ask = at100k["measure"]["ask"]
+        rows.append(_row("warm ask at 100k passages, p50 < 25 ms", ask["p50_ms"], 25, "ms"))
+        rows.append(_row("warm ask at 100k passages, p95 < 50 ms", ask["p95_ms"], 50, "ms"))
+    encoder = results.get("encoder")
+    if encoder:
+        best = max(
+            (n for n in encoder if n != "sentence-transformers default"),
+            key=lambda n: encoder[n]["speedup"],
+        )
+        rows.append(
+            [
+                f"embedding tokens/s ≥ 2.5× sentence-transformers' default ({best})",
+                f"{encoder[best]['speedup']:.2f}×",
+                _met(encoder[best]["speedup"] >= 2.5),
+            ]
+        )
+    ingest = results.get("ingest")
+    if ingest and "torch" in ingest:
+        base = ingest["torch"]["tokens_per_s"]
+        best = max(ingest, key=lambda n: ingest[n]["tokens_per_s"])
+        ratio = ingest[best]["tokens_per_s"] / base
+        rows.append(
+            [
+                f"`Library.ingest` tokens/s ≥ 2.5× the torch backend ({best})",
+                f"{ratio:.2f}×",
+                _met(ratio >= 2.5),
+            ]
+        )
+    at1m = _largest(results, 1_000_000)
+    if at1m:
+        measured = at1m["measure"]
+        rows.append(
+            _row(
+                "1M passages: index resident memory < 1 GB", measured["index_rss_mib"], 1024, "MiB"
+            )
+        )
+        rows.append(
+            _row(
+                "1M passages: total process RSS < 1 GB (stricter)",
+                measured["rss_ready_mib"],
+                1024,
+                "MiB",
+            )
+        )
+        rows.append(_row("1M passages: warm ask p95 < 50 ms", measured["ask"]["p95_ms"], 50, "ms"))
+    else:
+        rows.append(
+            ["1M passages: < 1 GB resident, p95 < 50 ms", "not run in this mode", "see full mode"]
+        )
+    cold = results.get("cold_start")
+    if cold:
+        for name, row in cold.items():
+            rows.append(_row(f"cold `newsbot ask` < 3 s ({name} backend)", row["median_s"], 3, "s"))
+    return "## Targets\n\n" + table(["target", "measured", "met"], rows)
+
+
+def _row(name: str, value: float, limit: float, unit: str) -> list[object]:
+    return [name, f"{value:,.1f} {unit}" if unit != "s" else f"{value:.2f} s", _met(value < limit)]
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def _quality(results: dict, figures: Figures) -> str:
+    if "squad_missing" in results:
+        return f"## 1. Quality\n\nSkipped: no SQuAD file at `{results['squad_missing']}`."
+    found = results["quality"]
+    count = found["questions"]["report"]
+    rows, chart = [], {}
+    for name, metrics in found["ablation"].items():
+        rows.append([name, metrics["R@1"], metrics["R@5"], metrics["R@20"], metrics["MRR"]])
+    newsbot = found["newsbot"]["onnx"]["search"]
+    rows.append(
+        [
+            "**newsbot `Library.search`** (top 20)",
+            newsbot["R@1"],
+            newsbot["R@5"],
+            newsbot["R@20"],
+            newsbot["MRR"],
+        ]
+    )
+    for peer in results.get("peers", []):
+        if "error" not in peer:
+            rows.append(
+                [f"peer: {peer['name']}", peer["R@1"], peer["R@5"], peer["R@20"], peer["MRR"]]
+            )
+    for row in rows:
+        chart[str(row[0]).replace("**", "").replace("`", "")] = (row[1], row[4])
+    answer = found["newsbot"]["onnx"]["answer"]
+    tuning = found["tuning"]
+    tune_rows = [
+        [
+            half,
+            label,
+            tuning[half][key]["R@1"],
+            tuning[half][key]["R@5"],
+            tuning[half][key]["R@20"],
+            tuning[half][key]["MRR"],
+        ]
+        for half in ("even (tune)", "odd (report)")
+        for key, label in (
+            ("current", f"current {tuple(tuning['current'])}"),
+            ("chosen", f"chosen {tuple(tuning['chosen'])}"),
+        )
+    ]
+    backend_rows = [
+        [
+            name,
+            row["search"]["R@1"],
+            row["search"]["R@5"],
+            row["search"]["MRR"],
+            row["answer"]["top_quote_has_answer"],
+            row["search"]["ms_p50"],
+        ]
+        for name, row in found["backends"].items()
+    ]
+    picture = figures.bars(
+        "quality.png",
+        f"SQuAD odd-half articles: {count:,} questions, {found['paragraphs']} paragraphs",
+        list(chart),
+        {"Recall@1": [v[0] for v in chart.values()], "MRR": [v[1] for v in chart.values()]},
+        f"Right paragraph's rank; {found['passages']:,} newsbot passages; all-MiniLM-L6-v2",
+        horizontal=True,
+    )
+    verdict = (
+        "The chosen weights beat the current ones on the odd half: see the patch in "
+        "docs/benchmarks.md."
+        if tuning["better_on_odd"]
+        else "The chosen weights do not beat the current defaults on the odd half, so "
+        "`RetrievalWeights` keeps its defaults."
+    )
+    return "\n\n".join(
+        [
+            "## 1. Quality on SQuAD (odd-numbered articles)",
+            f"{count:,} questions over {found['paragraphs']} paragraphs ({found['passages']:,} "
+            "newsbot passages). A hit is the question's own paragraph. Rows above newsbot rank the "
+            "same candidates newsbot fuses (dense top-50 ∪ BM25 top-50) by one signal.",
+            table(["method", "R@1", "R@5", "R@20", "MRR"], rows),
+            f"Answers: the top quoted sentence of `bot.answer.ask` contains a gold answer for "
+            f"**{answer['top_quote_has_answer']:.1%}** of {answer['questions']:,} questions "
+            f"(answered at all: {answer['answered']:.1%}).",
+            f"![quality]({picture})",
+            "### Weights tuned on the even half (`python -m bench.tune_retrieval`)",
+            table(
+                ["half", "weights (sentence, passage, lexical)", "R@1", "R@5", "R@20", "MRR"],
+                tune_rows,
+            ),
+            verdict,
+            "### Embedding backends: the cost of each in quality",
+            table(
+                ["backend", "R@1", "R@5", "MRR", "top quote has answer", "search p50 ms"],
+                backend_rows,
+            ),
+        ]
+    )
+
+
+def _speed(results: dict, figures: Figures) -> str:
+    if "ingest" not in results:
+        return ""
+    ingest, encoder, query = results["ingest"], results["encoder"], results["query_embedding"]
+    base = ingest["torch"]["tokens_per_s"]
+    ingest_rows = [
+        [
+            name,
+            r["passages"],
+            r["tokens"],
+            r["seconds"],
+            r["passages_per_s"],
+            r["tokens_per_s"],
+            f"{r['tokens_per_s'] / base:.2f}×",
+        ]
+        for name, r in ingest.items()
+    ]
+    encoder_rows = [
+        [name, r["sentences"], r["tokens_per_s"], f"{r['speedup']:.2f}×"]
+        for name, r in encoder.items()
+    ]
+    query_rows = [[name, r["p50_ms"], r["p95_ms"]] for name, r in query.items()]
+    picture = figures.bars(
+        "ingest.png",
+        "Embedding throughput by backend (tokens/s)",
+        list(encoder),
+        {
+            "encoder alone": [r["tokens_per_s"] for r in encoder.values()],
+            "Library.ingest": [ingest.get(n, {}).get("tokens_per_s", 0) for n in encoder],
+        },
+        f"Encoder: {next(iter(encoder.values()))['sentences']} SQuAD sentences, median of rounds; "
+        f"ingest: {next(iter(ingest.values()))['passages']} passages, one run each",
+        ylabel="tokens/s",
+    )
+    return "\n\n".join(
+        [
+            "## 2. Speed",
+            "### Ingest (`Library.ingest` of the same SQuAD paragraphs, warm model, fresh folder)",
+            table(
+                ["backend", "passages", "tokens", "s", "passages/s", "tokens/s", "× torch"],
+                ingest_rows,
+            ),
+            "### Encoder alone (the same sentences; each backend in its own process)",
+            table(
+                ["path", "sentences", "tokens/s", "× sentence-transformers default"], encoder_rows
+            ),
+            f"![ingest]({picture})",
+            "### One query's embedding",
+            table(["backend", "p50 ms", "p95 ms"], query_rows),
+            _ingest_profile(results),
+        ]
+    )
+
+
+def _ingest_profile(results: dict) -> str:
+    found = results.get("ingest_profile")
+    if not found:
+        return ""
+    rows = [
+        [r["function"][:80], r["calls"], r["own_s"], r["cumulative_s"], f"{r['own_share']:.0%}"]
+        for r in found["rows"]
+    ]
+    return "\n\n".join(
+        [
+            f"### Where `Library.ingest` spends its time with {found['backend']} (cProfile)",
+            table(["function", "calls", "own s", "cumulative s", "share of own time"], rows),
+        ]
+    )
+
+
+def _scale(results: dict, figures: Figures) -> str:
+    sizes = results.get("scale", {})
+    if not sizes:
+        return ""
+    rows, xs = [], []
+    series: dict[str, list[float]] = {"ask p50": [], "ask p95": [], "search p50": []}
+    memory: dict[str, list[float]] = {"process RSS": [], "index RSS": []}
+    for size, item in sizes.items():
+        m, b = item["measure"], item["build"]
+        xs.append(int(size))
+        rows.append(
+            [
+                int(size),
+                m["kind"],
+                m["ask"]["p50_ms"],
+                m["ask"]["p95_ms"],
+                m["ask"]["per_s"],
+                m["search"]["p50_ms"],
+                m["embed_query"]["p50_ms"],
+                m["vector_search"]["p50_ms"],
+                m["rss_ready_mib"],
+                m["index_rss_mib"],
+                b["database_mib"],
+            ]
+        )
+        series["ask p50"].append(m["ask"]["p50_ms"])
+        series["ask p95"].append(m["ask"]["p95_ms"])
+        series["search p50"].append(m["search"]["p50_ms"])
+        memory["process RSS"].append(m["rss_ready_mib"])
+        memory["index RSS"].append(m["index_rss_mib"])
+    count = next(iter(sizes.values()))["measure"]["ask"]["count"]
+    latency = figures.lines(
+        "latency.png",
+        "Warm `ask` latency by corpus size",
+        xs,
+        series,
+        f"{count} SQuAD questions asked one at a time after 3 warm-up asks, onnx backend; "
+        "synthetic corpora from real SQuAD sentences",
+        "milliseconds",
+        {"p50 target": TARGETS_MS["p50"], "p95 target": TARGETS_MS["p95"]},
+    )
+    resident = figures.lines(
+        "memory.png",
+        "Resident memory by corpus size",
+        xs,
+        memory,
+        "RSS after model load and 3 asks; index RSS = that minus RSS with the model alone",
+        "MiB",
+        {"1 GB": 1024.0},
+    )
+    pool = results.get("pool", {})
+    return "\n\n".join(
+        [
+            "## 3. Warm ask, throughput and memory by corpus size",
+            f"Synthetic corpora: passages of 3-5 sentences drawn from one article of the "
+            f"{pool.get('source', '?')} ({pool.get('sentences', 0):,} sentences), each with its "
+            "real "
+            "embedding plus noise (norm 0.1), written straight into a Library; then measured in a "
+            "fresh process through `bot.answer.ask` (onnx backend, vector index chosen by `auto`).",
+            table(
+                [
+                    "passages",
+                    "index",
+                    "ask p50 ms",
+                    "ask p95 ms",
+                    "asks/s",
+                    "search p50 ms",
+                    "embed p50 ms",
+                    "FAISS p50 ms",
+                    "RSS MiB",
+                    "index RSS MiB",
+                    "SQLite MiB",
+                ],
+                rows,
+            ),
+            f"![latency]({latency})",
+            f"![memory]({resident})",
+            _cold(results, figures),
+        ]
+    )
+
+
+def _cold(results: dict, figures: Figures) -> str:
+    cold = results.get("cold_start")
+    if not cold:
+        return ""
+    rows = [
+        [name, r["median_s"], r["min_s"], r["runs"], f"`{r['command'][:90]}`"]
+        for name, r in cold.items()
+    ]
+    picture = figures.bars(
+        "cold.png",
+        "Cold `newsbot ask` (process start to answer)",
+        list(cold),
+        {"median s": [r["median_s"] for r in cold.values()]},
+        "Subprocess, median of runs after one warm-up run; ~1k-passage SQuAD index",
+        ylabel="seconds",
+        line=3.0,
+    )
+    via = cold.get("onnx", {}).get("via", "")
+    return "\n\n".join(
+        [
+            "### Cold start",
+            table(["backend", "median s", "min s", "runs", "command"], rows),
+            f"onnx row measured via {via}.",
+            f"![cold]({picture})",
+        ]
+    )
+
+
+def _kinds(results: dict, figures: Figures) -> str:
+    sizes = results.get("scale", {})
+    if not sizes:
+        return ""
+    size, item = list(sizes.items())[-1]
+    kinds = item["measure"].get("kinds")
+    if not kinds:
+        return ""
+    built = item["build"]["kinds"]
+    flat = built["flat"]["file_mib"] or 1
+    rows = [
+        [
+            k,
+            r["recall10_at50"],
+            r["top1_same"],
+            r["top5_overlap"],
+            r["rss_mib"],
+            built[k]["file_mib"],
+            f"{1 - built[k]['file_mib'] / flat:.0%}",
+            built[k]["build_s"],
+            r["search"]["p50_ms"],
+            r["search"]["p95_ms"],
+        ]
+        for k, r in kinds.items()
+    ]
+    picture = figures.bars(
+        "kinds.png",
+        f"Vector index kinds at {int(size):,} passages",
+        list(kinds),
+        {"index MiB (file)": [built[k]["file_mib"] for k in kinds]},
+        f"Recall vs flat: {kinds[next(iter(kinds))]['search']['count']} SQuAD questions; "
+        f"file size of the saved FAISS index",
+        ylabel="MiB",
+    )
+    return "\n\n".join(
+        [
+            f"## 4. Vector index kinds at {int(size):,} passages",
+            "`recall10@50`: share of exact search's top 10 among the kind's 50 candidates; "
+            "`top-1 same` / `top-5 overlap`: `Library.search` results (after exact re-ranking by "
+            "sentence vectors and BM25 fusion) against those with the flat index.",
+            table(
+                [
+                    "kind",
+                    "recall10@50",
+                    "top-1 same",
+                    "top-5 overlap",
+                    "RSS MiB",
+                    "file MiB",
+                    "memory saved",
+                    "build s",
+                    "search p50 ms",
+                    "search p95 ms",
+                ],
+                rows,
+            ),
+            f"![kinds]({picture})",
+        ]
+    )
+
+
+def _peers(results: dict) -> str:
+    found = results.get("peers")
+    if not found:
+        return ""
+    rows = []
+    for peer in found:
+        if "error" in peer:
+            rows.append([peer["name"], "-", "-", "-", "-", "-", "-", peer["error"][:80]])
+        else:
+            rows.append(
+                [
+                    peer["name"],
+                    peer["R@1"],
+                    peer["R@5"],
+                    peer["R@20"],
+                    peer["MRR"],
+                    peer["index_s"],
+                    peer["query"]["p50_ms"],
+                    "",
+                ]
+            )
+    newsbot = results.get("quality", {}).get("newsbot", {}).get("onnx", {}).get("search")
+    if newsbot:
+        rows.append(
+            [
+                "newsbot `Library.search` (onnx)",
+                newsbot["R@1"],
+                newsbot["R@5"],
+                newsbot["R@20"],
+                newsbot["MRR"],
+                "-",
+                newsbot["ms_p50"],
+                "same questions",
+            ]
+        )
+    return "\n\n".join(
+        [
+            "## 5. Peers (same paragraphs, same model, same questions)",
+            table(["system", "R@1", "R@5", "R@20", "MRR", "index s", "query p50 ms", "note"], rows),
+        ]
+    )
+
+
+def _profile(results: dict) -> str:
+    sizes = results.get("scale", {})
+    if not sizes:
+        return ""
+    size, item = list(sizes.items())[-1]
+    rows = item["measure"].get("profile")
+    if not rows:
+        return ""
+    table_rows = [
+        [r["function"][:80], r["calls"], r["own_s"], r["cumulative_s"], f"{r['own_share']:.0%}"]
+        for r in rows
+    ]
+    return "\n\n".join(
+        [
+            f"## 6. Where a warm ask spends its time at {int(size):,} passages",
+            "cProfile over up to 100 warm asks, functions by own time: what bounds the latency.",
+            table(["function", "calls", "own s", "cumulative s", "share of own time"], table_rows),
+        ]
+    )
+
+
+def _method(results: dict) -> str:
+    seconds = results.get("seconds", {})
+    parts = ", ".join(f"{k} {v:.0f} s" for k, v in seconds.items())
+    return (
+        "## How this was measured\n\n"
+        "- Latency: `time.perf_counter` around one call, questions one at a time, after warm-up; "
+        "p95 is the 95th percentile of the run; throughput is calls/s of that sequential run.\n"
+        "- Memory: `psutil` RSS of the measuring process (a fresh process per corpus size).\n"
+        "- Cold start: a new `newsbot` process per run, median of the runs.\n"
+        "- Quality: SQuAD v1.1 dev, first 24 articles; tune on even articles, report on odd.\n"
+        f"- Time per part: {parts}."
+    )

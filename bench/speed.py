@@ -1,0 +1,191 @@
+"""Ingest throughput, encoder throughput, query embedding latency and cold start, by backend.
+
+Worker (run by bench.suite, one process a backend):
+  python -m bench.speed --squad PATH --backend onnx-int8 --paragraphs 100 --sentences 400 ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import (
+    ROOT,
+    Squad,
+    first_articles,
+    latency_summary,
+    load_squad,
+    run_json,
+    thin,
+)
+from bench.quality import build_library
+from index.chunking import split_sentences
+from index.embedding import Embedder, resolve_model
+
+
+def by_backend(squad_file: Path, plan_args: dict, names: list[str]) -> dict:
+    """Each backend measured in its own fresh process, so no runtime's idle threads (torch's
+    OpenMP, onnxruntime's and openvino's pools) compete with another's work."""
+    results: dict = {"ingest": {}, "encoder": {}, "query_embedding": {}}
+    profiled = "onnx-int8" if "onnx-int8" in names else names[-1]
+    for name in ["sentence-transformers default", *names]:
+        args = ["-m", "bench.speed", "--squad", str(squad_file), "--backend", name]
+        args += [f"--{key}={value}" for key, value in plan_args.items()]
+        args += [f"--profile={int(name == profiled)}"]  # the fast path: what is left to speed up
+        measured = run_json(args)
+        for part in results:
+            if part in measured:
+                results[part][name] = measured[part]
+        if "ingest_profile" in measured:
+            results["ingest_profile"] = {"backend": name, "rows": measured["ingest_profile"]}
+    base = results["encoder"]["sentence-transformers default"]["tokens_per_s"]
+    for row in results["encoder"].values():
+        row["speedup"] = round(row["tokens_per_s"] / base, 2)
+    return results
+
+
+def measure_backend(
+    squad: Squad,
+    name: str,
+    paragraphs: int,
+    sentences: int,
+    rounds: int,
+    questions: int,
+    profile: bool = False,
+) -> dict:
+    """Ingest, encoder and one-query figures of one backend (a worker process's whole job)."""
+    subset = Squad(squad.titles, squad.paragraphs[:paragraphs], [])
+    texts = [t[s.start : s.end] for _, t in squad.paragraphs for s in split_sentences(t)]
+    texts = texts[:sentences]
+    asked = [q.text for q in thin(squad.questions, questions)]
+    if name == "sentence-transformers default":
+        from sentence_transformers import SentenceTransformer
+
+        plain = SentenceTransformer(resolve_model("all-MiniLM-L6-v2"), device="cpu")
+        counter = Embedder(backend="onnx")
+        return {"encoder": _encoder(lambda: plain.encode(texts), texts, counter, rounds)}
+    backend, _, quantize = name.partition("-")
+    embedder = Embedder(backend=backend, quantize=quantize or "none")
+    embedder.encode(["warm up the model"])
+    result: dict = {"encoder": _encoder(lambda: embedder.encode(texts), texts, embedder, rounds)}
+    with tempfile.TemporaryDirectory() as folder:
+        if profile:
+            from bench.scale import profile_rows
+
+            rows, built = profile_rows(lambda: build_library(subset, Path(folder), embedder))
+            result["ingest_profile"] = rows
+        else:
+            built = build_library(subset, Path(folder), embedder)
+        result["ingest"] = built.ingest
+        built.library.close()
+    timings = []
+    for question in asked:
+        start = time.perf_counter()
+        embedder.encode([question])
+        timings.append((time.perf_counter() - start) * 1000)
+    result["query_embedding"] = latency_summary(timings)
+    return result
+
+
+def _encoder(call, texts: list[str], counter: Embedder, rounds: int) -> dict:  # type: ignore[no-untyped-def]
+    """Tokens a second of the encoder alone: median of `rounds` after a warm-up call."""
+    tokens = sum(counter.count_tokens(t) for t in texts)
+    call()
+    seconds = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        call()
+        seconds.append(time.perf_counter() - start)
+    median = statistics.median(seconds)
+    return {
+        "sentences": len(texts),
+        "tokens": tokens,
+        "seconds_median": round(median, 3),
+        "tokens_per_s": round(tokens / median),
+    }
+
+
+def cold_start(data_dir: Path, runs: int, question: str) -> dict:
+    """Process start to answer printed, median of `runs` (after a run that warms the OS cache).
+
+    When the config knows `[model] backend`, each row is `newsbot --config` with that backend.
+    Before that, the torch row is `newsbot ask` as installed (torch is all it has), and the
+    onnx row is `bench.cold_ask`, which makes the CLI's imports and calls with the onnx embedder.
+    """
+    newsbot = str(Path(sys.executable).parent / "newsbot")
+    commands, via = {}, "newsbot ask --config with [model] backend"
+    for backend in ("torch", "onnx"):
+        config = data_dir.parent / f"cold-{backend}.toml"
+        config.write_text(f'[model]\nbackend = "{backend}"\n')
+        if _config_knows_backend(config):
+            commands[backend] = [newsbot, "--config", str(config), "--data-dir", str(data_dir)]
+            commands[backend] += ["ask", question]
+    if not commands:
+        commands["torch"] = [newsbot, "--data-dir", str(data_dir), "ask", question]
+        commands["onnx"] = [sys.executable, "-m", "bench.cold_ask", "--backend", "onnx"]
+        commands["onnx"] += ["--data-dir", str(data_dir), question]
+        via = "python -m bench.cold_ask (the config has no backend key yet)"
+    results = {}
+    for name, command in commands.items():
+        if runs > 1:  # warm the OS file cache (a single run is a smoke test: no need)
+            subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+        seconds = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+            seconds.append(time.perf_counter() - start)
+        results[name] = {
+            "runs": runs,
+            "median_s": round(statistics.median(seconds), 2),
+            "min_s": round(min(seconds), 2),
+            "command": " ".join(
+                "<data-dir>" if c == str(data_dir) else Path(c).name if i < 4 else c
+                for i, c in enumerate(command)
+            ),
+        }
+    results["onnx"]["via"] = via
+    return results
+
+
+def _config_knows_backend(path: Path) -> bool:
+    from bot.config import ConfigError, load_config
+
+    try:
+        load_config(path)
+    except ConfigError:
+        return False
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--squad", type=Path, required=True)
+    parser.add_argument("--backend", required=True)
+    parser.add_argument("--articles", type=int, default=0, help="first N articles (0: all)")
+    parser.add_argument("--paragraphs", type=int, default=100)
+    parser.add_argument("--sentences", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--questions", type=int, default=100)
+    parser.add_argument("--profile", type=int, default=0, help="1: profile the ingest")
+    args = parser.parse_args()
+    squad = first_articles(load_squad(args.squad), args.articles or None)
+    result = measure_backend(
+        squad,
+        args.backend,
+        args.paragraphs,
+        args.sentences,
+        args.rounds,
+        args.questions,
+        bool(args.profile),
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

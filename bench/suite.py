@@ -1,0 +1,297 @@
+"""The benchmark suite: quality on SQuAD, speed, scale, and peers; writes bench/report.md.
+
+    python -m bench.suite --quick        # 1k, 10k, 100k passages; under 10 minutes on 2 cores
+    python -m bench.suite --full         # adds 1M passages and every backend
+    python -m bench.suite --smoke        # smallest size, few questions; about a minute
+
+SQuAD comes from --squad PATH, else $NEWSBOT_SQUAD, else ../shared/eval; without it the
+quality part is skipped with a message and the scale corpora are built from the seed articles.
+Every comparison is a ratio of figures measured in the same run, on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from bench import peers, quality, scale, speed, tune_retrieval
+from bench.common import (
+    ROOT,
+    Squad,
+    first_articles,
+    load_squad,
+    machine,
+    run_json,
+    squad_path,
+    thin,
+)
+from bench.sections import write_report
+from index.embedding import Embedder
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    sizes: tuple[int, ...]
+    questions: int | None  # SQuAD questions a half for retrieval figures (None: all)
+    asks: int | None  # questions put through bot.answer.ask
+    quantized_questions: int | None
+    peer_questions: int | None
+    scale_questions: int
+    ingest_paragraphs: int
+    encoder_sentences: int
+    encoder_rounds: int
+    cold_runs: int
+    backends: tuple[str, ...]  # compared for ingest speed and quality cost
+    peers: tuple[str, ...] | None  # name patterns; None: every peer
+    kinds: tuple[str, ...] = ("flat", "hnsw", "ivfpq")
+    profile: bool = True
+    squad_articles: int | None = None  # the first N SQuAD articles only (None: all 24)
+    quality_backends: tuple[str, ...] = ("onnx-int8",)  # whose retrieval quality is compared
+
+
+MODES = {
+    "smoke": Plan(
+        name="smoke",
+        sizes=(1000,),
+        questions=80,
+        asks=40,
+        quantized_questions=40,
+        peer_questions=40,
+        scale_questions=40,
+        ingest_paragraphs=24,
+        encoder_sentences=150,
+        encoder_rounds=1,
+        cold_runs=1,
+        backends=("onnx-int8",),
+        peers=("bm25",),
+        squad_articles=4,
+    ),
+    "quick": Plan(
+        name="quick",
+        sizes=(1000, 10_000, 100_000),
+        questions=None,
+        asks=500,
+        quantized_questions=600,
+        peer_questions=600,
+        scale_questions=200,
+        ingest_paragraphs=200,
+        encoder_sentences=400,
+        encoder_rounds=2,
+        cold_runs=5,
+        backends=("onnx-int8", "openvino"),
+        peers=None,
+    ),
+    "full": Plan(
+        name="full",
+        sizes=(1000, 10_000, 100_000, 1_000_000),
+        questions=None,
+        asks=None,
+        quantized_questions=None,
+        peer_questions=None,
+        scale_questions=500,
+        ingest_paragraphs=913,
+        encoder_sentences=3000,
+        encoder_rounds=3,
+        cold_runs=5,
+        backends=("onnx-int8", "openvino"),
+        peers=None,
+        quality_backends=("torch", "onnx-int8", "openvino"),
+    ),
+}
+
+
+def embedder(name: str) -> Embedder:
+    backend, _, quantize = name.partition("-")
+    return Embedder(backend=backend, quantize=quantize or "none")
+
+
+@dataclass
+class Run:
+    plan: Plan
+    work: Path
+    out: Path
+    squad_file: Path
+    results: dict = field(default_factory=dict)
+
+    def timed(self, part: str, call):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        print(f"[bench] {part} ...", flush=True)
+        value = call()
+        self.results.setdefault("seconds", {})[part] = round(time.perf_counter() - start, 1)
+        return value
+
+
+def run(plan: Plan, out: Path, squad_file: Path, work: Path | None = None) -> dict:
+    """Run every part of `plan` and write `out`/report.md; returns the results."""
+    started = time.perf_counter()
+    folder = Path(tempfile.mkdtemp(prefix="newsbot-bench-", dir=work))
+    state = Run(plan, folder, out, squad_file)
+    results = state.results
+    results["plan"] = plan.__dict__
+    results["machine"] = machine()
+    main = embedder("onnx")
+    squad = (
+        first_articles(load_squad(squad_file), plan.squad_articles) if squad_file.exists() else None
+    )
+    try:
+        if squad is None:
+            results["squad_missing"] = str(squad_file)
+        else:
+            state.timed("quality", lambda: _quality(state, squad, main))
+            state.timed("speed", lambda: _speed(state, squad, main))
+        state.timed("scale", lambda: _scale(state, squad, main))
+        data_dir = folder / "squad-onnx" if squad else folder / f"scale-{plan.sizes[0]}"
+        question = squad.questions[1].text if squad else "How many Chinese troops?"
+        results["cold_start"] = state.timed(
+            "cold start", lambda: speed.cold_start(data_dir, plan.cold_runs, question)
+        )
+        if squad is not None:
+            results["peers"] = state.timed(
+                "peers",
+                lambda: peers.run(
+                    squad, thin(squad.half("report"), plan.peer_questions), plan.peers
+                ),
+            )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    results["total_s"] = round(time.perf_counter() - started, 1)
+    import os
+
+    results["machine"]["load_1min_at_end"] = f"{os.getloadavg()[0]:.2f}"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    write_report(results, out)
+    return results
+
+
+def _quality(state: Run, squad: Squad, main: Embedder) -> None:
+    plan, results = state.plan, state.results
+    built = quality.build_library(squad, state.work / "squad-onnx", main)
+    report_half = thin(squad.half("report"), plan.questions)
+    tune_half = thin(squad.half("tune"), plan.questions)
+    found = {
+        "report": quality.candidates(built, report_half, main),
+        "tune": quality.candidates(built, tune_half, main),
+    }
+    results["quality"] = {
+        "questions": {"report": len(report_half), "tune": len(tune_half)},
+        "paragraphs": len(squad.paragraphs),
+        "passages": built.ingest["passages"],
+        "ablation": quality.signal_ablation(found["report"], report_half),
+        "tuning": tune_retrieval.tune((tune_half, found["tune"]), (report_half, found["report"])),
+        "newsbot": {
+            "onnx": {
+                "search": quality.newsbot_search(built, report_half),
+                "answer": quality.answer_accuracy(built, thin(report_half, plan.asks)),
+            }
+        },
+    }
+    quantized = thin(report_half, plan.quantized_questions)
+    rows = {"onnx": _quality_row(built, quantized, plan)}
+    built.library.close()
+    for name in plan.quality_backends:
+        other = quality.build_library(squad, state.work / f"squad-{name}", embedder(name))
+        rows[name] = _quality_row(other, quantized, plan)
+        other.library.close()
+        shutil.rmtree(state.work / f"squad-{name}", ignore_errors=True)
+    results["quality"]["backends"] = rows
+
+
+def _quality_row(built: quality.SquadLibrary, questions: list, plan: Plan) -> dict:
+    return {
+        "search": quality.newsbot_search(built, questions),
+        "answer": quality.answer_accuracy(built, thin(questions, plan.asks)),
+    }
+
+
+def _speed(state: Run, squad: Squad, main: Embedder) -> None:
+    plan = state.plan
+    names = ["torch", "onnx", *[b for b in plan.backends if b not in ("torch", "onnx")]]
+    options = {
+        "articles": plan.squad_articles or 0,
+        "paragraphs": plan.ingest_paragraphs,
+        "sentences": plan.encoder_sentences,
+        "rounds": plan.encoder_rounds,
+        "questions": 100,
+    }
+    state.results.update(speed.by_backend(state.squad_file, options, names))
+
+
+def _scale(state: Run, squad: Squad | None, main: Embedder) -> None:
+    plan = state.plan
+    pool = state.work / "pool.json"
+    state.results["pool"] = scale.make_pool(pool, squad, main)
+    sizes = {}
+    for size in plan.sizes:
+        folder = state.work / f"scale-{size}"
+        largest = size == plan.sizes[-1]
+        kinds = ",".join(plan.kinds) if largest else ""
+        print(f"[bench]   {size:,} passages: build", flush=True)
+        built = run_json(
+            [
+                "-m",
+                "bench.scale",
+                "build",
+                "--pool",
+                str(pool),
+                "--size",
+                str(size),
+                "--dir",
+                str(folder),
+                "--kinds",
+                kinds,
+            ]
+        )
+        print(f"[bench]   {size:,} passages: measure", flush=True)
+        measured = run_json(
+            [
+                "-m",
+                "bench.scale",
+                "measure",
+                "--pool",
+                str(pool),
+                "--dir",
+                str(folder),
+                "--questions",
+                str(plan.scale_questions),
+                "--kinds",
+                kinds,
+                *(["--profile"] if largest and plan.profile else []),
+            ]
+        )
+        sizes[size] = {"build": built, "measure": measured}
+        if size != plan.sizes[0]:
+            shutil.rmtree(folder, ignore_errors=True)
+    state.results["scale"] = sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    mode = parser.add_mutually_exclusive_group()
+    for name in MODES:
+        mode.add_argument(f"--{name}", dest="mode", action="store_const", const=name)
+    parser.add_argument("--squad", help="SQuAD v1.1 JSON (default: $NEWSBOT_SQUAD or ../shared)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench", help="where report.md goes")
+    parser.add_argument("--sizes", help="comma-separated corpus sizes (overrides the mode's)")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: /tmp)")
+    args = parser.parse_args()
+    plan = MODES[args.mode or "quick"]
+    if args.sizes:
+        plan = replace(plan, sizes=tuple(int(s) for s in args.sizes.split(",")))
+    path = squad_path(args.squad)
+    if not path.exists():
+        print(f"[bench] no SQuAD file at {path}: skipping quality; pass --squad or NEWSBOT_SQUAD")
+    results = run(plan, args.out, path, args.work)
+    print(f"[bench] wrote {args.out / 'report.md'} in {results['total_s']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""The onnx and openvino backends: the torch model's vectors, exported locally, torch-free."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embedding import Embedder, EmbeddingError, export_folder, export_model
+
+SENTENCES = [
+    "China sent 150,000 troops to the border, officials said.",
+    "The bridge reopened on Tuesday after three weeks of repairs.",
+    "Hi",
+    "Which NFL team represented the AFC at Super Bowl 50?",
+    "Inflation may have peaked, according to some economists, though others believe it "
+    "will probably rise again if energy prices keep climbing through the winter months.",
+]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder with no export in it: the first onnx Embedder must build one."""
+    return tmp_path_factory.mktemp("model-cache")
+
+
+@pytest.fixture(scope="module")
+def onnx(cache: Path) -> Embedder:
+    assert not export_folder("all-MiniLM-L6-v2", cache).exists()
+    return Embedder(backend="onnx", cache_dir=cache)
+
+
+def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a * b).sum(axis=1)
+
+
+def test_a_missing_export_is_built_locally_from_the_bundled_model(onnx: Embedder, cache: Path):
+    vectors = onnx.encode(SENTENCES)
+    folder = export_folder("all-MiniLM-L6-v2", cache)
+    assert {p.name for p in folder.iterdir()} >= {
+        "model.onnx",
+        "tokenizer.json",
+        "newsbot-export.json",
+    }
+    assert vectors.shape == (len(SENTENCES), 384)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    # A second call reuses the export instead of building another.
+    stamp = (folder / "model.onnx").stat().st_mtime_ns
+    assert export_model("all-MiniLM-L6-v2", cache) == folder
+    assert (folder / "model.onnx").stat().st_mtime_ns == stamp
+
+
+def test_onnx_vectors_match_torch(onnx: Embedder, embedder: Embedder) -> None:
+    assert onnx.dimension == embedder.dimension == 384
+    assert cosines(onnx.encode(SENTENCES), embedder.encode(SENTENCES)).min() > 0.999
+
+
+def test_batches_and_their_order_do_not_change_vectors(onnx: Embedder) -> None:
+    one_by_one = np.stack([onnx.encode([s])[0] for s in SENTENCES])
+    small_batches = Embedder(backend="onnx", cache_dir=onnx.cache_dir, batch_size=2)
+    np.testing.assert_allclose(small_batches.encode(SENTENCES), one_by_one, atol=1e-5)
+
+
+def test_int8_quantization_stays_close_to_torch(cache: Path, embedder: Embedder) -> None:
+    quantized = Embedder(backend="onnx", quantize="int8", cache_dir=cache)
+    vectors = quantized.encode(SENTENCES)
+    assert (export_folder("all-MiniLM-L6-v2", cache) / "model-int8.onnx").exists()
+    assert cosines(vectors, embedder.encode(SENTENCES)).min() > 0.97
+
+
+def test_openvino_vectors_match_torch(cache: Path, embedder: Embedder) -> None:
+    pytest.importorskip("openvino")
+    openvino = Embedder(backend="openvino", cache_dir=cache)
+    assert cosines(openvino.encode(SENTENCES), embedder.encode(SENTENCES)).min() > 0.999
+
+
+def test_token_counts_match_the_torch_tokenizer(onnx: Embedder, embedder: Embedder) -> None:
+    for text in [*SENTENCES, "", "Pyongyang " * 400]:
+        assert onnx.count_tokens(text) == embedder.count_tokens(text)
+
+
+def test_no_texts_give_an_empty_matrix(onnx: Embedder) -> None:
+    assert onnx.encode([]).shape == (0, 384)
+
+
+def test_the_onnx_path_never_imports_torch(onnx: Embedder) -> None:
+    onnx.encode(["build the export first"])
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from index.embedding import Embedder\n"
+        f"e = Embedder(backend='onnx', cache_dir=Path({str(onnx.cache_dir)!r}))\n"
+        "assert e.encode(['How many troops?']).shape == (1, 384)\n"
+        "heavy = {'torch', 'sentence_transformers', 'transformers'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_unknown_backend_or_quantization_is_refused() -> None:
+    with pytest.raises(EmbeddingError, match="unknown embedding backend"):
+        Embedder(backend="tensorflow")
+    with pytest.raises(EmbeddingError, match="not available with backend torch"):
+        Embedder(quantize="int8")
+    with pytest.raises(EmbeddingError, match="not available"):
+        Embedder(backend="onnx", quantize="int4")
+
+
+def test_a_model_folder_that_cannot_be_exported_raises(tmp_path: Path, embedder: Embedder):
+    assert embedder.dimension == 384  # offline mode is set before this load
+    folder = tmp_path / "no-model-here"
+    folder.mkdir()
+    broken = Embedder(str(folder), backend="onnx", cache_dir=tmp_path / "cache")
+    with pytest.raises(EmbeddingError, match="could not load embedding model"):
+        broken.encode(["anything"])
+    assert not any((tmp_path / "cache").glob("*/model.onnx"))
