@@ -113,6 +113,8 @@ def _answered(
     best = candidates[0]
     chosen = [best]
     for c in candidates[1:]:
+        if len(chosen) >= settings.max_quotes:
+            break
         if (
             c.score >= best.score - settings.quote_margin
             and c.names_ok
