@@ -42,8 +42,9 @@ train-hedges: setup
 	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[train]'
 	$(BIN)/python -m bot.hedges.train
 
-# Benchmarks: bench/report.md, its figures and results.json. Quick: 1k-100k passages, about
-# 5 minutes on 2 cores. `make bench`: the full suite, adding 1M passages and every backend.
+# Benchmarks. `make bench`: the full suite up to 1M passages and every backend, written to
+# bench/report.md with its figures and results.json (about 25 minutes on 2 cores).
+# `make bench-quick`: 1k-100k passages, bench/quick/ (about 5 minutes).
 bench: setup
 	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[bench]'
 	$(BIN)/python -m bench.suite --full

@@ -14,6 +14,7 @@ import numpy as np
 
 from bench.common import Question, Squad, contains_answer, rank_metrics, rank_of
 from bot.answer import ask
+from bot.hedges.stored import CueAnnotator
 from index.embedding import Embedder
 from index.library import IndexSettings, Library
 from index.models import Document
@@ -33,7 +34,8 @@ def build_library(squad: Squad, folder: Path, embedder: Embedder) -> SquadLibrar
         Document(key=f"squad-{p}", title=f"{squad.titles[a]} ({p})", text=text)
         for p, (a, text) in enumerate(squad.paragraphs)
     ]
-    library = Library(folder, IndexSettings(), embedder=embedder)
+    # The hedge annotator too: `newsbot ingest` runs it on every sentence it stores.
+    library = Library(folder, IndexSettings(), embedder=embedder, annotator=CueAnnotator())
     start = time.perf_counter()
     report = library.ingest(documents)
     seconds = time.perf_counter() - start

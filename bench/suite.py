@@ -1,8 +1,8 @@
-"""The benchmark suite: quality on SQuAD, speed, scale, and peers; writes bench/report.md.
+"""The benchmark suite: quality on SQuAD, speed, scale, and peers; writes report.md.
 
-    python -m bench.suite --quick        # 1k, 10k, 100k passages; under 10 minutes on 2 cores
-    python -m bench.suite --full         # adds 1M passages and every backend
-    python -m bench.suite --smoke        # smallest size, few questions; about a minute
+    python -m bench.suite --full         # bench/report.md: up to 1M passages, every backend
+    python -m bench.suite --quick        # bench/quick/: 1k-100k passages; ~5 minutes on 2 cores
+    python -m bench.suite --smoke        # bench/smoke/: smallest size, few questions; a minute
 
 SQuAD comes from --squad PATH, else $NEWSBOT_SQUAD, else ../shared/eval; without it the
 quality part is skipped with a message and the scale corpora are built from the seed articles.
@@ -279,7 +279,9 @@ def main() -> None:
     for name in MODES:
         mode.add_argument(f"--{name}", dest="mode", action="store_const", const=name)
     parser.add_argument("--squad", help="SQuAD v1.1 JSON (default: $NEWSBOT_SQUAD or ../shared)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench", help="where report.md goes")
+    parser.add_argument(
+        "--out", type=Path, help="where report.md goes (full: bench/, else bench/<mode>/)"
+    )
     parser.add_argument("--sizes", help="comma-separated corpus sizes (overrides the mode's)")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: /tmp)")
     args = parser.parse_args()
@@ -289,8 +291,9 @@ def main() -> None:
     path = squad_path(args.squad)
     if not path.exists():
         print(f"[bench] no SQuAD file at {path}: skipping quality; pass --squad or NEWSBOT_SQUAD")
-    results = run(plan, args.out, path, args.work)
-    print(f"[bench] wrote {args.out / 'report.md'} in {results['total_s']:.0f} s")
+    out = args.out or ROOT / "bench" / ("" if plan.name == "full" else plan.name)
+    results = run(plan, out, path, args.work)
+    print(f"[bench] wrote {out / 'report.md'} in {results['total_s']:.0f} s")
 
 
 if __name__ == "__main__":

@@ -27,10 +27,14 @@ def _segmenter():  # type: ignore[no-untyped-def]
 
 
 def split_sentences(text: str) -> list[Span]:
-    """Sentence spans of `text`, located in the original so offsets stay exact."""
+    """Sentence spans of `text`, located in the original so offsets stay exact.
+
+    pysbd's `segment` finds each sentence again with a regular expression compiled for it,
+    a third of its time; a forward `str.find` from the previous sentence does the same job.
+    """
     spans: list[Span] = []
     cursor = 0
-    for piece in _segmenter().segment(text):
+    for piece in _segmenter().processor(text).process() if text else []:
         stripped = piece.strip()
         if not stripped:
             continue
