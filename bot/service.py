@@ -15,7 +15,7 @@ from bot.summary import summarize
 from index.feeds import FeedPoller
 from index.library import IngestReport, Library
 from index.models import Article, Document
-from index.web import Fetcher
+from index.web import Fetcher, WebError, fetch_article
 
 _URL = re.compile(r"https?://\S+", re.I)
 
@@ -76,9 +76,19 @@ class NewsService:
         """What an admin's chat `/ingest` hands over: a URL, or article text titled by line one."""
         url = content.strip()
         if _URL.fullmatch(url):
-            with self.lock:
-                return self.library.ingest_urls([url], Fetcher(self.config.web))
+            return self.ingest_url(url)
         return self.ingest_text(content, submitted_by=submitted_by)
+
+    def ingest_url(self, url: str) -> IngestReport:
+        """Fetch a web page and index it; questions are answered while the page downloads."""
+        try:
+            document = fetch_article(Fetcher(self.config.web), url)
+        except WebError as error:
+            report = IngestReport()
+            report.failed.append((url, str(error)))
+            return report
+        with self.lock:
+            return self.library.ingest([document])
 
     def ingest_text(
         self,

@@ -6,6 +6,8 @@ import pytest
 from bot.config import load_config
 from bot.service import NewsService, open_library
 from index.library import ArticleLookupError
+from index.testsite import NewsSite, article_html
+from index.web import WebSettings
 
 
 @pytest.fixture
@@ -76,35 +78,61 @@ def test_the_same_text_ingested_by_two_people_is_one_article(service):
     assert service.ingest(text, submitted_by="U2").unchanged == ["Port reopens"]
 
 
-def test_a_url_sent_to_ingest_is_fetched_as_a_web_page(tmp_path, embedder):
-    from index.testsite import NewsSite, article_html
-    from index.web import WebSettings
+FESTIVAL = (
+    "The harbour festival drew 12,000 visitors over the weekend, organisers said, "
+    "with boat parades, food stalls and music on three stages along the quay. "
+)
+FESTIVAL_PAGE = article_html(
+    "Harbour festival draws crowds", [FESTIVAL * 3, FESTIVAL * 2], outlet="Quay News"
+)
 
+
+def web_service(tmp_path, embedder) -> NewsService:
     config = replace(
         load_config(environ={}),
         data_dir=tmp_path / "data",
-        web=WebSettings(allow_private_networks=True, host_delay_seconds=0, timeout_seconds=3),
+        web=WebSettings(allow_private_networks=True, host_delay_seconds=0, timeout_seconds=10),
     )
     library, _ = open_library(config)
     library.embedder = embedder
-    service = NewsService(config, library)
-    paragraph = (
-        "The harbour festival drew 12,000 visitors over the weekend, organisers said, "
-        "with boat parades, food stalls and music on three stages along the quay. "
-    )
+    return NewsService(config, library)
+
+
+def test_a_url_sent_to_ingest_is_fetched_as_a_web_page(tmp_path, embedder):
+    service = web_service(tmp_path, embedder)
     with NewsSite() as site:
-        url = site.serve(
-            "/festival",
-            article_html(
-                "Harbour festival draws crowds", [paragraph * 3, paragraph * 2], outlet="Quay News"
-            ),
-            content_type="text/html",
-        )
+        url = site.serve("/festival", FESTIVAL_PAGE, content_type="text/html")
         report = service.ingest(f"  {url} ", submitted_by="U1")
     assert report.added == ["Harbour festival draws crowds"]
     answer = service.ask("How many visitors did the harbour festival draw?")
     assert answer.quotes[0].citation.source == "Quay News"
     assert answer.quotes[0].highlight.text == "12,000"
+
+
+def test_questions_are_answered_while_a_page_sent_to_ingest_downloads(tmp_path, embedder):
+    service = web_service(tmp_path, embedder)
+    reports = []
+    with NewsSite() as site:
+        url = site.serve("/slow", FESTIVAL_PAGE, content_type="text/html", delay=3.0)
+        ingest = threading.Thread(target=lambda: reports.append(service.ingest(url, "U1")))
+        ingest.start()
+        while not site.hits("/slow"):
+            ingest.join(0.01)
+        answer = service.ask("how many Chinese troops?")
+        still_downloading = ingest.is_alive()
+        ingest.join()
+    assert "150,000" in answer.quotes[0].text
+    assert still_downloading
+    assert reports[0].added == ["Harbour festival draws crowds"]
+
+
+def test_a_page_that_cannot_be_fetched_is_reported_and_nothing_changes(tmp_path, embedder):
+    service = web_service(tmp_path, embedder)
+    with NewsSite() as site:
+        report = service.ingest(site.url("/missing"), submitted_by="U1")
+    assert report.added == [] and len(report.failed) == 1
+    assert "HTTP 404" in report.failed[0][1]
+    assert [a.id for a in service.sources()] == [1]  # the seed article alone
 
 
 def test_feed_polling_starts_and_stops_with_the_service(service):
