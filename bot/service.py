@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from bot.answer import ask
@@ -12,6 +13,7 @@ from bot.config import Config
 from bot.hedges.stored import CueAnnotator
 from bot.models import Answer, Summary
 from bot.summary import summarize
+from index.documents import DocumentError, uploaded_document
 from index.feeds import FeedPoller
 from index.library import IngestReport, Library
 from index.models import Article, Document
@@ -114,6 +116,20 @@ class NewsService:
         )
         with self.lock:
             return self.library.ingest([document])
+
+    def ingest_upload(self, filename: str, data: bytes, title: str | None = None) -> IngestReport:
+        """Index an article file sent through a chat (.txt, .md or .html, as on disk)."""
+        report = IngestReport()
+        limit = self.config.web.max_bytes
+        try:
+            if len(data) > limit:
+                raise DocumentError(f"{filename}: larger than {limit:,} bytes")
+            document = uploaded_document(filename, data)
+        except DocumentError as error:
+            report.failed.append((filename, str(error)))
+            return report
+        with self.lock:
+            return self.library.ingest([replace(document, title=title or document.title)])
 
     def ingest_paths(self, paths: list[Path]) -> IngestReport:
         with self.lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -60,23 +61,42 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
 
 def read_document(path: Path) -> Document:
     """Reads one article file, letting its sidecar's metadata override what the file says."""
+    body, meta = _parser(path)(path, _read_text(path))
+    meta.update(_read_sidecar(path))
+    resolved = str(path.resolve())
+    return _document(body, meta, key=meta.get("url") or resolved, name=path, path=resolved)
+
+
+def uploaded_document(filename: str, data: bytes) -> Document:
+    """An article file sent through a chat rather than read from disk.
+
+    The same file uploaded twice (by anyone, under any name) is one article, so its key comes
+    from its content unless its metadata names a URL.
+    """
+    name = Path(filename)
+    body, meta = _parser(name)(name, _decode(data, filename))
+    key = meta.get("url") or "upload:" + hashlib.sha256(data).hexdigest()[:16]
+    return _document(body, meta, key=key, name=name)
+
+
+def _parser(path: Path) -> Callable[[Path, str], tuple[str, Meta]]:
     parse = _PARSERS.get(path.suffix.lower())
     if parse is None:
         raise DocumentError(f"{path}: unsupported file type (use .txt, .md or .html)")
-    body, meta = parse(path, _read_text(path))
-    meta.update(_read_sidecar(path))
-    resolved = str(path.resolve())
-    url = meta.get("url")
+    return parse
+
+
+def _document(body: str, meta: Meta, key: str, name: Path, path: str | None = None) -> Document:
     published = meta.get("published")
     return Document(
-        key=url or resolved,
-        title=meta.get("title") or path.stem,
+        key=key,
+        title=meta.get("title") or name.stem,
         text=body,
         source=meta.get("source"),
-        url=url,
+        url=meta.get("url"),
         published=_normalise_date(published) if published else None,
         author=meta.get("author"),
-        path=resolved,
+        path=path,
     )
 
 
@@ -98,21 +118,26 @@ def _walk(folder: Path) -> list[Path]:
 
 
 def _read_text(path: Path) -> str:
-    """Decodes a file as UTF-8 text with \\n line endings, refusing binary and empty files."""
+    """A file's text, decoded by `_decode`."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise DocumentError(f"{path}: no such file or folder") from None
     except OSError as error:
         raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
+    return _decode(data, str(path))
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 text with \\n line endings, refusing binary and empty files."""
     try:
         text: str | None = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = None
     if text is None or "\x00" in text:
-        raise DocumentError(f"{path}: not a UTF-8 text file")
+        raise DocumentError(f"{name}: not a UTF-8 text file")
     if not text.strip():
-        raise DocumentError(f"{path}: empty file")
+        raise DocumentError(f"{name}: empty file")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -18,6 +19,7 @@ from bot.answer import QuestionError
 from bot.discord_app import embeds
 from bot.discord_app.embeds import Reply
 from bot.ratelimit import rate_limited_message
+from index.documents import SUPPORTED_SUFFIXES
 from index.library import ArticleLookupError
 
 if TYPE_CHECKING:
@@ -34,6 +36,7 @@ NOT_ADMIN = (
     "Sorry, only server managers and newsbot's admins can add articles. "
     "Ask one of them to /ingest it for you."
 )
+INGEST_ONE_THING = "Give the article's text or link, or attach its file: one of the two."
 FAILED = "Sorry, something went wrong while answering. Please try again in a moment."
 # Autocomplete must answer within Discord's 3 seconds too; no suggestions beats an error.
 AUTOCOMPLETE_SECONDS = 2.0
@@ -135,22 +138,39 @@ async def sources(interaction: Interaction, private: bool | None = None) -> None
 
 @app_commands.command(description="Admins: index an article so newsbot can answer from it.")
 @app_commands.describe(
-    content="The article's text; its first line is the title unless you give one",
+    content="The article's text, or a link to it; its first line is the title unless you give one",
+    file="Or attach the article as a .txt, .md or .html file",
     title="The article's title",
 )
 @app_commands.check(admin_only)
 async def ingest(
     interaction: Interaction,
-    content: app_commands.Range[str, 1, 6000],
+    content: app_commands.Range[str, 1, 6000] | None = None,
+    file: discord.Attachment | None = None,
     title: app_commands.Range[str, 1, 200] | None = None,
 ) -> None:
-    await interaction.response.defer(ephemeral=True, thinking=True)
     service, who = interaction.client.service, f"discord:{interaction.user.id}"
-    if title:
+    if (content is None) == (file is None):
+        raise Refusal(INGEST_ONE_THING)
+    if file is not None:
+        check_upload(file, service.config.web.max_bytes)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    if file is not None:
+        data = await file.read()
+        report = await interaction.client.call(service.ingest_upload, file.filename, data, title)
+    elif title:
         report = await interaction.client.call(service.ingest_text, content, title, None, who)
     else:
         report = await interaction.client.call(service.ingest, content, who)
     await send(interaction, embeds.ingest_reply(report), ephemeral=True)
+
+
+def check_upload(file: discord.Attachment, limit: int) -> None:
+    """Refuse a file newsbot cannot read before downloading it."""
+    if PurePath(file.filename).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise Refusal(f"Sorry, I can read .txt, .md and .html files, not {file.filename}.")
+    if file.size > limit:
+        raise Refusal(f"Sorry, {file.filename} is larger than the {limit:,} bytes I accept.")
 
 
 COMMANDS = (ask, summarize, sources, ingest)

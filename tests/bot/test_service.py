@@ -140,3 +140,20 @@ def test_feed_polling_starts_and_stops_with_the_service(service):
     assert service._poller is not None and service._poller._thread.is_alive()
     service.close()
     assert not service._poller._thread.is_alive()
+
+
+def test_an_uploaded_file_is_indexed_and_a_title_given_with_it_wins(service):
+    text = b"Port reopens\nThe port reopened on Monday after 12 days of repairs to the main quay."
+    assert service.ingest_upload("port.txt", text).added == ["Port reopens"]
+    assert service.ingest_upload("copy.txt", text).unchanged == ["Port reopens"]
+    renamed = service.ingest_upload("port.txt", text, title="Harbour open again")
+    assert renamed.updated == ["Harbour open again"]
+    answer = service.ask("How many days of repairs did the port need?")
+    assert answer.quotes[0].highlight.text == "12"
+
+
+def test_an_upload_over_the_size_limit_is_refused_unread(service):
+    service.config = replace(service.config, web=WebSettings(max_bytes=100))
+    report = service.ingest_upload("long.txt", b"Title\n" + b"Words. " * 20)
+    assert report.failed == [("long.txt", "long.txt: larger than 100 bytes")]
+    assert [a.id for a in service.sources()] == [1]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from index.documents import DocumentError, find_files, read_document
+from index.documents import DocumentError, find_files, read_document, uploaded_document
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_fe66f4055116d4c5.txt"
 
@@ -260,3 +261,36 @@ def test_find_files_rejects_missing_path(tmp_path: Path) -> None:
     with pytest.raises(DocumentError) as caught:
         find_files([missing])
     assert str(caught.value) == f"{missing}: no such file or folder"
+
+
+def test_an_uploaded_file_reads_like_the_same_file_on_disk(tmp_path: Path) -> None:
+    on_disk = read_document(write(tmp_path / "bridge.html", ARTICLE_HTML))
+    uploaded = uploaded_document("bridge.html", ARTICLE_HTML.encode())
+    assert uploaded == replace(on_disk, path=None)
+
+
+def test_an_uploaded_file_without_a_url_is_keyed_by_its_content() -> None:
+    text = b"Port reopens\r\nThe port reopened on Monday."
+    first = uploaded_document("port.txt", text)
+    assert (first.title, first.text, first.url) == (
+        "Port reopens",
+        "The port reopened on Monday.",
+        None,
+    )
+    assert first.key.startswith("upload:")
+    assert uploaded_document("other name.txt", text).key == first.key
+    assert uploaded_document("port.txt", text + b" Ships queued.").key != first.key
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("notes.txt", b"PK\x03\x04\x00\x00binary", "notes.txt: not a UTF-8 text file"),
+        ("empty.md", b"", "empty.md: empty file"),
+        ("scan.pdf", b"%PDF-1.7", "scan.pdf: unsupported file type (use .txt, .md or .html)"),
+    ],
+)
+def test_an_unreadable_upload_is_named_in_the_error(name: str, data: bytes, problem: str) -> None:
+    with pytest.raises(DocumentError) as caught:
+        uploaded_document(name, data)
+    assert str(caught.value) == problem

@@ -51,6 +51,17 @@ def news_service(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -
 
 
 @pytest.fixture
+def fresh_service(tmp_path, embedder):
+    """A service of its own (the seed article only), for tests that add articles."""
+    config = replace(load_config(environ={}), data_dir=tmp_path / "data")
+    library = Library(config.data_dir, config.index, embedder=embedder)
+    library.ingest_paths([config.seeds_dir])
+    service = NewsService(config, library)
+    yield service
+    service.close()
+
+
+@pytest.fixture
 def standin() -> Iterator[DiscordStandIn]:
     server = DiscordStandIn().start()
     with server.install():

@@ -43,6 +43,15 @@ from discord_payloads import (
 _JSON = {"Content-Type": "application/json"}  # exactly: with a charset, discord.py reads text
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file attached to a slash command's attachment option; the stand-in serves its bytes."""
+
+    filename: str
+    data: bytes
+    content_type: str = "text/plain; charset=utf-8"
+
+
 @dataclass
 class Request:
     """One call the bot made, as the stand-in saw it."""
@@ -74,6 +83,7 @@ class DiscordStandIn:
         self.requests: list[Request] = []
         self.commands: dict[str, dict[str, Any]] = {}
         self.sent: dict[str, Sent] = {}
+        self.files: dict[str, bytes] = {}  # path -> body, for attachment downloads
         self.identified = threading.Event()
         self._changed = threading.Condition()
         self._ids = itertools.count(1)
@@ -182,17 +192,28 @@ class DiscordStandIn:
         interaction_id = self._snowflake()
         token = f"token-{interaction_id}"
         command = self.commands.get(name, {})
-        kinds = {bool: 5, int: 4, str: 3}
+        kinds = {bool: 5, int: 4, str: 3, Upload: 11}
+        attachments = {
+            key: self._attachment(value)
+            for key, value in (options or {}).items()
+            if isinstance(value, Upload)
+        }
         data: dict[str, Any] = {
             "id": command.get("id", str(self._snowflake())),
             "name": name,
             "type": 1,
             "options": [
-                {"name": key, "type": kinds[type(value)], "value": value}
+                {
+                    "name": key,
+                    "type": kinds[type(value)],
+                    "value": attachments[key]["id"] if key in attachments else value,
+                }
                 | ({"focused": True} if key == focused else {})
                 for key, value in (options or {}).items()
             ],
         }
+        if attachments:
+            data["resolved"] = {"attachments": {a["id"]: a for a in attachments.values()}}
         if command.get("guild_id"):
             data["guild_id"] = command["guild_id"]
         payload = {
@@ -219,6 +240,21 @@ class DiscordStandIn:
             self.sent[token] = sent
         self._run(self._dispatch("INTERACTION_CREATE", payload, sent))
         return sent
+
+    def _attachment(self, upload: Upload) -> dict[str, Any]:
+        """Discord's attachment object, its URL on this stand-in (Discord's would be its CDN)."""
+        attachment_id = str(self._snowflake())
+        path = f"/attachments/{CHANNEL_ID}/{attachment_id}/{upload.filename}"
+        self.files[path] = upload.data
+        url = f"http://127.0.0.1:{self.port}{path}"
+        return {
+            "id": attachment_id,
+            "filename": upload.filename,
+            "size": len(upload.data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": upload.content_type,
+        }
 
     def mention(self, content: str, user_id: int = USER_ID, mentions_bot: bool = True) -> int:
         """A channel message from a member, as MESSAGE_CREATE; its id."""
@@ -297,9 +333,13 @@ class DiscordStandIn:
             self._changed.notify_all()
         if reply is None:
             return web.Response(status=status)
+        if isinstance(reply, bytes):
+            return web.Response(status=status, body=reply)
         return web.Response(status=status, body=json.dumps(reply).encode(), headers=_JSON)
 
     def _answer(self, r: Request) -> tuple[int, Any]:
+        if r.method == "GET" and r.path in self.files:
+            return 200, self.files[r.path]
         parts = r.path.removeprefix(API).strip("/").split("/")
         match (r.method, parts):
             case ("GET", ["users", "@me"]):

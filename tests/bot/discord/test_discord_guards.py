@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import replace
 
 import pytest
 from discord_payloads import APP_ID, MANAGER_PERMISSIONS
 from discord_standin import BotThread, DiscordStandIn
 
-from bot.config import load_config
 from bot.discord_app.client import build_client
 from bot.discord_app.commands import NOT_ADMIN
 from bot.discord_app.settings import DiscordSettings
 from bot.models import Answer
 from bot.service import NewsService
-from index.library import Library
 
 SLOW_SECONDS = 3.5
 PORT_ARTICLE = (
@@ -32,17 +29,6 @@ class SlowService(NewsService):
     def ask(self, question: str) -> Answer:
         time.sleep(self.delay)
         return super().ask(question)
-
-
-@pytest.fixture
-def fresh_service(tmp_path, embedder):
-    """A service of its own (the seed article only), for tests that add articles."""
-    config = replace(load_config(environ={}), data_dir=tmp_path / "data")
-    library = Library(config.data_dir, config.index, embedder=embedder)
-    library.ingest_paths([config.seeds_dir])
-    service = NewsService(config, library)
-    yield service
-    service.close()
 
 
 def test_a_slow_answer_is_deferred_within_the_deadline_and_still_delivered(
