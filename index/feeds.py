@@ -26,6 +26,8 @@ from index.web import Fetched, Fetcher, WebError, WebSettings, canonical_url, fe
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3  # an entry that fails this many polls in a row is given up on
+ROBOTS_DISALLOW = "the site's robots.txt does not allow fetching it"
+ROBOTS_UNREADABLE = "the site's robots.txt cannot be read, so nothing there is fetched yet"
 
 
 class FeedError(WebError):
@@ -196,7 +198,14 @@ def _poll_feed(
             outcome.entries.append((entry, True, None))
             report.ingest.skipped.append((entry.url, f"{entry.title}: already indexed"))
             continue
+        refusal = _robots_refusal(fetcher, entry.url)
+        if refusal == ROBOTS_DISALLOW:  # the site said no: it is not asked again
+            outcome.entries.append((entry, True, refusal))
+            report.ingest.skipped.append((entry.url, f"{entry.title}: {refusal}"))
+            continue
         try:
+            if refusal:  # robots.txt unreadable: a failure, retried at the next poll
+                raise WebError(f"{entry.url}: {refusal}")
             outcome.documents.append(fetch_article(fetcher, entry.url))
             outcome.entries.append((entry, True, None))
             fetched_now.add(canonical_url(entry.url))
@@ -208,6 +217,13 @@ def _poll_feed(
             failed += 1
     outcome.status = _status(fetched.not_modified, fetched_count, failed, len(indexed))
     return outcome
+
+
+def _robots_refusal(fetcher: Fetcher, url: str) -> str | None:
+    """Why the site's robots.txt keeps newsbot from fetching `url` unasked, or None."""
+    if not fetcher.settings.obey_robots_txt or fetcher.robots_allow(url):
+        return None
+    return ROBOTS_DISALLOW if fetcher.robots.readable(url) else ROBOTS_UNREADABLE
 
 
 def _status(not_modified: bool, fetched: int, failed: int, known: int) -> str:

@@ -26,6 +26,7 @@ from urllib3.exceptions import TimeoutError as ClientTimeout
 
 from index.documents import DocumentError, html_document
 from index.models import Document
+from index.robots import RobotsRules, RobotsUnavailable
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = (
@@ -54,6 +55,10 @@ class WebSettings:
     max_bytes: int = 5_000_000
     max_redirects: int = 5
     host_delay_seconds: float = 1.0
+    # Pages found through feeds are fetched only where the site's robots.txt allows, and no
+    # faster than its Crawl-delay (up to max_crawl_delay_seconds).
+    obey_robots_txt: bool = True
+    max_crawl_delay_seconds: float = 30.0
     user_agent: str = "newsbot/0.1 (answers questions about news articles)"
     poll_interval_minutes: float = 30.0
     feed_entries_per_poll: int = 50
@@ -92,6 +97,7 @@ class _Want:
     accept: str
     what: str  # "a web page", "an RSS or Atom feed"
     conditions: dict[str, str] = field(default_factory=dict)
+    missing_ok: bool = False  # a 4xx is an empty answer, not an error (robots.txt)
 
 
 def system_resolve(host: str, port: int) -> list[str]:
@@ -156,6 +162,14 @@ def same_site(one: str, other: str) -> bool:
     return bool(a) and (a == b or a.endswith("." + b) or b.endswith("." + a))
 
 
+def _idna_host(url: str) -> str:
+    """The host as requests name it (see `Fetcher._request`), or "" when it has none."""
+    try:
+        return (urlsplit(url).hostname or "").encode("idna").decode("ascii")
+    except UnicodeError:
+        return ""
+
+
 def _bare_host(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
@@ -172,7 +186,9 @@ class Fetcher:
             for network in self.settings.allowed_networks
         ]
         self._turns: dict[str, float] = {}
+        self._crawl_delays: dict[str, float] = {}
         self._lock = threading.Lock()
+        self.robots = RobotsRules(self._robots_txt, self.settings.user_agent)
 
     def page(self, url: str) -> Fetched:
         accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
@@ -188,6 +204,24 @@ class Fetcher:
         accept = "application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.1"
         want = _Want(self.settings.feed_types, accept, "an RSS or Atom feed", conditions)
         return self._fetch(url, want)
+
+    def robots_allow(self, url: str) -> bool:
+        """Whether the site's robots.txt lets newsbot fetch `url` unasked; its Crawl-delay, if
+        any, then spaces out the requests to that host."""
+        allowed = self.robots.allows(url)
+        delay = min(self.robots.crawl_delay(url), self.settings.max_crawl_delay_seconds)
+        if delay > 0:
+            with self._lock:
+                self._crawl_delays[_idna_host(url)] = delay
+        return allowed
+
+    def _robots_txt(self, url: str) -> str:
+        want = _Want((), "text/plain", "a robots.txt file", missing_ok=True)
+        try:
+            fetched = self._fetch(url, want)
+        except WebError as error:
+            raise RobotsUnavailable(str(error)) from None
+        return fetched.body.decode(fetched.charset or "utf-8", errors="replace")
 
     def _fetch(self, url: str, want: _Want) -> Fetched:
         current = url
@@ -292,8 +326,9 @@ class Fetcher:
         return urllib3.HTTPConnectionPool(address, port)
 
     def _wait_turn(self, host: str) -> float:
-        """Sleep until `host_delay_seconds` after the last request to this host; the wait."""
-        delay = self.settings.host_delay_seconds
+        """Sleep until `host_delay_seconds` (or the site's Crawl-delay) after the last request
+        to this host; the wait."""
+        delay = max(self.settings.host_delay_seconds, self._crawl_delays.get(host, 0.0))
         if delay <= 0:
             return 0.0
         with self._lock:
@@ -317,10 +352,12 @@ class Fetcher:
         }
         if response.status == 304 and want.conditions:
             return Fetched(current, not_modified=True, **validators)
+        if want.missing_ok and 400 <= response.status < 500:
+            return Fetched(current)
         if response.status not in (200, 203):
             raise WebError(f"{url}: HTTP {response.status} {response.reason or ''}".rstrip())
         media_type, charset = _content_type(response.headers.get("Content-Type", ""))
-        if media_type not in want.types:
+        if want.types and media_type not in want.types:
             shown = media_type or "none given"
             raise WebError(f"{url}: not {want.what} (Content-Type {shown})")
         body = self._read(url, response, deadline)

@@ -5,10 +5,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 
 import pytest
 
-from index.feeds import FeedError, FeedLookupError, FeedPoller, PollReport, parse_feed
+from index.feeds import (
+    ROBOTS_DISALLOW,
+    ROBOTS_UNREADABLE,
+    FeedError,
+    FeedLookupError,
+    FeedPoller,
+    PollReport,
+    parse_feed,
+)
 from index.library import Library
 from index.testsite import NewsSite, article_html, atom, http_date, rss
 from index.web import Fetcher, WebError, WebSettings
@@ -226,6 +235,67 @@ def test_a_failing_entry_is_retried_then_given_up(
         library.poll_feeds(fetcher)
     assert len(site.hits("/news/gone.html")) == 3
     assert library.is_empty()
+
+
+def test_pages_the_sites_robots_txt_disallows_are_skipped_and_not_asked_again(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    site.serve("/robots.txt", "User-agent: *\nDisallow: /news/school\n", content_type="text/plain")
+    url = serve_rss(site, ["/news/ferry.html", "/news/school.html"])
+    library.add_feed(url, fetcher)
+    report = library.poll_feeds(fetcher)
+    assert report.ingest.added == ["Ferry strike called off after late-night talks"]
+    school = site.url("/news/school.html")
+    reason = "New school to open on former hospital site: " + ROBOTS_DISALLOW
+    assert report.ingest.skipped == [(school, reason)]
+    assert site.hits("/news/school.html") == []
+    serve_rss(site, ["/news/ferry.html", "/news/school.html"], etag='"v2"')
+    library.poll_feeds(fetcher)
+    assert site.hits("/news/school.html") == []  # recorded as done: not asked again
+    assert len(site.hits("/robots.txt")) == 1  # the rules are kept between polls
+
+
+def test_an_unreadable_robots_txt_holds_entries_back_until_it_can_be_read(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    site.serve("/robots.txt", "busy", status=503, content_type="text/plain")
+    url = serve_rss(site, ["/news/rail.html"])
+    library.add_feed(url, fetcher)
+    first = library.poll_feeds(fetcher)
+    assert first.ingest.failed == [
+        (site.url("/news/rail.html"), f"{site.url('/news/rail.html')}: {ROBOTS_UNREADABLE}")
+    ]
+    assert site.hits("/news/rail.html") == []
+    site.serve("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    later = Fetcher(fetcher.settings)  # a quarter of an hour on, the rules are read again
+    assert library.poll_feeds(later).ingest.added == ["Rail line reopens a month early"]
+
+
+def test_robots_txt_is_ignored_when_the_config_says_so(
+    site: NewsSite, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    site.serve("/robots.txt", "User-agent: *\nDisallow: /\n", content_type="text/plain")
+    settings = WebSettings(
+        allow_private_networks=True, host_delay_seconds=0, timeout_seconds=3, obey_robots_txt=False
+    )
+    fetcher = Fetcher(settings)
+    library.add_feed(serve_rss(site, ["/news/ferry.html"]), fetcher)
+    assert library.poll_feeds(fetcher).ingest.added == [STORIES["/news/ferry.html"][0]]
+    assert site.hits("/robots.txt") == []
+
+
+def test_a_sites_crawl_delay_spaces_out_the_pages_fetched_from_it(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    site.serve("/robots.txt", "User-agent: *\nCrawl-delay: 0.5\n", content_type="text/plain")
+    library.add_feed(serve_rss(site, list(STORIES)), fetcher)
+    assert len(library.poll_feeds(fetcher).ingest.added) == 3
+    times = sorted(site.hits(path)[0].at for path in STORIES)
+    assert all(later - earlier >= 0.45 for earlier, later in pairwise(times))
 
 
 def test_an_article_in_two_feeds_is_fetched_once(
