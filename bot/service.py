@@ -6,7 +6,6 @@ import hashlib
 import re
 import threading
 from dataclasses import replace
-from pathlib import Path
 
 from bot.answer import ask
 from bot.config import Config
@@ -37,7 +36,9 @@ class NewsService:
     """Answers, summaries, sources and ingest over one library, one call at a time.
 
     Chat front ends run handlers on worker threads; SQLite and the in-memory indexes are shared,
-    so every call takes the lock. A call is a few milliseconds once the model is warm.
+    so every call takes the lock. A call is a few milliseconds once the model is warm. An ingest
+    takes it only to read and to write: downloading, chunking and embedding happen without it,
+    so questions are answered meanwhile.
     """
 
     def __init__(self, config: Config, library: Library | None = None):
@@ -89,8 +90,7 @@ class NewsService:
             report = IngestReport()
             report.failed.append((url, str(error)))
             return report
-        with self.lock:
-            return self.library.ingest([document])
+        return self.library.ingest([document], lock=self.lock)
 
     def ingest_text(
         self,
@@ -114,8 +114,7 @@ class NewsService:
             text=(rest.strip() or first) if title is None else body,
             source=source,
         )
-        with self.lock:
-            return self.library.ingest([document])
+        return self.library.ingest([document], lock=self.lock)
 
     def ingest_upload(self, filename: str, data: bytes, title: str | None = None) -> IngestReport:
         """Index an article file sent through a chat (.txt, .md or .html, as on disk)."""
@@ -128,12 +127,8 @@ class NewsService:
         except DocumentError as error:
             report.failed.append((filename, str(error)))
             return report
-        with self.lock:
-            return self.library.ingest([replace(document, title=title or document.title)])
-
-    def ingest_paths(self, paths: list[Path]) -> IngestReport:
-        with self.lock:
-            return self.library.ingest_paths(paths)
+        titled = replace(document, title=title or document.title)
+        return self.library.ingest([titled], lock=self.lock)
 
     def start_feed_polling(self) -> None:
         """Poll followed feeds in the background while the bot serves."""

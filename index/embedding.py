@@ -15,6 +15,8 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
+from contextlib import AbstractContextManager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,6 +84,7 @@ class Embedder:
         self.backend = backend
         self.quantize = quantize
         self.cache_dir = cache_dir or default_cache_dir()
+        self._lock = threading.Lock()
 
     @cached_property
     def model(self) -> SentenceTransformer:
@@ -105,22 +108,33 @@ class Embedder:
     def count_tokens(self, text: str) -> int:
         if self.backend != "torch":
             return self._runtime.count_tokens(text)
-        return len(self.model.tokenizer.tokenize(text))
+        with self._lock:  # a Hugging Face tokenizer is not to be shared by threads at once
+            return len(self.model.tokenizer.tokenize(text))
 
-    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        """Unit-length float32 vectors, one row a text."""
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row a text.
+
+        Safe from several threads: the model runs one batch at a time, so a question's
+        embedding waits for a batch of an ingest, not for the whole ingest.
+        """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if self.backend != "torch":
-            return self._runtime.encode(texts, self.batch_size)
-        vectors = self.model.encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+            return self._runtime.encode(texts, self.batch_size, self._lock)
+        # Longest first, as sentence-transformers orders one call, then a call per batch.
+        order = np.argsort([-len(text) for text in texts], kind="stable")
+        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            with self._lock:
+                vectors[rows] = self.model.encode(
+                    [texts[i] for i in rows],
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+        return vectors
 
 
 def _load_sentence_transformer(name: str, offline: bool) -> SentenceTransformer:
@@ -302,8 +316,11 @@ class _ExportedModel:
     def count_tokens(self, text: str) -> int:
         return len(self._counter.encode(text, add_special_tokens=False).ids)
 
-    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
-        """Batches of similar length, so little of each batch is padding."""
+    def encode(
+        self, texts: list[str], batch_size: int, lock: AbstractContextManager[object]
+    ) -> np.ndarray:
+        """Batches of similar length, so little of each batch is padding; `lock` is held while
+        each batch runs (OpenVINO's compiled model takes one call at a time)."""
         encodings = self._batcher.encode_batch([text.strip() for text in texts])
         lengths = np.array([len(e.ids) for e in encodings])
         order = np.argsort(lengths, kind="stable")
@@ -321,7 +338,8 @@ class _ExportedModel:
                 feed["input_ids"][row, :size] = encodings[i].ids
                 feed["attention_mask"][row, :size] = 1
                 feed["token_type_ids"][row, :size] = encodings[i].type_ids
-            vectors[rows] = self._run({name: feed[name] for name in self._inputs})
+            with lock:
+                vectors[rows] = self._run({name: feed[name] for name in self._inputs})
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 

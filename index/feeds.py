@@ -154,8 +154,7 @@ def poll(
                 store.record_entry(outcome.feed.id, entry.id, entry.url, done, error)
 
     documents = [doc for outcome in outcomes for doc in outcome.documents]
-    with lock:
-        ingested = library.ingest(documents, progress=progress, also_write=record)
+    ingested = library.ingest(documents, progress=progress, also_write=record, lock=lock)
     ingested.failed[:0] = report.ingest.failed
     ingested.skipped[:0] = report.ingest.skipped
     report.ingest = ingested

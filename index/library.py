@@ -14,7 +14,7 @@ import logging
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -261,10 +261,15 @@ class Library:
         documents: Iterable[Document],
         progress: bool = False,
         also_write: Callable[[], None] | None = None,
+        lock: AbstractContextManager[object] | None = None,
     ) -> IngestReport:
-        """Index documents; `also_write` runs inside the same transaction, after them."""
+        """Index documents; `also_write` runs inside the same transaction, after them.
+
+        A server that guards the library with `lock` passes it here: it is held to read and to
+        write, not while the documents are chunked and embedded.
+        """
         report = IngestReport()
-        self._ingest(list(documents), report, progress, also_write)
+        self._ingest(list(documents), report, progress, also_write, lock)
         return report
 
     # -- feeds -----------------------------------------------------------------------------
@@ -370,13 +375,27 @@ class Library:
         report: IngestReport,
         progress: bool,
         also_write: Callable[[], None] | None = None,
+        lock: AbstractContextManager[object] | None = None,
     ) -> None:
-        self._check_model()
-        self._fingerprint_old_articles()
-        prepared: list[_Prepared] = []
-        pending: list[_Prepared] = []  # chunked, waiting to be encoded with other documents
-        documents = _one_per_key(documents, report)
-        for doc in tqdm(documents, desc="Embedding", unit="article", disable=not progress):
+        """Decide what is new, prepare it, write it. With `lock`, only the first and last steps
+        hold it: a long article is chunked and embedded while others read the library."""
+        lock = lock or nullcontext()
+        with lock:
+            self._check_model()
+            self._fingerprint_old_articles()
+            wanted = self._new_documents(documents, report)
+        prepared = self._prepare(wanted, report, progress)
+        with lock:
+            self._write(prepared, report, also_write)
+
+    def _new_documents(
+        self, documents: list[Document], report: IngestReport
+    ) -> list[tuple[Document, str, bool, str]]:
+        """(document, content hash, already stored, text hash) of each document to index;
+        the unchanged and the duplicates are reported and left out."""
+        wanted: list[tuple[Document, str, bool, str]] = []
+        by_text: dict[str, Document] = {}
+        for doc in _one_per_key(documents, report):
             doc = self._under_stored_key(doc)
             digest = _content_hash(doc)
             known = self.store.content_hash(doc.key)
@@ -384,10 +403,23 @@ class Library:
                 report.unchanged.append(doc.title)
                 continue
             text_hash = text_fingerprint(doc.text)
-            twin = self._twin(text_hash, known[0] if known else None, prepared + pending)
+            twin = self._twin(text_hash, known[0] if known else None, by_text)
             if twin:
                 report.skipped.append((_origin(doc), f"{doc.title}: same text as {twin}"))
                 continue
+            wanted.append((doc, digest, bool(known), text_hash))
+            by_text[text_hash] = doc
+        return wanted
+
+    def _prepare(
+        self, wanted: list[tuple[Document, str, bool, str]], report: IngestReport, progress: bool
+    ) -> list[_Prepared]:
+        """Chunks, notes and vectors of each document; reads nothing from the store."""
+        prepared: list[_Prepared] = []
+        pending: list[_Prepared] = []  # chunked, waiting to be encoded with other documents
+        for doc, digest, known, text_hash in tqdm(
+            wanted, desc="Embedding", unit="article", disable=not progress
+        ):
             chunks = chunk_text(doc.text, self.settings.chunk_tokens, self.embedder.count_tokens)
             if not chunks:
                 report.failed.append((doc.path or doc.key, f"{doc.title}: no text to index"))
@@ -407,7 +439,14 @@ class Library:
             if sum(len(c.sentences) for item in pending for c in item.chunks) >= EMBED_SENTENCES:
                 prepared += self._embed_prepared(pending)
                 pending = []
-        prepared += self._embed_prepared(pending)
+        return prepared + self._embed_prepared(pending)
+
+    def _write(
+        self,
+        prepared: list[_Prepared],
+        report: IngestReport,
+        also_write: Callable[[], None] | None,
+    ) -> None:
         if not prepared:
             if also_write is not None:
                 with self.store.transaction():
@@ -436,13 +475,14 @@ class Library:
         stored = self.store.key_by_canonical_url(canonical) if canonical else None
         return replace(doc, key=stored) if stored and stored != doc.key else doc
 
-    def _twin(self, text_hash: str, article_id: int | None, prepared: list[_Prepared]) -> str:
-        """How to name an article, stored or earlier in this ingest, with the same text."""
+    def _twin(self, text_hash: str, article_id: int | None, earlier: dict[str, Document]) -> str:
+        """How to name an article, stored or earlier in this ingest (by text hash), with the
+        same text."""
         stored = self.store.article_by_text_hash(text_hash, other_than=article_id)
         if stored:
             return f"“{stored.title}” (article {stored.id})"
-        earlier = next((p.document for p in prepared if p.text_hash == text_hash), None)
-        return f"“{earlier.title}” ({_origin(earlier)})" if earlier else ""
+        twin = earlier.get(text_hash)
+        return f"“{twin.title}” ({_origin(twin)})" if twin else ""
 
     def _link(
         self, article_id: int, item: _Prepared, signatures: SignatureIndex, report: IngestReport

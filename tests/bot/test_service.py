@@ -126,6 +126,48 @@ def test_questions_are_answered_while_a_page_sent_to_ingest_downloads(tmp_path, 
     assert reports[0].added == ["Harbour festival draws crowds"]
 
 
+class SlowIngestEmbedder:
+    """The real embedder, but encoding more than one text (an ingest, never a question) waits
+    until the test lets it go."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.embedding = threading.Event()
+        self.go_on = threading.Event()
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def encode(self, texts):
+        if len(texts) > 1:
+            self.embedding.set()
+            assert self.go_on.wait(30)
+        return self.inner.encode(texts)
+
+
+def test_questions_are_answered_while_an_article_is_being_embedded(service):
+    slow = SlowIngestEmbedder(service.library.embedder)
+    service.library.embedder = slow
+    text = "Port reopens\nThe port reopened on Monday. Repairs to the main quay took 12 days."
+    reports = []
+    ingest = threading.Thread(target=lambda: reports.append(service.ingest(text, "U1")))
+    ingest.start()
+    assert slow.embedding.wait(30)
+    answer = service.ask("how many Chinese troops?")  # returns while the ingest embeds
+    assert ingest.is_alive() and not reports
+    slow.go_on.set()
+    ingest.join(30)
+    assert "150,000" in answer.quotes[0].text
+    assert reports[0].added == ["Port reopens"]
+    assert (
+        service.ask("How many days did repairs to the quay take?").quotes[0].highlight.text == "12"
+    )
+
+
 def test_a_page_that_cannot_be_fetched_is_reported_and_nothing_changes(tmp_path, embedder):
     service = web_service(tmp_path, embedder)
     with NewsSite() as site:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +79,19 @@ def test_openvino_vectors_match_torch(cache: Path, embedder: Embedder) -> None:
     pytest.importorskip("openvino")
     openvino = Embedder(backend="openvino", cache_dir=cache)
     assert cosines(openvino.encode(SENTENCES), embedder.encode(SENTENCES)).min() > 0.999
+
+
+@pytest.mark.parametrize("backend", ["openvino", "torch"])
+def test_threads_encoding_at_once_get_what_one_thread_gets(
+    backend: str, cache: Path, embedder: Embedder
+) -> None:
+    """An ingest embeds while questions are embedded: one model, several threads."""
+    shared = embedder if backend == "torch" else Embedder(backend=backend, cache_dir=cache)
+    alone = shared.encode(SENTENCES)
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda _: shared.encode(SENTENCES), range(8)))
+    for vectors in together:
+        np.testing.assert_allclose(vectors, alone, atol=1e-5)
 
 
 def test_token_counts_match_the_torch_tokenizer(onnx: Embedder, embedder: Embedder) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.embedding import Embedder
 from index.lexical import LexicalIndex
 from index.library import IndexSettings, Library, StoreError
 from index.models import Document
@@ -203,6 +204,58 @@ def test_ingest_documents_and_report_empty_text(open_library: OpenLibrary) -> No
     assert report.added == ["Storm"]
     assert report.failed == [("https://example.com/y", "Blank: no text to index")]
     assert [a.key for a in library.articles()] == ["https://example.com/x"]
+
+
+class RecordingLock:
+    """A lock that notes when it is taken and given back."""
+
+    def __init__(self) -> None:
+        self.held = False
+        self.events: list[str] = []
+
+    def __enter__(self) -> None:
+        self.held = True
+        self.events.append("take")
+
+    def __exit__(self, *exc: object) -> None:
+        self.held = False
+        self.events.append("give back")
+
+
+class WatchedEmbedder:
+    """The real embedder, noting for each call whether `lock` was held."""
+
+    def __init__(self, inner: Embedder, lock: RecordingLock):
+        self.inner, self.lock = inner, lock
+        self.held_while_encoding: list[bool] = []
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.held_while_encoding.append(self.lock.held)
+        return self.inner.encode(texts)
+
+
+def test_an_ingest_given_a_lock_holds_it_to_read_and_write_but_not_to_embed(
+    open_library: OpenLibrary,
+) -> None:
+    library = open_library()
+    lock = RecordingLock()
+    watched = WatchedEmbedder(library.embedder, lock)
+    library.embedder = watched  # type: ignore[assignment]
+    storm = Document(key="https://example.com/x", title="Storm", text="A storm hit the coast.")
+    report = library.ingest([storm], lock=lock)
+    assert report.added == ["Storm"]
+    assert watched.held_while_encoding == [False]
+    assert lock.events == ["take", "give back", "take", "give back"]
+    assert library.ingest([storm], lock=lock).unchanged == ["Storm"]
+    assert watched.held_while_encoding == [False]  # nothing new: nothing embedded
+    assert library.search("storm coast", k=1)[0].article.title == "Storm"
 
 
 def test_bad_file_in_a_folder_is_reported_and_the_rest_indexed(
