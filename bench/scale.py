@@ -114,7 +114,8 @@ def synthetic_articles(articles: list[list[str]], vectors: np.ndarray, size: int
 
 def build(pool: Path, size: int, folder: Path, kinds: list[str]) -> dict:
     """Write a corpus of `size` passages into a new Library in `folder`."""
-    from index.library import Library, _passage_vectors
+    from index.library import Library
+    from index.preparation import passage_vectors
     from index.vectors import VectorIndexSettings, build_vector_index
 
     articles, vectors, _ = load_pool(pool)
@@ -131,7 +132,7 @@ def build(pool: Path, size: int, folder: Path, kinds: list[str]) -> dict:
             key = f"synthetic:{hashlib.sha1(title.encode()).hexdigest()}:{len(all_ids)}"
             article_id = store.upsert_article(Document(key, title, ""), key)
             all_ids += store.insert_passages(article_id, chunks, chunk_vectors)
-            means.append(_passage_vectors(chunk_vectors))
+            means.append(passage_vectors(chunk_vectors))
         figures["store_s"] = round(time.perf_counter() - start, 1)
         ids, matrix = np.asarray(all_ids, dtype=np.int64), np.concatenate(means)
         start = time.perf_counter()

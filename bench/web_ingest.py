@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import index.library
+import index.preparation
 import index.web
 from index.embedding import Embedder
 from index.library import Library
@@ -95,10 +96,10 @@ def instrument() -> Timers:
     timers.wrap(index.web.Fetcher, "page", "fetch")
     timers.wrap(index.web.Fetcher, "feed", "fetch feed")
     timers.wrap(index.web, "html_document", "extract")
-    timers.wrap(index.library, "chunk_text", "chunk")
-    timers.wrap(index.library.Library, "_embed", "embed")
+    timers.wrap(index.preparation, "chunk_text", "chunk")
+    timers.wrap(index.preparation, "embed_chunks", "embed")
     timers.wrap(index.library, "text_fingerprint", "fingerprint")
-    timers.wrap(index.library, "minhash", "fingerprint")
+    timers.wrap(index.preparation, "minhash", "fingerprint")
     timers.wrap_context(index.library.Library, "_writing", "write")
     timers.wrap(index.library.Library, "_commit_generation", "  of which FAISS + BM25 files")
     timers.wrap(SignatureIndex, "similar", "  of which near-duplicate search")

@@ -19,20 +19,28 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from threading import Event
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import numpy as np
 from tqdm import tqdm
 
-from index.chunking import chunk_text
 from index.documents import DocumentError, find_files, read_document
 from index.embedding import BACKENDS, DEFAULT_MODEL, QUANTIZATIONS, Embedder
 from index.lexical import LexicalIndex
-from index.models import Article, Chunk, Document, Feed, Hit, Passage
+from index.models import Article, Chunk, Document, Feed, Hit, IngestReport, Passage
 from index.neardup import SignatureIndex, minhash, text_fingerprint
+from index.preparation import (
+    Prepared,
+    SentenceAnnotator,
+    Wanted,
+    annotate_chunks,
+    embed_chunks,
+    passage_vectors,
+    prepare,
+)
 from index.retrieval import RetrievalWeights, fuse
-from index.store import Notes, Store, StoreError
+from index.store import Store, StoreError
 from index.titles import ArticleLookupError, resolve_article
 from index.vectors import FaissIndex, VectorIndexError, VectorIndexSettings, build_vector_index
 from index.web import Fetcher, WebError, canonical_url, fetch_article
@@ -41,9 +49,6 @@ if TYPE_CHECKING:
     from index.feeds import Followed, PollReport
 
 log = logging.getLogger(__name__)
-
-# Sentences gathered from several documents before one encode call during an ingest.
-EMBED_SENTENCES = 512
 
 __all__ = ["ArticleLookupError", "IndexSettings", "IngestReport", "Library", "StoreError"]
 
@@ -90,41 +95,6 @@ class IndexSettings:
             hnsw_ef_search=self.hnsw_ef_search,
             ivf_nprobe=self.ivf_nprobe,
         )
-
-
-@dataclass
-class IngestReport:
-    """What one ingest did, for the user to read."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    passages: int = 0
-    # (what, why): the same article as one already indexed, so not indexed again.
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    # (title, title of a near-duplicate it was linked to): one story, two outlets.
-    linked: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    document: Document
-    content_hash: str
-    chunks: list[Chunk]
-    vectors: list[np.ndarray]
-    text_hash: str
-    signature: np.ndarray
-    notes: Notes | None = None
-
-
-class SentenceAnnotator(Protocol):
-    """Something said of every sentence at ingest (the answer core's hedge cues), stored so
-    answering needs no model work. `version` changes when what it would say changes."""
-
-    version: str
-
-    def __call__(self, sentences: list[str]) -> list[object]: ...
 
 
 class Library:
@@ -332,27 +302,20 @@ class Library:
                 passages = self.store.article_passages(article.id)
                 chunks = [Chunk(p.paragraph, p.text, p.sentences) for p in passages]
                 if embed:
-                    vectors = self._embed(chunks)
+                    vectors = embed_chunks(self.embedder, chunks)
                     self.store.delete_passages(article.id)
                     ids = self.store.insert_passages(
-                        article.id, chunks, vectors, self._annotate(chunks)
+                        article.id, chunks, vectors, annotate_chunks(self.annotator, chunks)
                     )
-                    self._vectors.add(np.asarray(ids), _passage_vectors(vectors))
+                    self._vectors.add(np.asarray(ids), passage_vectors(vectors))
                 elif self.annotator is not None:
-                    for passage, notes in zip(passages, self._annotate(chunks) or [], strict=True):
+                    for passage, notes in zip(
+                        passages, annotate_chunks(self.annotator, chunks) or [], strict=True
+                    ):
                         self.store.set_notes(passage.id, *notes)
             if embed:
                 self._record_model()
         return self.store.passage_count()
-
-    def _annotate(self, chunks: list[Chunk]) -> Notes | None:
-        if self.annotator is None:
-            return None
-        version = self.annotator.version
-        return [
-            (version, self.annotator([c.text[s.start : s.end] for s in c.sentences]))
-            for c in chunks
-        ]
 
     def _read_files(self, paths: list[Path], report: IngestReport) -> list[Document]:
         documents = []
@@ -384,16 +347,15 @@ class Library:
             self._check_model()
             self._fingerprint_old_articles()
             wanted = self._new_documents(documents, report)
-        prepared = self._prepare(wanted, report, progress)
+        prepared = prepare(
+            wanted, self.embedder, self.annotator, self.settings.chunk_tokens, report, progress
+        )
         with lock:
             self._write(prepared, report, also_write)
 
-    def _new_documents(
-        self, documents: list[Document], report: IngestReport
-    ) -> list[tuple[Document, str, bool, str]]:
-        """(document, content hash, already stored, text hash) of each document to index;
-        the unchanged and the duplicates are reported and left out."""
-        wanted: list[tuple[Document, str, bool, str]] = []
+    def _new_documents(self, documents: list[Document], report: IngestReport) -> list[Wanted]:
+        """The documents to index; the unchanged and the duplicates are reported and left out."""
+        wanted: list[Wanted] = []
         by_text: dict[str, Document] = {}
         for doc in _one_per_key(documents, report):
             doc = self._under_stored_key(doc)
@@ -407,43 +369,13 @@ class Library:
             if twin:
                 report.skipped.append((_origin(doc), f"{doc.title}: same text as {twin}"))
                 continue
-            wanted.append((doc, digest, bool(known), text_hash))
+            wanted.append(Wanted(doc, digest, bool(known), text_hash))
             by_text[text_hash] = doc
         return wanted
 
-    def _prepare(
-        self, wanted: list[tuple[Document, str, bool, str]], report: IngestReport, progress: bool
-    ) -> list[_Prepared]:
-        """Chunks, notes and vectors of each document; reads nothing from the store."""
-        prepared: list[_Prepared] = []
-        pending: list[_Prepared] = []  # chunked, waiting to be encoded with other documents
-        for doc, digest, known, text_hash in tqdm(
-            wanted, desc="Embedding", unit="article", disable=not progress
-        ):
-            chunks = chunk_text(doc.text, self.settings.chunk_tokens, self.embedder.count_tokens)
-            if not chunks:
-                report.failed.append((doc.path or doc.key, f"{doc.title}: no text to index"))
-                continue
-            pending.append(
-                _Prepared(
-                    doc,
-                    digest,
-                    chunks,
-                    [],  # encoded below, together with other documents' sentences
-                    text_hash,
-                    minhash(doc.text),
-                    self._annotate(chunks),
-                )
-            )
-            (report.updated if known else report.added).append(doc.title)
-            if sum(len(c.sentences) for item in pending for c in item.chunks) >= EMBED_SENTENCES:
-                prepared += self._embed_prepared(pending)
-                pending = []
-        return prepared + self._embed_prepared(pending)
-
     def _write(
         self,
-        prepared: list[_Prepared],
+        prepared: list[Prepared],
         report: IngestReport,
         also_write: Callable[[], None] | None,
     ) -> None:
@@ -459,7 +391,7 @@ class Library:
                 article_id = self.store.upsert_article(item.document, item.content_hash)
                 vectors.remove(np.asarray(self.store.delete_passages(article_id), dtype=np.int64))
                 ids = self.store.insert_passages(article_id, item.chunks, item.vectors, item.notes)
-                vectors.add(np.asarray(ids, dtype=np.int64), _passage_vectors(item.vectors))
+                vectors.add(np.asarray(ids, dtype=np.int64), passage_vectors(item.vectors))
                 report.passages += len(ids)
                 self.store.set_fingerprints(
                     article_id, _canonical(item.document), item.text_hash, item.signature
@@ -485,7 +417,7 @@ class Library:
         return f"“{twin.title}” ({_origin(twin)})" if twin else ""
 
     def _link(
-        self, article_id: int, item: _Prepared, signatures: SignatureIndex, report: IngestReport
+        self, article_id: int, item: Prepared, signatures: SignatureIndex, report: IngestReport
     ) -> None:
         threshold = self.settings.near_duplicate_threshold
         similar = signatures.similar(item.signature, threshold, exclude=article_id)
@@ -514,25 +446,6 @@ class Library:
                     stored[article_id], self.settings.near_duplicate_threshold, article_id
                 )
                 self.store.replace_links(article_id, similar)
-
-    def _embed_prepared(self, pending: list[_Prepared]) -> list[_Prepared]:
-        """Encode several documents' sentences in one call: a short article alone would fill
-        a fraction of a batch, and the encoder sorts sentences by length across all of them."""
-        if not pending:
-            return []
-        vectors = self._embed([chunk for item in pending for chunk in item.chunks])
-        encoded, start = [], 0
-        for item in pending:
-            encoded.append(replace(item, vectors=vectors[start : start + len(item.chunks)]))
-            start += len(item.chunks)
-        return encoded
-
-    def _embed(self, chunks: list[Chunk]) -> list[np.ndarray]:
-        """Sentence vectors of each chunk, encoded in one batch."""
-        sentences = [c.text[s.start : s.end] for c in chunks for s in c.sentences]
-        flat = self.embedder.encode(sentences)
-        bounds = np.cumsum([0] + [len(c.sentences) for c in chunks])
-        return [flat[bounds[i] : bounds[i + 1]] for i in range(len(chunks))]
 
     # -- generations of the derived indexes -------------------------------------------------
 
@@ -642,7 +555,7 @@ class Library:
         for start in range(0, len(ids), 10_000):  # SQLite caps the parameters of one query
             batch = ids[start : start + 10_000]
             vectors = self.sentence_vectors(batch)
-            means[start : start + len(batch)] = _passage_vectors([vectors[i] for i in batch])
+            means[start : start + len(batch)] = passage_vectors([vectors[i] for i in batch])
         return build_vector_index(
             self._dimension, np.asarray(ids, dtype=np.int64), means, self.settings.vector_settings
         )
@@ -656,12 +569,6 @@ class Library:
         except (OSError, ValueError, json.JSONDecodeError) as error:
             log.warning("BM25 index in %s is unreadable (%s); rebuilding it", folder, error)
         return LexicalIndex.build(*self.store.all_passage_texts())
-
-
-def _passage_vectors(sentence_vectors: list[np.ndarray]) -> np.ndarray:
-    """A passage is embedded as the unit-length mean of its sentences' vectors."""
-    means = np.stack([v.mean(axis=0) for v in sentence_vectors])
-    return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
 
 
 def _content_hash(doc: Document) -> str:

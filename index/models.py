@@ -111,3 +111,18 @@ class FeedEntryState:
     url: str
     done: bool
     attempts: int
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did, for the user to read."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    passages: int = 0
+    # (what, why): the same article as one already indexed, so not indexed again.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    # (title, title of a near-duplicate it was linked to): one story, two outlets.
+    linked: list[tuple[str, str]] = field(default_factory=list)

@@ -1,0 +1,125 @@
+"""What an ingest works out before it writes: passages, their sentences' notes and vectors.
+
+Nothing here reads or writes the store, so a server can do it without holding the lock that
+guards the library (see `Library.ingest`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+import numpy as np
+from tqdm import tqdm
+
+from index.chunking import chunk_text
+from index.embedding import Embedder
+from index.models import Chunk, Document, IngestReport
+from index.neardup import minhash
+from index.store import Notes
+
+# Sentences gathered from several documents before one encode call.
+EMBED_SENTENCES = 512
+
+
+class SentenceAnnotator(Protocol):
+    """Something said of every sentence at ingest (the answer core's hedge cues), stored so
+    answering needs no model work. `version` changes when what it would say changes."""
+
+    version: str
+
+    def __call__(self, sentences: list[str]) -> list[object]: ...
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A document the store does not hold as it is now."""
+
+    document: Document
+    content_hash: str
+    stored: bool  # an update of an article already indexed
+    text_hash: str
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document ready to be written."""
+
+    document: Document
+    content_hash: str
+    chunks: list[Chunk]
+    vectors: list[np.ndarray]  # each chunk's sentence vectors
+    text_hash: str
+    signature: np.ndarray
+    notes: Notes | None = None
+
+
+def prepare(
+    wanted: list[Wanted],
+    embedder: Embedder,
+    annotator: SentenceAnnotator | None,
+    chunk_tokens: int,
+    report: IngestReport,
+    progress: bool = False,
+) -> list[Prepared]:
+    """Chunks, notes and vectors of each document; a document with no text is reported."""
+    prepared: list[Prepared] = []
+    pending: list[Prepared] = []  # chunked, waiting to be encoded with other documents
+    for item in tqdm(wanted, desc="Embedding", unit="article", disable=not progress):
+        doc = item.document
+        chunks = chunk_text(doc.text, chunk_tokens, embedder.count_tokens)
+        if not chunks:
+            report.failed.append((doc.path or doc.key, f"{doc.title}: no text to index"))
+            continue
+        pending.append(
+            Prepared(
+                doc,
+                item.content_hash,
+                chunks,
+                [],  # encoded below, together with other documents' sentences
+                item.text_hash,
+                minhash(doc.text),
+                annotate_chunks(annotator, chunks),
+            )
+        )
+        (report.updated if item.stored else report.added).append(doc.title)
+        if sum(len(c.sentences) for p in pending for c in p.chunks) >= EMBED_SENTENCES:
+            prepared += _embed_together(embedder, pending)
+            pending = []
+    return prepared + _embed_together(embedder, pending)
+
+
+def annotate_chunks(annotator: SentenceAnnotator | None, chunks: list[Chunk]) -> Notes | None:
+    if annotator is None:
+        return None
+    return [
+        (annotator.version, annotator([c.text[s.start : s.end] for s in c.sentences]))
+        for c in chunks
+    ]
+
+
+def embed_chunks(embedder: Embedder, chunks: list[Chunk]) -> list[np.ndarray]:
+    """Sentence vectors of each chunk, encoded in one call."""
+    sentences = [c.text[s.start : s.end] for c in chunks for s in c.sentences]
+    flat = embedder.encode(sentences)
+    bounds = np.cumsum([0] + [len(c.sentences) for c in chunks])
+    return [flat[bounds[i] : bounds[i + 1]] for i in range(len(chunks))]
+
+
+def passage_vectors(sentence_vectors: list[np.ndarray]) -> np.ndarray:
+    """A passage is embedded as the unit-length mean of its sentences' vectors."""
+    means = np.stack([v.mean(axis=0) for v in sentence_vectors])
+    return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+
+
+def _embed_together(embedder: Embedder, pending: list[Prepared]) -> list[Prepared]:
+    """Encode several documents' sentences in one call: a short article alone would fill
+    a fraction of a batch, and the encoder sorts sentences by length across all of them."""
+    if not pending:
+        return []
+    vectors = embed_chunks(embedder, [chunk for item in pending for chunk in item.chunks])
+    encoded, start = [], 0
+    for item in pending:
+        encoded.append(replace(item, vectors=vectors[start : start + len(item.chunks)]))
+        start += len(item.chunks)
+    return encoded
