@@ -20,7 +20,7 @@ from bot.discord_app import embeds
 from bot.discord_app.embeds import Reply
 from bot.ratelimit import rate_limited_message
 from index.documents import SUPPORTED_SUFFIXES
-from index.library import ArticleLookupError
+from index.library import ArticleLookupError, IngestReport
 
 if TYPE_CHECKING:
     from bot.discord_app.client import NewsbotClient
@@ -156,13 +156,26 @@ async def ingest(
         check_upload(file, service.config.web.max_bytes)
     await interaction.response.defer(ephemeral=True, thinking=True)
     if file is not None:
-        data = await file.read()
-        report = await interaction.client.call(service.ingest_upload, file.filename, data, title)
+        report = await ingest_attachment(interaction, file, title)
     elif title:
         report = await interaction.client.call(service.ingest_text, content, title, None, who)
     else:
         report = await interaction.client.call(service.ingest, content, who)
     await send(interaction, embeds.ingest_reply(report), ephemeral=True)
+
+
+async def ingest_attachment(
+    interaction: Interaction, file: discord.Attachment, title: str | None
+) -> IngestReport:
+    try:
+        data = await file.read()
+    except discord.HTTPException as error:
+        report = IngestReport()
+        why = f"{file.filename}: could not be downloaded from Discord (HTTP {error.status})"
+        report.failed.append((file.filename, why))
+        return report
+    service = interaction.client.service
+    return await interaction.client.call(service.ingest_upload, file.filename, data, title)
 
 
 def check_upload(file: discord.Attachment, limit: int) -> None:

@@ -50,6 +50,7 @@ class Upload:
     filename: str
     data: bytes
     content_type: str = "text/plain; charset=utf-8"
+    gone: bool = False  # Discord has lost it: downloading it gets a 404
 
 
 @dataclass
@@ -245,7 +246,8 @@ class DiscordStandIn:
         """Discord's attachment object, its URL on this stand-in (Discord's would be its CDN)."""
         attachment_id = str(self._snowflake())
         path = f"/attachments/{CHANNEL_ID}/{attachment_id}/{upload.filename}"
-        self.files[path] = upload.data
+        if not upload.gone:
+            self.files[path] = upload.data
         url = f"http://127.0.0.1:{self.port}{path}"
         return {
             "id": attachment_id,

@@ -103,6 +103,17 @@ def test_a_broken_file_is_reported_and_nothing_is_indexed(
     assert fresh_service.sources() == before
 
 
+def test_a_file_discord_cannot_hand_over_is_reported(
+    standin: DiscordStandIn, run_bot, fresh_service
+):
+    run_bot(service=fresh_service)
+    before = fresh_service.sources()
+    sent = ingest_file(standin, Upload("harbour.md", HARBOUR_MD, gone=True))
+    report = standin.followup(sent, timeout=30).body["content"]
+    assert "failed: harbour.md: could not be downloaded from Discord (HTTP 404)" in report
+    assert fresh_service.sources() == before
+
+
 @pytest.mark.parametrize(
     "options",
     [{}, {"content": "Port reopens\nThe port reopened.", "file": Upload("a.txt", b"A\nB.")}],
