@@ -64,7 +64,7 @@ def read_document(path: Path) -> Document:
     body, meta = _parser(path)(path, _read_text(path))
     meta.update(_read_sidecar(path))
     resolved = str(path.resolve())
-    return _document(body, meta, key=meta.get("url") or resolved, name=path, path=resolved)
+    return _document(body, meta, key=meta.get("url") or resolved, untitled=path.stem, path=resolved)
 
 
 def uploaded_document(filename: str, data: bytes) -> Document:
@@ -76,7 +76,7 @@ def uploaded_document(filename: str, data: bytes) -> Document:
     name = Path(filename)
     body, meta = _parser(name)(name, _decode(data, filename))
     key = meta.get("url") or "upload:" + hashlib.sha256(data).hexdigest()[:16]
-    return _document(body, meta, key=key, name=name)
+    return _document(body, meta, key=key, untitled=name.stem)
 
 
 def _parser(path: Path) -> Callable[[Path, str], tuple[str, Meta]]:
@@ -86,11 +86,12 @@ def _parser(path: Path) -> Callable[[Path, str], tuple[str, Meta]]:
     return parse
 
 
-def _document(body: str, meta: Meta, key: str, name: Path, path: str | None = None) -> Document:
+def _document(body: str, meta: Meta, key: str, untitled: str, path: str | None = None) -> Document:
+    """The Document of a parsed article; `untitled` is its title when its metadata has none."""
     published = meta.get("published")
     return Document(
         key=key,
-        title=meta.get("title") or name.stem,
+        title=meta.get("title") or untitled,
         text=body,
         source=meta.get("source"),
         url=meta.get("url"),
@@ -206,16 +207,8 @@ def _inline_text(token: Token) -> str:
 def html_document(html: str | bytes, url: str) -> Document:
     """The article in a fetched web page; its URL is the page's canonical one when it names one."""
     body, meta = _extract_html(html, url, url)
-    published = meta.get("published")
-    return Document(
-        key=meta.get("url") or url,
-        title=meta.get("title") or url,
-        text=body,
-        source=meta.get("source"),
-        url=meta.get("url") or url,
-        published=_normalise_date(published) if published else None,
-        author=meta.get("author"),
-    )
+    meta["url"] = meta.get("url") or url
+    return _document(body, meta, key=meta["url"], untitled=url)
 
 
 def _parse_html(path: Path, text: str) -> tuple[str, Meta]:

@@ -65,6 +65,7 @@ def prepare(
     """Chunks, notes and vectors of each document; a document with no text is reported."""
     prepared: list[Prepared] = []
     pending: list[Prepared] = []  # chunked, waiting to be encoded with other documents
+    waiting = 0  # sentences in `pending`
     for item in tqdm(wanted, desc="Embedding", unit="article", disable=not progress):
         doc = item.document
         chunks = chunk_text(doc.text, chunk_tokens, embedder.count_tokens)
@@ -83,9 +84,10 @@ def prepare(
             )
         )
         (report.updated if item.stored else report.added).append(doc.title)
-        if sum(len(c.sentences) for p in pending for c in p.chunks) >= EMBED_SENTENCES:
+        waiting += sum(len(c.sentences) for c in chunks)
+        if waiting >= EMBED_SENTENCES:
             prepared += _embed_together(embedder, pending)
-            pending = []
+            pending, waiting = [], 0
     return prepared + _embed_together(embedder, pending)
 
 

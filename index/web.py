@@ -163,11 +163,8 @@ def same_site(one: str, other: str) -> bool:
 
 
 def _idna_host(url: str) -> str:
-    """The host as requests name it (see `Fetcher._request`), or "" when it has none."""
-    try:
-        return (urlsplit(url).hostname or "").encode("idna").decode("ascii")
-    except UnicodeError:
-        return ""
+    """The host as requests name it and host delays are kept; UnicodeError for a bad name."""
+    return (urlsplit(url).hostname or "").encode("idna").decode("ascii")
 
 
 def _bare_host(url: str) -> str:
@@ -211,8 +208,10 @@ class Fetcher:
         allowed = self.robots.allows(url)
         delay = min(self.robots.crawl_delay(url), self.settings.max_crawl_delay_seconds)
         if delay > 0:
-            with self._lock:
-                self._crawl_delays[_idna_host(url)] = delay
+            with suppress(UnicodeError):  # a bad host name is refused when it is fetched
+                host = _idna_host(url)
+                with self._lock:
+                    self._crawl_delays[host] = delay
         return allowed
 
     def _robots_txt(self, url: str) -> str:
@@ -254,7 +253,7 @@ class Fetcher:
         if parts.username is not None or parts.password is not None:
             raise WebError(f"{url}: {hop}URLs with a user name or password are not fetched")
         try:
-            host = (parts.hostname or "").encode("idna").decode("ascii")
+            host = _idna_host(current)
             port = parts.port or _PORTS[scheme]
         except (UnicodeError, ValueError):
             raise WebError(f"{url}: {hop}not a valid host and port") from None
