@@ -16,7 +16,7 @@ from index.documents import DocumentError, uploaded_document
 from index.feeds import FeedPoller
 from index.library import IngestReport, Library
 from index.models import Article, Document
-from index.web import Fetcher, WebError, fetch_article
+from index.web import Fetcher
 
 _URL = re.compile(r"https?://\S+", re.I)
 
@@ -84,13 +84,7 @@ class NewsService:
 
     def ingest_url(self, url: str) -> IngestReport:
         """Fetch a web page and index it; questions are answered while the page downloads."""
-        try:
-            document = fetch_article(Fetcher(self.config.web), url)
-        except WebError as error:
-            report = IngestReport()
-            report.failed.append((url, str(error)))
-            return report
-        return self.library.ingest([document], lock=self.lock)
+        return self.library.ingest_urls([url], Fetcher(self.config.web), lock=self.lock)
 
     def ingest_text(
         self,

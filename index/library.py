@@ -200,10 +200,15 @@ class Library:
         return self.ingest_sources(paths=paths, progress=progress)
 
     def ingest_urls(
-        self, urls: Iterable[str], fetcher: Fetcher | None = None, progress: bool = False
+        self,
+        urls: Iterable[str],
+        fetcher: Fetcher | None = None,
+        progress: bool = False,
+        lock: AbstractContextManager[object] | None = None,
     ) -> IngestReport:
-        """Fetch and index web pages; a bad URL is reported and skipped, not fatal."""
-        return self.ingest_sources(urls=urls, fetcher=fetcher, progress=progress)
+        """Fetch and index web pages; a bad URL is reported and skipped, not fatal. `lock`, as
+        for `ingest`, is not held while the pages download."""
+        return self.ingest_sources(urls=urls, fetcher=fetcher, progress=progress, lock=lock)
 
     def ingest_sources(
         self,
@@ -211,6 +216,7 @@ class Library:
         urls: Iterable[str] = (),
         fetcher: Fetcher | None = None,
         progress: bool = False,
+        lock: AbstractContextManager[object] | None = None,
     ) -> IngestReport:
         """Files, folders and web pages in one atomic write."""
         report = IngestReport()
@@ -223,7 +229,7 @@ class Library:
                     documents.append(fetch_article(fetcher, url))
                 except WebError as error:
                     report.failed.append((url, str(error)))
-        self._ingest(documents, report, progress)
+        self._ingest(documents, report, progress, lock=lock)
         return report
 
     def ingest(
