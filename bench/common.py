@@ -186,3 +186,19 @@ def rank_of(wanted: int, ranked: Iterable[int]) -> int | None:
             if item == wanted:
                 return len(seen)
     return None
+
+
+def timed_runs(command: list[str], runs: int) -> dict:
+    """Wall time of `command` as a new process: median and least of `runs`."""
+    if runs > 1:  # warm the OS file cache (a single run is a smoke test: no need)
+        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+    seconds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+        seconds.append(time.perf_counter() - start)
+    return {
+        "runs": runs,
+        "median_s": round(statistics.median(seconds), 2),
+        "min_s": round(min(seconds), 2),
+    }

@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import tomllib
 from pathlib import Path
 
+from bench.common import timed_runs
 from bot.answer import ask
 from index.embedding import Embedder
 from index.library import Library
@@ -59,22 +59,12 @@ def warm_latency(library: Library, rounds: int) -> dict[str, float]:
     }
 
 
-def cold_ask(data_dir: Path, runs: int) -> dict[str, float]:
+def cold_ask(data_dir: Path, runs: int) -> dict:
     """Process start to answer printed, the index already built."""
-    command = [
-        str(Path(sys.executable).parent / "newsbot"),
-        "--data-dir",
-        str(data_dir),
-        "ask",
-        "How many Chinese troops?",
-    ]
-    subprocess.run(command, check=True, capture_output=True)  # warm the OS file cache
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        seconds.append(time.perf_counter() - start)
-    return {"runs": runs, "median_s": statistics.median(seconds)}
+    newsbot = str(Path(sys.executable).parent / "newsbot")
+    return timed_runs(
+        [newsbot, "--data-dir", str(data_dir), "ask", "How many Chinese troops?"], runs
+    )
 
 
 def squad_documents(limit: int) -> list[Document]:

@@ -9,20 +9,19 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench.common import (
-    ROOT,
     Squad,
     first_articles,
     latency_summary,
     load_squad,
     run_json,
     thin,
+    timed_runs,
 )
 from bench.quality import build_library
 from index.chunking import split_sentences
@@ -121,29 +120,14 @@ def cold_start(data_dir: Path, runs: int, question: str) -> dict:
         config = data_dir.parent / f"cold-{backend}.toml"
         config.write_text(f'[model]\nbackend = "{backend}"\n')
         command = [newsbot, "--config", str(config), "--data-dir", str(data_dir), "ask", question]
-        results[backend] = _timed_runs(command, runs)
+        results[backend] = timed_runs(command, runs)
         results[backend]["command"] = " ".join(
             "<data-dir>" if c == str(data_dir) else Path(c).name if i < 4 else c
             for i, c in enumerate(command)
         )
     imports = [sys.executable, "-c", "import sentence_transformers"]
-    results["torch"]["imports_s"] = _timed_runs(imports, runs)["median_s"]
+    results["torch"]["imports_s"] = timed_runs(imports, runs)["median_s"]
     return results
-
-
-def _timed_runs(command: list[str], runs: int) -> dict:
-    if runs > 1:  # warm the OS file cache (a single run is a smoke test: no need)
-        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-        seconds.append(time.perf_counter() - start)
-    return {
-        "runs": runs,
-        "median_s": round(statistics.median(seconds), 2),
-        "min_s": round(min(seconds), 2),
-    }
 
 
 def main() -> None:
