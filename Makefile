@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format clean bench bench-quick bench-core bench-hedges train-hedges
+.PHONY: setup demo test lint format clean bench bench-quick bench-core bench-hedges train-hedges train-answers bench-answers
 
 setup: $(STAMP)
 
@@ -42,6 +42,11 @@ train-hedges: setup
 	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[train]'
 	$(BIN)/python -m bot.hedges.train
 
+# Rebuilds bot/reader/weights.json.gz from the even-numbered articles of ../shared/eval.
+train-answers: setup
+	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[train]'
+	$(BIN)/python -m bot.reader.train
+
 # Benchmarks. `make bench`: the full suite up to 1M passages and every backend, written to
 # bench/report.md with its figures and results.json (about 25 minutes on 2 cores).
 # `make bench-quick`: 1k-100k passages, bench/quick/ (about 5 minutes).
@@ -52,3 +57,9 @@ bench: setup
 bench-quick: setup
 	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[bench]'
 	$(BIN)/python -m bench.suite --quick
+
+# What users see: answers to SQuAD 1.1, SQuAD 2.0, QuAIL and the seed questions in ../shared/eval,
+# asked through the `newsbot` command, against baselines; written to bench/answers/.
+bench-answers: setup
+	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[bench]'
+	$(BIN)/python -m bench.answers

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot import caveats
 from bot.hedges import Cue
 from bot.hedges.attribution import attributed_to
 from bot.hedges.stored import sentence_cues
-from bot.models import Answer, Citation, Highlight, Quote
-from bot.questions import Entity, Question, analyse, mentions
-from bot.spans import find_span
-from index.lexical import stems
+from bot.models import Answer, Citation, Confidence, Quote
+from bot.questions import Question, analyse
+from bot.reader.features import Candidate, Pool, pool, quotable
+from bot.reader.model import Reading, default_reader, load_reader
+from bot.reader.similarity import SimilarityReader
 from index.models import Article, Hit, Passage
 
-# Sharing the question's own words is strong evidence in news text, where the dense model alone
-# often prefers a sentence on the same topic over the one that answers.
-OVERLAP_WEIGHT = 0.4
-# A sentence holding what the question asks for (a figure, a name, a date, a place).
-SPAN_BONUS = 0.2
+__all__ = ["AnswerSettings", "QuestionError", "ask", "citation", "quotable"]
 
 
 class QuestionError(ValueError):
@@ -38,35 +33,47 @@ class Corpus(Protocol):
     def also_reported(self, article_id: int) -> list[Article]: ...
 
 
+class Reader(Protocol):
+    def read(self, pool: Pool) -> Reading: ...
+
+
 @dataclass(frozen=True)
 class AnswerSettings:
     top_k: int = 5
     max_quotes: int = 2
-    # A best sentence below this similarity, sharing few words with the question, is no answer.
-    min_similarity: float = 0.35
-    high_confidence: float = 0.65
-    medium_confidence: float = 0.5
-    # Further quotes must score within this much of the best one.
-    quote_margin: float = 0.05
+    # Below this probability that the best sentence answers, newsbot abstains.
+    min_probability: float = 0.5
+    # The reported confidence: "high" from high_probability, "medium" from medium_probability,
+    # "low" below it (only when min_probability is set lower than medium_probability).
+    high_probability: float = 0.8
+    medium_probability: float = 0.5
+    # A further quote must be this likely itself, and within quote_margin of the first.
+    quote_margin: float = 0.2
     max_question_chars: int = 1000
+    # "trained": the shipped reader; "similarity": the earlier hand-weighted scorer.
+    reader: Literal["trained", "similarity"] = "trained"
+    # A weights file made by `make train-answers`; empty for the one shipped in the package.
+    reader_model: str = ""
+    # Used by the similarity reader only: below this, with few shared words, it abstains.
+    min_similarity: float = 0.35
     source_ratings: Mapping[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if self.reader not in ("trained", "similarity"):
+            raise ValueError(f'reader must be "trained" or "similarity", not {self.reader!r}')
+        if not 0.0 <= self.min_probability <= 1.0:
+            raise ValueError("min_probability must be between 0 and 1")
 
-@dataclass(frozen=True)
-class _Candidate:
-    hit: Hit
-    index: int
-    text: str
-    similarity: float
-    overlap: float
-    names_ok: bool
-    span: Highlight | None
 
-    @property
-    def score(self) -> float:
-        """Dense similarity, plus credit for the question's words and an answer-shaped span."""
-        bonus = SPAN_BONUS if self.span else 0.0
-        return self.similarity + OVERLAP_WEIGHT * self.overlap + bonus
+def reader_for(settings: AnswerSettings) -> Reader:
+    """The configured reader; the shipped weights are read once per process."""
+    if settings.reader == "similarity":
+        return SimilarityReader(settings.min_similarity)
+    if settings.reader_model:
+        from pathlib import Path
+
+        return load_reader(Path(settings.reader_model).expanduser())
+    return default_reader()
 
 
 def check_question(text: str, settings: AnswerSettings) -> str:
@@ -81,53 +88,73 @@ def check_question(text: str, settings: AnswerSettings) -> str:
     return question
 
 
-def ask(corpus: Corpus, text: str, settings: AnswerSettings | None = None) -> Answer:
+def ask(
+    corpus: Corpus,
+    text: str,
+    settings: AnswerSettings | None = None,
+    reader: Reader | None = None,
+) -> Answer:
     settings = settings or AnswerSettings()
     text = check_question(text, settings)
+    reader = reader or reader_for(settings)
     if corpus.is_empty():
         return _unanswered(text, [caveats.EMPTY_INDEX])
     question = analyse(text)
-    candidates = _candidates(question, corpus.search(text, k=settings.top_k))
-    if not candidates:
+    found = candidate_pool(corpus, question, settings)
+    reading = reader.read(found)
+    if not reading.order:
         return _unanswered(text, [caveats.NOT_FOUND])
-    best = candidates[0]
-    if best.similarity < settings.min_similarity and best.overlap < 0.5:
-        return _unanswered(text, [caveats.NOT_FOUND])
-    if not best.names_ok:
-        missing = [e.asked for e in question.entities if not _names(best, e)]
-        return _unanswered(text, [caveats.NOT_FOUND, caveats.missing_entities(missing)])
+    best = found.candidates[reading.order[0]]
+    if reading.probability < settings.min_probability:
+        # The near miss is worth showing only when it is about what the question names.
+        near = _quote(best, reading.scores[reading.order[0]], reading.probability)
+        related = () if found.absent_entities else (near,)
+        notes = [caveats.NOT_FOUND, _missing(found, best)]
+        return _unanswered(text, notes, related, reading.probability)
+    return _answered(corpus, found, reading, settings)
+
+
+def candidate_pool(corpus: Corpus, question: Question, settings: AnswerSettings) -> Pool:
+    """The sentences of the best passages, with what the reader reads of each."""
+    hits = corpus.search(question.text, k=settings.top_k)
+    texts: dict[int, str] = {}
+    for hit in hits:
+        if hit.article.id not in texts:
+            passages = corpus.article_passages(hit.article.id)
+            texts[hit.article.id] = "\n".join([hit.article.title, *(p.text for p in passages)])
+    return pool(question, hits, texts)
+
+
+def _missing(found: Pool, best: Candidate) -> str:
+    """What the closest passages lack, in newsbot's fixed words."""
+    question = found.question
+    if found.absent_entities:
+        return caveats.missing_entities(list(found.absent_entities))
+    named = [e.asked for e in question.entities]
     if question.kind == "quantity" and best.span is None:
-        names = [e.asked for e in question.entities]
-        related = (_quote(corpus, best, settings),)
-        return _unanswered(text, [caveats.NOT_FOUND, caveats.no_figure(names)], related)
-    return _answered(corpus, text, question, candidates, settings)
+        return caveats.no_figure(named)
+    return caveats.not_said(named, list(found.missing_terms))
 
 
-def _answered(
-    corpus: Corpus,
-    text: str,
-    question: Question,
-    candidates: list[_Candidate],
-    settings: AnswerSettings,
-) -> Answer:
-    best = candidates[0]
-    chosen = [best]
-    for c in candidates[1:]:
+def _answered(corpus: Corpus, found: Pool, reading: Reading, settings: AnswerSettings) -> Answer:
+    first = reading.order[0]
+    chosen = [first]
+    for i in reading.order[1:]:
         if len(chosen) >= settings.max_quotes:
             break
+        p = reading.probabilities.get(i, 0.0)
         if (
-            c.score >= best.score - settings.quote_margin
-            and c.names_ok
-            and c.similarity >= settings.min_similarity
-            and (question.kind != "quantity" or c.span is not None)
-            and not _same_story(corpus, c, chosen)
+            p >= settings.min_probability
+            and p >= reading.probability - settings.quote_margin
+            and not _same_story(corpus, found.candidates[i], [found.candidates[c] for c in chosen])
         ):
-            chosen.append(c)
-    chosen = chosen[: settings.max_quotes]
-    quotes = [_quote(corpus, c, settings) for c in chosen]
-    confidence = _confidence(best, settings)
+            chosen.append(i)
+    quotes = [
+        _quote(found.candidates[i], reading.scores[i], reading.probabilities[i]) for i in chosen
+    ]
+    confidence = confidence_band(reading.probability, settings)
     notes: list[str] = []
-    for position, (quote, candidate) in enumerate(zip(quotes, chosen, strict=True)):
+    for position, (quote, i) in enumerate(zip(quotes, chosen, strict=True)):
         notes += [
             caveats.attribution(quote.citation),
             caveats.source_rating(quote.citation, settings.source_ratings),
@@ -137,17 +164,24 @@ def _answered(
             notes.append(caveats.also_reported([(a.source, a.title) for a in others]))
         notes += caveats.hedging(
             list(quote.hedges),
-            _nearby_cues(corpus, candidate),
+            _nearby_cues(corpus, found.candidates[i]),
             position,
             source=attributed_to(quote.text, quote.hedges),
-            figure=question.kind == "quantity",
+            figure=found.question.kind == "quantity",
         )
     if confidence == "low":
         notes.append(caveats.LOW_CONFIDENCE)
-    return Answer(text, True, confidence, tuple(quotes), tuple(dict.fromkeys(notes)))
+    return Answer(
+        found.question.text,
+        True,
+        confidence,
+        tuple(quotes),
+        tuple(dict.fromkeys(notes)),
+        probability=reading.probability,
+    )
 
 
-def _same_story(corpus: Corpus, candidate: _Candidate, chosen: list[_Candidate]) -> bool:
+def _same_story(corpus: Corpus, candidate: Candidate, chosen: list[Candidate]) -> bool:
     """The same sentence again, or a sentence of a linked near-duplicate article: the answer
     says "also reported by" instead of quoting it twice."""
     for other in chosen:
@@ -160,94 +194,28 @@ def _same_story(corpus: Corpus, candidate: _Candidate, chosen: list[_Candidate])
     return False
 
 
-def _unanswered(text: str, notes: list[str], related: tuple[Quote, ...] = ()) -> Answer:
-    return Answer(text, False, "none", (), tuple(notes), related)
+def _unanswered(
+    text: str, notes: list[str], related: tuple[Quote, ...] = (), probability: float = 0.0
+) -> Answer:
+    return Answer(text, False, "none", (), tuple(notes), related, probability=probability)
 
 
-def _confidence(best: _Candidate, settings: AnswerSettings) -> str:
-    if best.score >= settings.high_confidence:
+def confidence_band(probability: float, settings: AnswerSettings) -> Confidence:
+    if probability >= settings.high_probability:
         return "high"
-    if best.score >= settings.medium_confidence:
+    if probability >= settings.medium_probability:
         return "medium"
     return "low"
 
 
-def _candidates(question: Question, hits: list[Hit]) -> list[_Candidate]:
-    """Every quotable sentence of the retrieved passages, best first.
-
-    Sentences that name what the question names come first, then (for "how many") those that
-    give a figure, then by score: a close paraphrase about the wrong country is no answer.
-    """
-    sentences = [
-        (hit, i, hit.passage.sentence_text(i))
-        for hit in hits
-        for i in range(len(hit.passage.sentences))
-        if quotable(hit.passage.sentence_text(i))
-    ]
-    sentence_stems = [stems(text) for _, _, text in sentences]
-    weights = _term_weights(stems(" ".join(question.terms)), sentence_stems)
-    total = sum(weights.values())
-    found = []
-    for (hit, i, text), words in zip(sentences, sentence_stems, strict=True):
-        overlap = sum(w for term, w in weights.items() if term in words) / total if total else 0.0
-        candidate = _Candidate(
-            hit, i, text, hit.sentence_scores[i], overlap, True, find_span(question, text)
-        )
-        names_ok = all(_names(candidate, e) for e in question.entities)
-        found.append(_replace_names(candidate, names_ok))
-    found.sort(
-        key=lambda c: (c.names_ok, question.kind != "quantity" or c.span is not None, c.score),
-        reverse=True,
-    )
-    return found
-
-
-def _term_weights(terms: set[str], sentences: list[set[str]]) -> dict[str, float]:
-    """Inverse document frequency of each question term among the candidate sentences.
-
-    A word the question shares with one sentence ("provocation") says more about which
-    sentence answers than one that most candidates share ("missile").
-    """
-    count = len(sentences)
-    return {
-        term: math.log(1.0 + count / (1 + sum(term in words for words in sentences)))
-        for term in terms
-    }
-
-
-def _replace_names(candidate: _Candidate, names_ok: bool) -> _Candidate:
-    return _Candidate(
-        candidate.hit,
-        candidate.index,
-        candidate.text,
-        candidate.similarity,
-        candidate.overlap,
-        names_ok,
-        candidate.span,
-    )
-
-
-def _names(candidate: _Candidate, entity: Entity) -> bool:
-    """The sentence or its paragraph names the entity (a pronoun may stand for it)."""
-    return mentions(candidate.text, entity) or mentions(candidate.hit.passage.text, entity)
-
-
-_TERMINAL = re.compile(r"[.!?…][”’\"')\]]*$")
-
-
-def quotable(sentence: str) -> bool:
-    """A real sentence, not a heading or a 'You May Also Like' link line."""
-    words = len(sentence.split())
-    return words >= 4 and (bool(_TERMINAL.search(sentence)) or words >= 12)
-
-
-def _quote(corpus: Corpus, candidate: _Candidate, settings: AnswerSettings) -> Quote:
+def _quote(candidate: Candidate, score: float, probability: float) -> Quote:
     return Quote(
         text=candidate.text,
         citation=citation(candidate.hit.article, candidate.hit.passage.paragraph),
-        score=candidate.score,
+        score=score,
         highlight=candidate.span,
         hedges=sentence_cues(candidate.hit.passage, candidate.index),
+        probability=probability,
     )
 
 
@@ -257,7 +225,7 @@ def citation(article: Article, paragraph: int) -> Citation:
     )
 
 
-def _nearby_cues(corpus: Corpus, candidate: _Candidate) -> list[Cue]:
+def _nearby_cues(corpus: Corpus, candidate: Candidate) -> list[Cue]:
     """Hedge cues in the sentences just before and after the quoted one, in article order."""
     sentences = [
         (p, i)

@@ -92,6 +92,18 @@ def no_figure(names: list[str]) -> str:
     return "The indexed articles give no figure for this."
 
 
+def not_said(names: list[str], words: list[str]) -> str:
+    """Why nothing answered when the articles are on the question's subject: what they lack."""
+    absent = _listed(words[:3]).replace(", ", " or ") if words else ""
+    if names and absent:
+        return f"The articles mention {_both(names)}, but not {absent}."
+    if names:
+        return f"The articles mention {_both(names)}, but none of their sentences answers this."
+    if absent:
+        return f"The closest passages do not mention {absent}."
+    return "The closest passages are on this subject, but none of their sentences answers this."
+
+
 def summary_header(count: int) -> str:
     what = "The sentence below is" if count == 1 else f"The {count} sentences below are"
     return (
@@ -102,6 +114,10 @@ def summary_header(count: int) -> str:
 
 def _listed(phrases: list[str]) -> str:
     return ", ".join(f"“{phrase}”" for phrase in phrases)
+
+
+def _both(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _joined(names: list[str]) -> str:

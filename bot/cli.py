@@ -18,6 +18,7 @@ import click
 from bot.answer import QuestionError, ask
 from bot.config import Config, ConfigError, load_config
 from bot.hedges_cli import hedges_command
+from bot.reader.model import ReaderError
 from bot.render_text import answer_text, sources_text, summary_text
 from bot.service import open_library
 from bot.summary import summarize
@@ -35,6 +36,7 @@ USER_ERRORS = (
     EmbeddingError,
     DocumentError,
     QuestionError,
+    ReaderError,
 )
 
 

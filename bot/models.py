@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Literal
 
 from bot.hedges import Cue
+
+Confidence = Literal["high", "medium", "low", "none"]
 
 
 @dataclass(frozen=True)
@@ -30,30 +33,40 @@ class Highlight:
 
 @dataclass(frozen=True)
 class Quote:
-    """One sentence exactly as the article prints it."""
+    """One sentence exactly as the article prints it.
+
+    `score` ranks it among the candidates; `probability` is how likely it is to answer.
+    """
 
     text: str
     citation: Citation
     score: float
     highlight: Highlight | None = None
     hedges: tuple[Cue, ...] = ()
+    probability: float | None = None
 
 
 @dataclass(frozen=True)
 class Answer:
-    """The reply to one question. `related` holds a near miss shown when nothing answered."""
+    """The reply to one question. `related` holds a near miss shown when nothing answered.
+
+    `probability` is that the first quote answers the question (when abstaining: that the
+    near miss would have); `confidence` names its band.
+    """
 
     question: str
     answered: bool
-    confidence: str
+    confidence: Confidence
     quotes: tuple[Quote, ...]
     caveats: tuple[str, ...]
     related: tuple[Quote, ...] = ()
+    probability: float = 0.0
 
     def to_dict(self) -> dict:
         return {
             "question": self.question,
             "answered": self.answered,
+            "probability": round(self.probability, 4),
             "confidence": self.confidence,
             "quotes": [_quote_dict(q) for q in self.quotes],
             "caveats": list(self.caveats),
@@ -90,6 +103,7 @@ def _quote_dict(quote: Quote) -> dict:
         "published": citation.published,
         "paragraph": citation.paragraph,
         "score": round(quote.score, 4),
+        "probability": None if quote.probability is None else round(quote.probability, 4),
         "highlight": asdict(quote.highlight) if quote.highlight else None,
         "hedges": [asdict(cue) for cue in quote.hedges],
     }

@@ -7,7 +7,7 @@ import re
 import threading
 from dataclasses import replace
 
-from bot.answer import ask
+from bot.answer import ask, reader_for
 from bot.config import Config
 from bot.hedges.stored import CueAnnotator
 from bot.models import Answer, Summary
@@ -48,8 +48,10 @@ class NewsService:
         self._poller: FeedPoller | None = None
 
     def warm_up(self) -> None:
-        """Load the model and indexes now, so the first question is not the slow one."""
+        """Load the model, the reader and the indexes now, so the first question is not the
+        slow one and a broken install fails at start, not at the first question."""
         with self.lock:
+            reader_for(self.config.answer)
             self.library.search("warm up", k=1)
 
     def ask(self, question: str) -> Answer:

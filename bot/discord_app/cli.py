@@ -12,13 +12,14 @@ import discord
 from bot.config import Config, ConfigError
 from bot.discord_app.client import build_client, serve
 from bot.discord_app.settings import SYNC_MODES, load_settings
+from bot.reader.model import ReaderError
 from bot.service import NewsService
 from index.documents import DocumentError
 from index.embedding import EmbeddingError
 from index.library import StoreError
 
 # What can go wrong opening the index, said in one line rather than a traceback.
-INDEX_ERRORS = (ConfigError, StoreError, EmbeddingError, DocumentError)
+INDEX_ERRORS = (ConfigError, StoreError, EmbeddingError, DocumentError, ReaderError)
 
 
 @click.command(name="discord")

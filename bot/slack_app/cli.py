@@ -100,6 +100,7 @@ def slack_command(config: Config, http_mode: bool, host: str | None, port: int |
 def _open_service(config: Config) -> NewsService:
     """The index and the model, loaded now so the first question is not the slow one."""
     # Imported here: the model stack (torch) is heavy, and `--help` should not wait for it.
+    from bot.reader.model import ReaderError
     from bot.service import NewsService, open_library
     from index.documents import DocumentError
     from index.embedding import EmbeddingError
@@ -113,7 +114,7 @@ def _open_service(config: Config) -> NewsService:
         service = NewsService(config, library)
         service.warm_up()
         service.start_feed_polling()
-    except (ConfigError, StoreError, EmbeddingError, DocumentError) as error:
+    except (ConfigError, StoreError, EmbeddingError, DocumentError, ReaderError) as error:
         raise click.ClickException(str(error)) from error
     return service
 

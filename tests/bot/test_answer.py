@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import AnswerSettings, QuestionError, ask
+from bot.answer import AnswerSettings, QuestionError, ask, confidence_band
 from bot.caveats import EMPTY_INDEX, LOW_CONFIDENCE, NOT_FOUND
 
 QUESTIONS = tomllib.loads((Path(__file__).parent / "seed_questions.toml").read_text())
@@ -101,8 +101,8 @@ def test_unrated_source_is_said_to_be_unrated(make_library):
     assert "Valley Post is not rated in newsbot's source list." in answer.caveats
 
 
-def test_low_confidence_is_flagged(seeded):
-    settings = AnswerSettings(high_confidence=5.0, medium_confidence=4.0)
+def test_lowconfidence_band_is_flagged(seeded):
+    settings = AnswerSettings(min_probability=0.0, high_probability=1.0, medium_probability=1.0)
     answer = ask(seeded, "What did Donald Trump vow to do about North Korea?", settings)
     assert answer.confidence == "low"
     assert LOW_CONFIDENCE in answer.caveats
@@ -128,9 +128,10 @@ def test_huge_question_is_refused(seeded):
 
 def test_answer_json_has_the_documented_fields(seeded):
     data = ask(seeded, "how many Chinese troops?").to_dict()
-    assert {"question", "answered", "confidence", "quotes", "caveats"} <= set(data)
+    assert {"question", "answered", "probability", "confidence", "quotes", "caveats"} <= set(data)
     quote = data["quotes"][0]
-    assert {"text", "title", "source", "article_id"} <= set(quote)
+    assert {"text", "title", "source", "article_id", "probability"} <= set(quote)
+    assert data["probability"] == quote["probability"]
     assert quote["highlight"]["text"] == "150,000"
     assert all(quote["text"][h["start"] : h["end"]] == h["text"] for h in quote["hedges"])
 
@@ -157,3 +158,50 @@ def test_a_wire_story_on_two_sites_is_quoted_once_and_credited_to_both(make_libr
     assert "14 bridges" in answer.quotes[0].text
     also = next(c for c in answer.caveats if c.startswith("Also reported by:"))
     assert ("Valley Post" in also) != ("Harbour Times" in also)
+
+
+@pytest.mark.parametrize(
+    ("probability", "confidence"),
+    [(0.95, "high"), (0.8, "high"), (0.79, "medium"), (0.5, "medium")],
+)
+def testconfidence_band_is_the_band_of_the_probability(probability, confidence):
+    assert confidence_band(probability, AnswerSettings()) == confidence
+
+
+def test_probability_andconfidence_band_agree_on_every_seed_answer(seeded):
+    settings = AnswerSettings()
+    for question, _ in ANSWERABLE:
+        answer = ask(seeded, question)
+        assert settings.min_probability <= answer.probability <= 1.0
+        assert answer.confidence == confidence_band(answer.probability, settings)
+        for quote in answer.quotes:
+            assert settings.min_probability <= quote.probability <= 1.0
+
+
+def test_an_abstention_is_below_the_threshold_and_keeps_its_near_miss_apart(seeded):
+    answer = ask(seeded, "How old is Mike Pence?")
+    assert not answer.answered and answer.confidence == "none" and answer.quotes == ()
+    assert answer.probability < AnswerSettings().min_probability
+    assert answer.related and answer.related[0].probability == answer.probability
+
+
+def test_an_abstention_on_a_named_person_says_what_is_missing(seeded):
+    answer = ask(seeded, "What did Vladamir Putin eat for breakfast?")
+    assert not answer.answered
+    assert answer.caveats[1] == (
+        "The articles mention Vladamir Putin, but not “eat” or “breakfast”."
+    )
+
+
+def test_raising_the_threshold_turns_an_answer_into_an_abstention(seeded):
+    question = "What did Donald Trump vow to do about North Korea?"
+    answered = ask(seeded, question)
+    refused = ask(seeded, question, AnswerSettings(min_probability=1.0))
+    assert answered.answered and not refused.answered
+    assert refused.related[0].text == answered.quotes[0].text
+
+
+def test_the_similarity_reader_still_answers_and_abstains(seeded):
+    settings = AnswerSettings(reader="similarity")
+    assert "150,000" in ask(seeded, "How many Chinese troops?", settings).quotes[0].text
+    assert not ask(seeded, "What is the population of Tokyo?", settings).answered

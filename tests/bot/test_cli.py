@@ -235,3 +235,37 @@ def test_serve_without_a_token_is_a_clear_error(monkeypatch):
     result = CliRunner().invoke(cli, ["serve", "discord"])
     assert result.exit_code == 1
     assert "DISCORD_TOKEN is not set" in result.stderr
+
+
+def test_ask_json_gives_the_probability_of_the_answer_and_of_each_quote(newsbot):
+    data = json.loads(newsbot("ask", "--json", "How many Chinese troops?").stdout)
+    assert 0.8 <= data["probability"] <= 1.0 and data["confidence"] == "high"
+    assert data["quotes"][0]["probability"] == data["probability"]
+
+
+def test_ask_json_abstains_on_a_detail_the_article_never_gives(newsbot):
+    data = json.loads(newsbot("ask", "--json", "What did Vladamir Putin eat for breakfast?").stdout)
+    assert data["answered"] is False and data["quotes"] == []
+    assert data["probability"] < 0.5
+    assert data["caveats"] == [
+        "I couldn't find that in the indexed articles.",
+        "The articles mention Vladamir Putin, but not “eat” or “breakfast”.",
+    ]
+    assert data["related"] and data["related"][0]["probability"] == data["probability"]
+
+
+@pytest.mark.parametrize("content", [None, b"\x1f\x8b broken"])
+def test_a_missing_or_corrupt_answer_model_is_one_line_naming_the_make_target(
+    newsbot, tmp_path, content
+):
+    weights = tmp_path / "weights.json.gz"
+    if content is not None:
+        weights.write_bytes(content)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[answer]\nreader_model = "{weights}"\n')
+    result = newsbot("--config", str(config), "ask", "How many Chinese troops?")
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()[-1:]
+    assert line.startswith("Error: the answer model ")
+    assert line.endswith("; rebuild it with `make train-answers`")
+    assert "Traceback" not in result.stderr

@@ -104,6 +104,8 @@ def test_data_dir_from_the_environment_wins(tmp_path):
         ("[answer]\ntop_kk = 3\n", r"unknown key\(s\) in \[answer\]: top_kk"),
         ('[answer]\ntop_k = "five"\n', r"\[answer\] top_k must be of type int"),
         ("[answer]\nmin_similarity = true\n", "must be of type float"),
+        ('[answer]\nreader = "llm"\n', 'reader must be "trained" or "similarity"'),
+        ("[answer]\nmin_probability = 1.5\n", "min_probability must be between 0 and 1"),
         ("answer = 3\n", r"\[answer\] must be a table"),
         ("[answer\n", "cannot read config file"),
     ],

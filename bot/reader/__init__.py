@@ -1,0 +1,1 @@
+"""The reader: how likely a sentence is to answer a question, learned from public data."""

@@ -1,0 +1,289 @@
+"""What the reader sees of a question and one candidate sentence: a row of numbers.
+
+The signals are the ones a careful reader checks: does the sentence use the question's rarer
+words, does it hold the kind of thing asked for, does it name the question's people and places,
+does it agree on numbers and negation, and how strongly did retrieval rank its passage.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from bot.models import Highlight
+from bot.questions import Question, mentions
+from bot.spans import find_span
+from index.lexical import stems, tokenize
+from index.models import Hit
+
+_TERMINAL = re.compile(r"[.!?…][”’\"')\]]*$")
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without)\b|n[’']t\b", re.I
+)
+_DIGITS = re.compile(r"\d[\d,.]*")
+_WH = ("what", "which", "who", "when", "where", "why", "how")
+_KINDS = ("quantity", "time", "person", "place", "other")
+
+
+def quotable(sentence: str) -> bool:
+    """A real sentence, not a heading or a 'You May Also Like' link line."""
+    words = len(sentence.split())
+    return words >= 4 and (bool(_TERMINAL.search(sentence)) or words >= 12)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A quotable sentence of a retrieved passage, with what the answer core needs of it."""
+
+    hit: Hit
+    rank: int  # the passage's place in retrieval's ranking, 0 first
+    index: int  # the sentence's place in its passage
+    text: str
+    similarity: float  # dense similarity of the question to the sentence
+    overlap: float  # share of the question's words it uses, weighted by their rarity
+    names_ok: bool  # it or its paragraph names every place and name the question does
+    span: Highlight | None  # what the question asks for (a figure, a date, a name, a place)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Every candidate of one question, with the features the reader scores them by."""
+
+    question: Question
+    candidates: tuple[Candidate, ...]
+    features: np.ndarray  # one row a candidate, SENTENCE_FEATURES columns
+    absent_entities: tuple[str, ...]  # names the question uses that no retrieved article does
+    missing_terms: tuple[str, ...]  # other question words that no retrieved article uses
+
+
+def pool(question: Question, hits: list[Hit], articles: Mapping[int, str]) -> Pool:
+    """The sentences of the retrieved passages, and a feature row for each.
+
+    `articles` holds the whole text (title first) of each hit's article: a sentence that
+    answers often names no one ("he said") while its article does.
+    """
+    sentences = [
+        (rank, hit, i, hit.passage.sentence_text(i))
+        for rank, hit in enumerate(hits)
+        for i in range(len(hit.passage.sentences))
+        if quotable(hit.passage.sentence_text(i))
+    ]
+    terms = _question_stems(question)
+    sentence_tokens = tokenize([text for *_, text in sentences]) if sentences else []
+    sentence_stems = [set(tokens) for tokens in sentence_tokens]
+    weights = _term_weights(terms, sentence_stems)
+    total = sum(weights.values())
+    passage_stems = {id(hit): stems(hit.passage.text) for hit in hits}
+    found = []
+    for (rank, hit, i, text), words in zip(sentences, sentence_stems, strict=True):
+        overlap = sum(w for t, w in weights.items() if t in words) / total if total else 0.0
+        names_ok = all(
+            mentions(text, e) or mentions(hit.passage.text, e) for e in question.entities
+        )
+        found.append(
+            Candidate(
+                hit,
+                rank,
+                i,
+                text,
+                hit.sentence_scores[i],
+                overlap,
+                names_ok,
+                find_span(question, text),
+            )
+        )
+    article_stems = {a: stems(text) for a, text in articles.items()}
+    rows = _rows(question, found, sentence_tokens, passage_stems, weights, terms)
+    _article_columns(question, found, rows, articles, article_stems, weights)
+    return Pool(question, tuple(found), rows, *_absent(question, hits, articles, article_stems))
+
+
+def _absent(
+    question: Question,
+    hits: list[Hit],
+    articles: Mapping[int, str],
+    article_stems: dict[int, set[str]],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The question's names and other words that none of the retrieved articles uses."""
+    texts = [articles.get(hit.article.id, hit.passage.text) for hit in hits]
+    seen = set().union(*article_stems.values()) | {t for h in hits for t in stems(h.passage.text)}
+    entities = tuple(e.asked for e in question.entities if not any(mentions(t, e) for t in texts))
+    named = {w.lower() for e in question.entities for w in e.asked.split()}
+    terms = tuple(t for t in question.terms if t not in named and stems(t) and not stems(t) <= seen)
+    return entities, terms
+
+
+def _question_stems(question: Question) -> set[str]:
+    return stems(" ".join(question.terms))
+
+
+def _term_weights(terms: set[str], sentences: list[set[str]]) -> dict[str, float]:
+    """Inverse document frequency of each question term among the candidate sentences.
+
+    A word the question shares with one sentence ("provocation") says more about which
+    sentence answers than one that most candidates share ("missile").
+    """
+    count = len(sentences)
+    return {
+        term: math.log(1.0 + count / (1 + sum(term in words for words in sentences)))
+        for term in terms
+    }
+
+
+SENTENCE_FEATURES = (
+    "similarity",
+    "similarity_gap",
+    "similarity_rank",
+    "passage_score",
+    "passage_score_gap",
+    "passage_rank",
+    "passage_dense",
+    "passage_lexical",
+    "overlap",
+    "overlap_gap",
+    "overlap_window",
+    "overlap_passage",
+    "overlap_plain",
+    "missing_weight",
+    "bigrams",
+    "names_ok",
+    "entities",
+    "entities_in_sentence",
+    "span",
+    *(f"kind_{k}" for k in _KINDS),
+    *(f"span_{k}" for k in _KINDS),
+    *(f"wh_{w}" for w in (*_WH, "other")),
+    "numbers_asked",
+    "numbers_agree",
+    "negation_question",
+    "negation_sentence",
+    "sentence_words",
+    "sentence_first",
+    "terms",
+    "names_article",
+    "overlap_article",
+    "missing_article_weight",
+)
+
+
+def _rows(
+    question: Question,
+    found: list[Candidate],
+    sentence_tokens: list[list[str]],
+    passage_stems: dict[int, set[str]],
+    weights: dict[str, float],
+    terms: set[str],
+) -> np.ndarray:
+    rows = np.zeros((len(found), len(SENTENCE_FEATURES)), dtype=np.float32)
+    if not found:
+        return rows
+    total = sum(weights.values()) or 1.0
+    top_similarity = max(c.similarity for c in found)
+    top_overlap = max(c.overlap for c in found)
+    top_score = found[0].hit.score
+    order = sorted(range(len(found)), key=lambda n: -found[n].similarity)
+    similarity_rank = {n: r for r, n in enumerate(order)}
+    wh = _wh_word(question.text)
+    kind = question.kind if question.kind in _KINDS else "other"
+    asked_numbers = set(_DIGITS.findall(question.text))
+    negated = bool(_NEGATION.search(question.text))
+    bigrams = _bigrams(tokenize([question.text])[0])
+    sentence_stems = [set(tokens) for tokens in sentence_tokens]
+    index_of = {(id(c.hit), c.index): n for n, c in enumerate(found)}
+    for n, c in enumerate(found):
+        words = sentence_stems[n]
+        window = set(words)
+        for step in (-1, 1):
+            other = index_of.get((id(c.hit), c.index + step))
+            if other is not None:
+                window |= sentence_stems[other]
+        in_passage = passage_stems[id(c.hit)]
+        missing = [w for t, w in weights.items() if t not in in_passage]
+        sentence_bigrams = _bigrams(sentence_tokens[n])
+        in_sentence = sum(any(_names_in(c.text, f) for f in e.forms) for e in question.entities)
+        values = {
+            "similarity": c.similarity,
+            "similarity_gap": c.similarity - top_similarity,
+            "similarity_rank": math.log1p(similarity_rank[n]),
+            "passage_score": c.hit.score,
+            "passage_score_gap": c.hit.score - top_score,
+            "passage_rank": math.log1p(c.rank),
+            "passage_dense": c.hit.dense,
+            "passage_lexical": c.hit.lexical,
+            "overlap": c.overlap,
+            "overlap_gap": c.overlap - top_overlap,
+            "overlap_window": sum(w for t, w in weights.items() if t in window) / total,
+            "overlap_passage": sum(w for t, w in weights.items() if t in in_passage) / total,
+            "overlap_plain": len(terms & words) / len(terms) if terms else 0.0,
+            "missing_weight": max(missing, default=0.0),
+            "bigrams": len(bigrams & sentence_bigrams) / len(bigrams) if bigrams else 0.0,
+            "names_ok": float(c.names_ok),
+            "entities": float(len(question.entities)),
+            "entities_in_sentence": in_sentence / len(question.entities)
+            if question.entities
+            else 1.0,
+            "span": float(c.span is not None),
+            f"kind_{kind}": 1.0,
+            f"span_{kind}": float(c.span is not None),
+            f"wh_{wh}": 1.0,
+            "numbers_asked": float(bool(asked_numbers)),
+            "numbers_agree": float(asked_numbers <= set(_DIGITS.findall(c.text)))
+            if asked_numbers
+            else 0.0,
+            "negation_question": float(negated),
+            "negation_sentence": float(bool(_NEGATION.search(c.text))),
+            "sentence_words": math.log(len(c.text.split())),
+            "sentence_first": float(c.index == 0),
+            "terms": math.log1p(len(terms)),
+        }
+        for name, value in values.items():
+            rows[n, _COLUMN[name]] = value
+    return rows
+
+
+_COLUMN = {name: n for n, name in enumerate(SENTENCE_FEATURES)}
+
+
+def _article_columns(
+    question: Question,
+    found: list[Candidate],
+    rows: np.ndarray,
+    articles: Mapping[int, str],
+    article_stems: dict[int, set[str]],
+    weights: dict[str, float],
+) -> None:
+    """How much of the question the sentence's whole article covers: an article that never
+    uses the asked-for word cannot answer, whatever its best sentence looks like."""
+    total = sum(weights.values()) or 1.0
+    for n, c in enumerate(found):
+        article = c.hit.article.id
+        words = article_stems.get(article, set())
+        text = articles.get(article, "")
+        entities = question.entities
+        rows[n, _COLUMN["names_article"]] = (
+            sum(mentions(text, e) for e in entities) / len(entities) if entities else 1.0
+        )
+        rows[n, _COLUMN["overlap_article"]] = (
+            sum(w for t, w in weights.items() if t in words) / total
+        )
+        rows[n, _COLUMN["missing_article_weight"]] = max(
+            (w for t, w in weights.items() if t not in words), default=0.0
+        )
+
+
+def _wh_word(text: str) -> str:
+    words = re.findall(r"[a-z]+", text.lower())
+    return next((w for w in words[:3] if w in _WH), "other")
+
+
+def _bigrams(tokens: list[str]) -> set[tuple[str, str]]:
+    return set(pairwise(tokens))
+
+
+def _names_in(text: str, form: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text, re.I) is not None
