@@ -18,6 +18,7 @@ def write_report(results: dict, out: Path) -> None:
         _header(results),
         _targets(results),
         _quality(results, figures),
+        _answers(out),
         _speed(results, figures),
         _scale(results, figures),
         _kinds(results, figures),
@@ -206,6 +207,42 @@ def _quality(results: dict, figures: Figures) -> str:
                 ["backend", "R@1", "R@5", "MRR", "top quote has answer", "search p50 ms"],
                 backend_rows,
             ),
+        ]
+    )
+
+
+# What users see, written by `make bench-answers` (bench/answers.py) beside this report.
+ANSWERS = Path(__file__).parent / "answers"
+
+
+def _answers(out: Path) -> str:
+    """The headline of `make bench-answers`, with its figures, when it has been run."""
+    found = ANSWERS / "results.json"
+    if not found.is_file():
+        return "## 1b. Answers users see\n\nNot measured yet: run `make bench-answers`."
+    import json
+
+    results = json.loads(found.read_text())
+    headline = {"squad1": "holds answer", "squad2": "right quote or right abstention"}
+    headline["quail"] = "combined"
+    rows = []
+    for name in results["variants"]:
+        row: list[object] = [name]
+        for set_name, metric in headline.items():
+            for half in ("odd", "even"):
+                value = results["scores"].get(set_name, {}).get(half, {}).get(name, {})
+                row.append(value.get(metric, "–") if isinstance(value, dict) else "–")
+        rows.append(row)
+    where = ANSWERS.relative_to(out) if ANSWERS.is_relative_to(out) else ANSWERS
+    pictures = [f"![{f}]({where}/{f})" for f in results.get("figures", [])]
+    columns = [f"{s} {m} ({h})" for s, m in headline.items() for h in ("odd", "even")]
+    return "\n\n".join(
+        [
+            "## 1b. Answers users see (`make bench-answers`)",
+            "Every set ingested as article files and asked through `newsbot ask --json`; "
+            f"the whole report is [{where}/report.md]({where}/report.md).",
+            table(["variant", *columns], rows),
+            *pictures,
         ]
     )
 

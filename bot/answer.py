@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Literal, Protocol
 
 from bot import caveats
@@ -42,7 +44,7 @@ class AnswerSettings:
     top_k: int = 5
     max_quotes: int = 2
     # Below this probability that the best sentence answers, newsbot abstains.
-    min_probability: float = 0.5
+    min_probability: float = 0.4
     # The reported confidence: "high" from high_probability, "medium" from medium_probability,
     # "low" below it (only when min_probability is set lower than medium_probability).
     high_probability: float = 0.8
@@ -52,7 +54,7 @@ class AnswerSettings:
     max_question_chars: int = 1000
     # "trained": the shipped reader; "similarity": the earlier hand-weighted scorer.
     reader: Literal["trained", "similarity"] = "trained"
-    # A weights file made by `make train-answers`; empty for the one shipped in the package.
+    # A weights file written by the reader's training; empty for the one in the package.
     reader_model: str = ""
     # Used by the similarity reader only: below this, with few shared words, it abstains.
     min_similarity: float = 0.35
@@ -66,14 +68,17 @@ class AnswerSettings:
 
 
 def reader_for(settings: AnswerSettings) -> Reader:
-    """The configured reader; the shipped weights are read once per process."""
+    """The configured reader; its files are read once per process."""
     if settings.reader == "similarity":
         return SimilarityReader(settings.min_similarity)
     if settings.reader_model:
-        from pathlib import Path
-
-        return load_reader(Path(settings.reader_model).expanduser())
+        return _reader_in(settings.reader_model)
     return default_reader()
+
+
+@cache
+def _reader_in(folder: str) -> Reader:
+    return load_reader(Path(folder).expanduser())
 
 
 def check_question(text: str, settings: AnswerSettings) -> str:
@@ -142,9 +147,10 @@ def _answered(corpus: Corpus, found: Pool, reading: Reading, settings: AnswerSet
     for i in reading.order[1:]:
         if len(chosen) >= settings.max_quotes:
             break
-        p = reading.probabilities.get(i, 0.0)
+        p = reading.probabilities.get(i)
         if (
-            p >= settings.min_probability
+            p is not None
+            and p >= settings.min_probability
             and p >= reading.probability - settings.quote_margin
             and not _same_story(corpus, found.candidates[i], [found.candidates[c] for c in chosen])
         ):

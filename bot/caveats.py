@@ -92,6 +92,11 @@ def no_figure(names: list[str]) -> str:
     return "The indexed articles give no figure for this."
 
 
+def confidence_line(level: str, probability: float) -> str:
+    """The confidence band and the probability behind it: "high (97% likely to answer)"."""
+    return f"{level} ({probability:.0%} likely to answer)"
+
+
 def not_said(names: list[str], words: list[str]) -> str:
     """Why nothing answered when the articles are on the question's subject: what they lack."""
     absent = _listed(words[:3]).replace(", ", " or ") if words else ""

@@ -90,7 +90,11 @@ _STOPWORDS = _QUESTION_WORDS | {
 _KINDS = (
     (
         "quantity",
-        re.compile(r"^\s*(how (many|much)|what (number|percentage|share|amount))\b", re.I),
+        re.compile(
+            r"^\s*(how (many|much|old|long|far|tall|high|large|big|often)"
+            r"|what (number|percentage|share|amount|age))\b",
+            re.I,
+        ),
     ),
     ("time", re.compile(r"^\s*(when|what (year|date|day|time|month))\b", re.I)),
     ("person", re.compile(r"^\s*(who|whom|whose)\b", re.I)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.caveats import confidence_line
 from bot.models import Answer, Citation, Quote, Summary
 from index.models import Article
 
@@ -39,7 +40,7 @@ def answer_text(answer: Answer, emphasis: Style = _plain) -> str:
     lines = [f"Q: {answer.question}"]
     if answer.answered:
         lines += [quote_block(q, emphasis) for q in answer.quotes]
-        lines.append(f"Confidence: {answer.confidence}")
+        lines.append(f"Confidence: {confidence_line(answer.confidence, answer.probability)}")
         lines += ["Caveats:"] + [f"  • {c}" for c in answer.caveats]
     else:
         lines += [answer.caveats[0]] + [f"  • {c}" for c in answer.caveats[1:]]

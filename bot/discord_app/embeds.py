@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import discord
 
+from bot.caveats import confidence_line
 from bot.discord_app.markup import (
     ELLIPSIS,
     Text,
@@ -76,7 +77,7 @@ def answer_reply(answer: Answer, show_question: bool = True) -> Reply:
         return Reply(content, tuple(assemble(cards[: MAX_QUOTE_EMBEDS + 1])))
     colour = COLOURS.get(answer.confidence, COLOURS["none"])
     shown = answer.quotes[:MAX_QUOTE_EMBEDS]
-    legend = [f"Confidence: {answer.confidence}."]
+    legend = [f"Confidence: {confidence_line(answer.confidence, answer.probability)}."]
     if any(q.highlight for q in shown):
         legend.append("Bold: the words that answer the question.")
     if any(q.hedges for q in shown):

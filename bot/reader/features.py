@@ -26,6 +26,12 @@ _NEGATION = re.compile(
     r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without)\b|n[’']t\b", re.I
 )
 _DIGITS = re.compile(r"\d[\d,.]*")
+# Words that narrow what is asked: "the largest", "the first", "fewer than"; a sentence that
+# lacks the question's qualifier often answers a neighbouring question.
+_QUALIFIER = re.compile(
+    r"\b(?:most|least|more|less|fewer|first|last|only|best|worst|top|\w{3,}est|\w{3,}er than)\b",
+    re.I,
+)
 _WH = ("what", "which", "who", "when", "where", "why", "how")
 _KINDS = ("quantity", "time", "person", "place", "other")
 
@@ -75,10 +81,15 @@ def pool(question: Question, hits: list[Hit], articles: Mapping[int, str]) -> Po
     ]
     terms = _question_stems(question)
     sentence_tokens = tokenize([text for *_, text in sentences]) if sentences else []
-    sentence_stems = [set(tokens) for tokens in sentence_tokens]
+    sentence_stems = [
+        _with_names(set(tokens), text, question)
+        for tokens, (*_, text) in zip(sentence_tokens, sentences, strict=True)
+    ]
     weights = _term_weights(terms, sentence_stems)
     total = sum(weights.values())
-    passage_stems = {id(hit): stems(hit.passage.text) for hit in hits}
+    passage_stems = {
+        id(hit): _with_names(stems(hit.passage.text), hit.passage.text, question) for hit in hits
+    }
     found = []
     for (rank, hit, i, text), words in zip(sentences, sentence_stems, strict=True):
         overlap = sum(w for t, w in weights.items() if t in words) / total if total else 0.0
@@ -97,8 +108,8 @@ def pool(question: Question, hits: list[Hit], articles: Mapping[int, str]) -> Po
                 find_span(question, text),
             )
         )
-    article_stems = {a: stems(text) for a, text in articles.items()}
-    rows = _rows(question, found, sentence_tokens, passage_stems, weights, terms)
+    article_stems = {a: _with_names(stems(t), t, question) for a, t in articles.items()}
+    rows = _rows(question, found, sentence_tokens, sentence_stems, passage_stems, weights, terms)
     _article_columns(question, found, rows, articles, article_stems, weights)
     return Pool(question, tuple(found), rows, *_absent(question, hits, articles, article_stems))
 
@@ -116,6 +127,15 @@ def _absent(
     named = {w.lower() for e in question.entities for w in e.asked.split()}
     terms = tuple(t for t in question.terms if t not in named and stems(t) and not stems(t) <= seen)
     return entities, terms
+
+
+def _with_names(words: set[str], text: str, question: Question) -> set[str]:
+    """A text that names a question's entity in any of its forms ("Beijing" for "Chinese")
+    counts as using the question's word for it."""
+    for entity in question.entities:
+        if mentions(text, entity):
+            words = words | stems(entity.asked)
+    return words
 
 
 def _question_stems(question: Question) -> set[str]:
@@ -168,6 +188,10 @@ SENTENCE_FEATURES = (
     "names_article",
     "overlap_article",
     "missing_article_weight",
+    "negation_added",
+    "qualifier_missing",
+    "missing_window_weight",
+    "rarest_in_sentence",
 )
 
 
@@ -175,6 +199,7 @@ def _rows(
     question: Question,
     found: list[Candidate],
     sentence_tokens: list[list[str]],
+    sentence_stems: list[set[str]],
     passage_stems: dict[int, set[str]],
     weights: dict[str, float],
     terms: set[str],
@@ -192,8 +217,9 @@ def _rows(
     kind = question.kind if question.kind in _KINDS else "other"
     asked_numbers = set(_DIGITS.findall(question.text))
     negated = bool(_NEGATION.search(question.text))
+    qualifiers = {m.lower() for m in _QUALIFIER.findall(question.text)}
+    rarest = max(weights, key=weights.get) if weights else None
     bigrams = _bigrams(tokenize([question.text])[0])
-    sentence_stems = [set(tokens) for tokens in sentence_tokens]
     index_of = {(id(c.hit), c.index): n for n, c in enumerate(found)}
     for n, c in enumerate(found):
         words = sentence_stems[n]
@@ -206,7 +232,15 @@ def _rows(
         missing = [w for t, w in weights.items() if t not in in_passage]
         sentence_bigrams = _bigrams(sentence_tokens[n])
         in_sentence = sum(any(_names_in(c.text, f) for f in e.forms) for e in question.entities)
+        sentence_negated = bool(_NEGATION.search(c.text))
+        lower = c.text.lower()
         values = {
+            "negation_added": float(negated and not sentence_negated),
+            "qualifier_missing": float(any(q not in lower for q in qualifiers)),
+            "missing_window_weight": max(
+                (w for t, w in weights.items() if t not in window), default=0.0
+            ),
+            "rarest_in_sentence": float(rarest in words) if rarest else 1.0,
             "similarity": c.similarity,
             "similarity_gap": c.similarity - top_similarity,
             "similarity_rank": math.log1p(similarity_rank[n]),
@@ -236,7 +270,7 @@ def _rows(
             if asked_numbers
             else 0.0,
             "negation_question": float(negated),
-            "negation_sentence": float(bool(_NEGATION.search(c.text))),
+            "negation_sentence": float(sentence_negated),
             "sentence_words": math.log(len(c.text.split())),
             "sentence_first": float(c.index == 0),
             "terms": math.log1p(len(terms)),

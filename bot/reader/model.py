@@ -1,11 +1,11 @@
 """The trained reader: how likely each candidate sentence is to answer, and the first one.
 
 Two logistic models, read from a small JSON file shipped in the package. The first scores
-every candidate sentence on its own; the second reads the best candidate's features beside
-the first model's view of the whole pool (how sure, how far ahead of the runner-up) and gives
-the probability that the best candidate answers. The second is fitted on held-out predictions
-of the first, so its probability is calibrated rather than the first model's overconfident
-maximum.
+every candidate sentence on its own and ranks the pool; the second reads each of the leading
+few beside the first model's view of the whole pool (how sure, how far ahead of the others,
+its place) and gives the probability that it answers; the most probable comes first. The
+second is fitted on held-out scores of the first, so its probability is calibrated rather than
+the first model's overconfident maximum.
 """
 
 from __future__ import annotations
@@ -19,16 +19,18 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.questions import mentions, place_names
 from bot.reader.features import SENTENCE_FEATURES, Pool
 
 WEIGHTS = "weights.json.gz"
 REBUILD = "rebuild it with `make train-answers`"
 ANSWER_FEATURES = (
-    "best_logit",
-    "runner_up_logit",
+    "own_logit",
+    "rival_logit",
     "lead",
     "mass",
-    *(f"best_{name}" for name in SENTENCE_FEATURES),
+    "position",
+    *(f"own_{name}" for name in SENTENCE_FEATURES),
 )
 
 
@@ -36,9 +38,9 @@ class ReaderError(Exception):
     """The reader's weights are missing, unreadable or made for other features."""
 
 
-# Candidates, best first, that get a calibrated probability of their own (quotes beyond the
-# first come from these).
-CALIBRATED = 3
+# Candidates, best first by the first model, that the second one weighs: the answer and any
+# further quotes come from these.
+LEADING = 3
 
 
 @dataclass(frozen=True)
@@ -85,19 +87,46 @@ class Logistic:
         return cls(*parts, float(data["intercept"]))
 
 
-def logit(p: float | np.ndarray) -> float | np.ndarray:
-    q = np.clip(p, 1e-4, 1 - 1e-4)
-    return np.log(q / (1 - q))
+def logit(p: float) -> float:
+    q = min(max(p, 1e-4), 1 - 1e-4)
+    return float(np.log(q / (1 - q)))
 
 
-def answer_row(pool: Pool, probabilities: np.ndarray, chosen: int) -> np.ndarray:
-    """What the second model reads of one candidate: its first-model probability against the
-    best of the others, the pool's total, and its own feature row."""
-    own = float(probabilities[chosen])
-    others = np.delete(probabilities, chosen)
-    rival = float(others.max()) if len(others) else 0.0
-    head = [logit(own), logit(rival), own - rival, min(float(probabilities.sum()), 3.0)]
-    return np.concatenate([np.asarray(head, dtype=np.float64), pool.features[chosen]])
+def leading(scores: np.ndarray) -> list[int]:
+    return [int(i) for i in np.argsort(-scores, kind="stable")[:LEADING]]
+
+
+def answer_rows(pool: Pool, scores: np.ndarray, chosen: list[int]) -> np.ndarray:
+    """What the second model reads of each leading candidate: its first-model score against
+    the best of the others, the pool's total, its place, and its own feature row."""
+    rows = []
+    for position, i in enumerate(chosen):
+        own = float(scores[i])
+        others = np.delete(scores, i)
+        rival = float(others.max()) if len(others) else 0.0
+        head = [logit(own), logit(rival), own - rival, min(float(scores.sum()), 3.0), position]
+        rows.append(np.concatenate([np.asarray(head, dtype=np.float64), pool.features[i]]))
+    return np.vstack(rows)
+
+
+_NAMES_ARTICLE = SENTENCE_FEATURES.index("names_article")
+
+
+def fits(pool: Pool, i: int) -> tuple[bool, bool]:
+    """Whether a sentence can answer at all: (it names what the question names, it gives a
+    figure when one is asked for).
+
+    Names: its article must name the question's people, and it or its paragraph the
+    question's places (a figure for Chinese troops is none for Russian ones).
+    """
+    candidate = pool.candidates[i]
+    places = place_names()
+    named = pool.features[i, _NAMES_ARTICLE] >= 1.0 and all(
+        mentions(candidate.text, e) or mentions(candidate.hit.passage.text, e)
+        for e in pool.question.entities
+        if e.asked.lower() in places
+    )
+    return named, pool.question.kind != "quantity" or candidate.span is not None
 
 
 @dataclass(frozen=True)
@@ -109,15 +138,16 @@ class TrainedReader:
         if not pool.candidates:
             return Reading((), (), {})
         scores = self.sentence.probabilities(pool.features.astype(np.float64))
-        order = tuple(int(i) for i in np.argsort(-scores, kind="stable"))
-        leading = order[:CALIBRATED]
-        rows = np.vstack([answer_row(pool, scores, i) for i in leading])
-        calibrated = self.answer.probabilities(rows)
-        return Reading(
-            order,
-            tuple(float(s) for s in scores),
-            {i: float(p) for i, p in zip(leading, calibrated, strict=True)},
-        )
+        chosen = leading(scores)
+        calibrated = self.answer.probabilities(answer_rows(pool, scores, chosen))
+        checks = {i: fits(pool, i) for i in chosen}
+        probabilities = {
+            i: float(p) if all(checks[i]) else 0.0 for i, p in zip(chosen, calibrated, strict=True)
+        }
+        raw = dict(zip(chosen, calibrated, strict=True))
+        first = sorted(chosen, key=lambda i: (*checks[i], raw[i]), reverse=True)
+        rest = [int(i) for i in np.argsort(-scores, kind="stable") if int(i) not in probabilities]
+        return Reading(tuple(first + rest), tuple(float(s) for s in scores), probabilities)
 
     def to_dict(self, trained_on: dict) -> dict:
         return {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
+from bot.caveats import confidence_line
 from bot.models import Answer, Citation, Quote, Summary
 from bot.render_text import answer_text, sources_text, summary_text
 from bot.slack_app.mrkdwn import clip, escape, link, literal, quoted
@@ -45,7 +46,8 @@ def answer_messages(answer: Answer) -> list[Message]:
     groups = [[_section(f"*Q:* {_clipped(answer.question, SECTION_CHARS - 8)}")]]
     if answer.answered:
         groups += [_quote(q) for q in answer.quotes]
-        confidence = f"*Confidence:* {_clipped(answer.confidence, 100)}"
+        level = confidence_line(answer.confidence, answer.probability)
+        confidence = f"*Confidence:* {_clipped(level, 100)}"
         groups.append(_context([confidence, *_bullets(answer.caveats)]))
     else:
         groups.append([_section(_clipped(answer.caveats[0]))])

@@ -8,6 +8,8 @@ from bot.questions import analyse, mentions
     [
         ("How many Chinese troops?", "quantity"),
         ("how much did it cost?", "quantity"),
+        ("How old is Mike Pence?", "quantity"),
+        ("How long did the repairs take?", "quantity"),
         ("When was the parade?", "time"),
         ("what year did it start?", "time"),
         ("Who described the act?", "person"),

@@ -103,7 +103,12 @@ def test_slack_markup_in_what_users_type_becomes_plain_text():
 
 def test_answer_has_question_quote_citation_confidence_and_caveats():
     answer = Answer(
-        "How long?", True, "medium", (quote("It took *12* days.", (8, 12)),), ("A.", "B.")
+        "How long?",
+        True,
+        "medium",
+        (quote("It took *12* days.", (8, 12)),),
+        ("A.", "B."),
+        probability=0.6,
     )
     (message,) = answer_messages(answer)
     assert_within_limits([message])
@@ -115,7 +120,7 @@ def test_answer_has_question_quote_citation_confidence_and_caveats():
         "— Port reopens · Harbour Times · 2024-03-02 · paragraph 3 · article 7"
     )
     assert notes[0].endswith("<https://example.org/port|open the article>")
-    assert notes[1:] == ["*Confidence:* medium", "• A.", "• B."]
+    assert notes[1:] == ["*Confidence:* medium (60% likely to answer)", "• A.", "• B."]
     assert "It took *12* days." in message["text"]  # the fallback is plain text
 
 
