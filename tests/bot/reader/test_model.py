@@ -21,7 +21,7 @@ def test_the_answering_sentence_ranks_first_and_is_likely(seeded):
     found = candidate_pool(seeded, analyse("How many Chinese troops?"), AnswerSettings())
     reading = default_reader().read(found)
     assert "150,000" in found.candidates[reading.order[0]].text
-    assert reading.probability > 0.8
+    assert reading.probability > 0.6
     assert all(0.0 <= p <= 1.0 for p in reading.scores)
     assert set(reading.probabilities) == set(reading.order[:3])
 
