@@ -47,7 +47,7 @@ class AnswerSettings:
     min_probability: float = 0.4
     # The reported confidence: "high" from high_probability, "medium" from medium_probability,
     # "low" below it (only when min_probability is set lower than medium_probability).
-    high_probability: float = 0.8
+    high_probability: float = 0.9
     medium_probability: float = 0.5
     # A further quote must be this likely itself, and within quote_margin of the first.
     quote_margin: float = 0.2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -78,6 +79,28 @@ class LexicalIndex:
         return self.ids[found], scores[found].astype(np.float32)
 
 
+# bm25s's own analysis (its default token pattern, English stop words, Snowball stems), for the
+# many short texts the answer core compares: bm25s.tokenize builds progress bars and a
+# vocabulary on every call, which costs more than the words themselves.
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    from bm25s.tokenization import _infer_stopwords
+
+    return frozenset(_infer_stopwords("en"))
+
+
+def word_stems(texts: list[str]) -> list[list[str]]:
+    """Each text's stemmed content words in order, exactly as `tokenize` gives them."""
+    stop = _stop_words()
+    words = [[w for w in _TOKEN.findall(text.lower()) if w not in stop] for text in texts]
+    vocabulary = list({w for text in words for w in text})
+    stemmed = dict(zip(vocabulary, _stemmer().stemWords(vocabulary), strict=True))
+    return [[stemmed[w] for w in text] for text in words]
+
+
 def stems(text: str) -> set[str]:
     """The stemmed content words of `text`, as BM25 sees them."""
-    return set(tokenize([text])[0])
+    return set(word_stems([text])[0])

@@ -18,7 +18,7 @@ import numpy as np
 from bot.models import Highlight
 from bot.questions import Question, mentions
 from bot.spans import find_span
-from index.lexical import stems, tokenize
+from index.lexical import stems, word_stems
 from index.models import Hit
 
 _TERMINAL = re.compile(r"[.!?…][”’\"')\]]*$")
@@ -84,7 +84,7 @@ def pool(question: Question, hits: list[Hit], articles: Mapping[int, str]) -> Po
                 seen.add(key)
                 sentences.append((rank, hit, i, text))
     terms = _question_stems(question)
-    sentence_tokens = tokenize([text for *_, text in sentences]) if sentences else []
+    sentence_tokens = word_stems([text for *_, text in sentences]) if sentences else []
     sentence_stems = [
         _with_names(set(tokens), text, question)
         for tokens, (*_, text) in zip(sentence_tokens, sentences, strict=True)
@@ -94,11 +94,15 @@ def pool(question: Question, hits: list[Hit], articles: Mapping[int, str]) -> Po
     passage_stems = {
         id(hit): _with_names(stems(hit.passage.text), hit.passage.text, question) for hit in hits
     }
+    in_passage = {
+        id(hit): {e.asked for e in question.entities if mentions(hit.passage.text, e)}
+        for hit in hits
+    }
     found = []
     for (rank, hit, i, text), words in zip(sentences, sentence_stems, strict=True):
         overlap = sum(w for t, w in weights.items() if t in words) / total if total else 0.0
         names_ok = all(
-            mentions(text, e) or mentions(hit.passage.text, e) for e in question.entities
+            e.asked in in_passage[id(hit)] or mentions(text, e) for e in question.entities
         )
         found.append(
             Candidate(
@@ -223,7 +227,7 @@ def _rows(
     negated = bool(_NEGATION.search(question.text))
     qualifiers = {m.lower() for m in _QUALIFIER.findall(question.text)}
     rarest = max(weights, key=weights.get) if weights else None
-    bigrams = _bigrams(tokenize([question.text])[0])
+    bigrams = _bigrams(word_stems([question.text])[0])
     index_of = {(id(c.hit), c.index): n for n, c in enumerate(found)}
     for n, c in enumerate(found):
         words = sentence_stems[n]
@@ -235,7 +239,7 @@ def _rows(
         in_passage = passage_stems[id(c.hit)]
         missing = [w for t, w in weights.items() if t not in in_passage]
         sentence_bigrams = _bigrams(sentence_tokens[n])
-        in_sentence = sum(any(_names_in(c.text, f) for f in e.forms) for e in question.entities)
+        in_sentence = sum(mentions(c.text, e) for e in question.entities)
         sentence_negated = bool(_NEGATION.search(c.text))
         lower = c.text.lower()
         values = {
@@ -298,14 +302,15 @@ def _article_columns(
     """How much of the question the sentence's whole article covers: an article that never
     uses the asked-for word cannot answer, whatever its best sentence looks like."""
     total = sum(weights.values()) or 1.0
+    entities = question.entities
+    named = {
+        a: sum(mentions(text, e) for e in entities) / len(entities) if entities else 1.0
+        for a, text in articles.items()
+    }
     for n, c in enumerate(found):
         article = c.hit.article.id
         words = article_stems.get(article, set())
-        text = articles.get(article, "")
-        entities = question.entities
-        rows[n, _COLUMN["names_article"]] = (
-            sum(mentions(text, e) for e in entities) / len(entities) if entities else 1.0
-        )
+        rows[n, _COLUMN["names_article"]] = named.get(article, 0.0 if entities else 1.0)
         rows[n, _COLUMN["overlap_article"]] = (
             sum(w for t, w in weights.items() if t in words) / total
         )
@@ -321,7 +326,3 @@ def _wh_word(text: str) -> str:
 
 def _bigrams(tokens: list[str]) -> set[tuple[str, str]]:
     return set(pairwise(tokens))
-
-
-def _names_in(text: str, form: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text, re.I) is not None

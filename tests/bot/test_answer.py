@@ -171,7 +171,7 @@ def test_a_wire_story_on_two_sites_is_quoted_once_and_credited_to_both(make_libr
 
 @pytest.mark.parametrize(
     ("probability", "confidence"),
-    [(0.95, "high"), (0.8, "high"), (0.79, "medium"), (0.5, "medium")],
+    [(0.95, "high"), (0.9, "high"), (0.89, "medium"), (0.5, "medium")],
 )
 def testconfidence_band_is_the_band_of_the_probability(probability, confidence):
     assert confidence_band(probability, AnswerSettings()) == confidence

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.lexical import LexicalIndex, stems, tokenize
+from index.lexical import LexicalIndex, stems, tokenize, word_stems
 
 IDS = [10, 20, 30, 40]
 TEXTS = [
@@ -86,3 +86,13 @@ def test_empty_index_searches_saves_and_loads(tmp_path: Path) -> None:
 def test_load_of_missing_folder_raises_oserror(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         LexicalIndex.load(tmp_path / "nowhere")
+
+
+def test_word_stems_analyse_text_exactly_as_bm25_does():
+    texts = [
+        "The U.S. sent 12,000 troops; officials didn't confirm it.",
+        "Ünïcode naïve café, running runners RAN",
+        "",
+        "a b",
+    ]
+    assert word_stems(texts) == tokenize(texts)
