@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -233,7 +234,7 @@ def _answers(out: Path) -> str:
                 value = results["scores"].get(set_name, {}).get(half, {}).get(name, {})
                 row.append(value.get(metric, "–") if isinstance(value, dict) else "–")
         rows.append(row)
-    where = ANSWERS.relative_to(out) if ANSWERS.is_relative_to(out) else ANSWERS
+    where = Path(os.path.relpath(ANSWERS, out))
     pictures = [f"![{f}]({where}/{f})" for f in results.get("figures", [])]
     columns = [f"{s} {m} ({h})" for s, m in headline.items() for h in ("odd", "even")]
     return "\n\n".join(

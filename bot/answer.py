@@ -46,7 +46,7 @@ class AnswerSettings:
     # Below this probability that the best sentence answers, newsbot abstains.
     min_probability: float = 0.4
     # The reported confidence: "high" from high_probability, "medium" from medium_probability,
-    # "low" below it (only when min_probability is set lower than medium_probability).
+    # "low" from min_probability up to medium_probability.
     high_probability: float = 0.9
     medium_probability: float = 0.5
     # A further quote must be this likely itself, and within quote_margin of the first.
