@@ -60,6 +60,6 @@ bench-quick: setup
 
 # What users see: answers to SQuAD 1.1, SQuAD 2.0, QuAIL and the seed questions in ../shared/eval,
 # asked through the `newsbot` command, against baselines; written to bench/answers/.
+# (matplotlib, for its figures, comes with the dev extras that `setup` installs.)
 bench-answers: setup
-	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[bench]'
 	$(BIN)/python -m bench.answers

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -85,25 +86,23 @@ def pool(question: Question, hits: list[Hit], articles: Mapping[int, str]) -> Po
                 sentences.append((rank, hit, i, text))
     terms = _question_stems(question)
     sentence_tokens = word_stems([text for *_, text in sentences]) if sentences else []
+    sentence_named = [_named(text, question) for *_, text in sentences]
     sentence_stems = [
-        _with_names(set(tokens), text, question)
-        for tokens, (*_, text) in zip(sentence_tokens, sentences, strict=True)
+        _with_names(set(tokens), named)
+        for tokens, named in zip(sentence_tokens, sentence_named, strict=True)
     ]
     weights = _term_weights(terms, sentence_stems)
     total = sum(weights.values())
+    in_passage = {id(hit): _named(hit.passage.text, question) for hit in hits}
     passage_stems = {
-        id(hit): _with_names(stems(hit.passage.text), hit.passage.text, question) for hit in hits
-    }
-    in_passage = {
-        id(hit): {e.asked for e in question.entities if mentions(hit.passage.text, e)}
-        for hit in hits
+        id(hit): _with_names(stems(hit.passage.text), in_passage[id(hit)]) for hit in hits
     }
     found = []
-    for (rank, hit, i, text), words in zip(sentences, sentence_stems, strict=True):
+    for (rank, hit, i, text), words, named in zip(
+        sentences, sentence_stems, sentence_named, strict=True
+    ):
         overlap = sum(w for t, w in weights.items() if t in words) / total if total else 0.0
-        names_ok = all(
-            e.asked in in_passage[id(hit)] or mentions(text, e) for e in question.entities
-        )
+        names_ok = all(e.asked in in_passage[id(hit)] | named for e in question.entities)
         found.append(
             Candidate(
                 hit,
@@ -116,8 +115,17 @@ def pool(question: Question, hits: list[Hit], articles: Mapping[int, str]) -> Po
                 find_span(question, text),
             )
         )
-    article_stems = {a: _with_names(stems(t), t, question) for a, t in articles.items()}
-    rows = _rows(question, found, sentence_tokens, sentence_stems, passage_stems, weights, terms)
+    article_stems = {a: _with_names(stems(t), _named(t, question)) for a, t in articles.items()}
+    rows = _rows(
+        question,
+        found,
+        sentence_tokens,
+        sentence_stems,
+        sentence_named,
+        passage_stems,
+        weights,
+        terms,
+    )
     _article_columns(question, found, rows, articles, article_stems, weights)
     return Pool(question, tuple(found), rows, *_absent(question, hits, articles, article_stems))
 
@@ -133,17 +141,30 @@ def _absent(
     seen = set().union(*article_stems.values()) | {t for h in hits for t in stems(h.passage.text)}
     entities = tuple(e.asked for e in question.entities if not any(mentions(t, e) for t in texts))
     named = {w.lower() for e in question.entities for w in e.asked.split()}
-    terms = tuple(t for t in question.terms if t not in named and stems(t) and not stems(t) <= seen)
+    terms = tuple(
+        t
+        for t in question.terms
+        if t not in named and _stems_cached(t) and not _stems_cached(t) <= seen
+    )
     return entities, terms
 
 
-def _with_names(words: set[str], text: str, question: Question) -> set[str]:
+def _named(text: str, question: Question) -> frozenset[str]:
+    """The question's entities that `text` names, in any of their forms."""
+    return frozenset(e.asked for e in question.entities if mentions(text, e))
+
+
+def _with_names(words: set[str], named: frozenset[str]) -> set[str]:
     """A text that names a question's entity in any of its forms ("Beijing" for "Chinese")
     counts as using the question's word for it."""
-    for entity in question.entities:
-        if mentions(text, entity):
-            words = words | stems(entity.asked)
+    for name in named:
+        words = words | _stems_cached(name)
     return words
+
+
+@lru_cache(maxsize=4096)
+def _stems_cached(name: str) -> frozenset[str]:
+    return frozenset(stems(name))
 
 
 def _question_stems(question: Question) -> set[str]:
@@ -208,6 +229,7 @@ def _rows(
     found: list[Candidate],
     sentence_tokens: list[list[str]],
     sentence_stems: list[set[str]],
+    sentence_named: list[frozenset[str]],
     passage_stems: dict[int, set[str]],
     weights: dict[str, float],
     terms: set[str],
@@ -226,7 +248,7 @@ def _rows(
     asked_numbers = set(_DIGITS.findall(question.text))
     negated = bool(_NEGATION.search(question.text))
     qualifiers = {m.lower() for m in _QUALIFIER.findall(question.text)}
-    rarest = max(weights, key=weights.get) if weights else None
+    rarest = max(sorted(weights), key=weights.get) if weights else None
     bigrams = _bigrams(word_stems([question.text])[0])
     index_of = {(id(c.hit), c.index): n for n, c in enumerate(found)}
     for n, c in enumerate(found):
@@ -239,7 +261,7 @@ def _rows(
         in_passage = passage_stems[id(c.hit)]
         missing = [w for t, w in weights.items() if t not in in_passage]
         sentence_bigrams = _bigrams(sentence_tokens[n])
-        in_sentence = sum(mentions(c.text, e) for e in question.entities)
+        in_sentence = sum(e.asked in sentence_named[n] for e in question.entities)
         sentence_negated = bool(_NEGATION.search(c.text))
         lower = c.text.lower()
         values = {
