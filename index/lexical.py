@@ -92,12 +92,23 @@ def _stop_words() -> frozenset[str]:
     return frozenset(_infer_stopwords("en"))
 
 
+# Word -> stem, for every word seen: a language's vocabulary is small, and stemming the same
+# words for every question is most of the work.
+_STEMS: dict[str, str] = {}
+
+
 def word_stems(texts: list[str]) -> list[list[str]]:
     """Each text's stemmed content words in order, exactly as `tokenize` gives them."""
     stop = _stop_words()
     words = [[w for w in _TOKEN.findall(text.lower()) if w not in stop] for text in texts]
-    vocabulary = list({w for text in words for w in text})
-    stemmed = dict(zip(vocabulary, _stemmer().stemWords(vocabulary), strict=True))
+    stemmed = {w: _STEMS.get(w) for text in words for w in text}
+    new = [w for w, stem in stemmed.items() if stem is None]
+    if new:
+        found = dict(zip(new, _stemmer().stemWords(new), strict=True))
+        stemmed.update(found)
+        if len(_STEMS) > 500_000:
+            _STEMS.clear()
+        _STEMS.update(found)
     return [[stemmed[w] for w in text] for text in words]
 
 
