@@ -77,8 +77,8 @@ def reader_for(settings: AnswerSettings) -> Reader:
 
 
 @cache
-def _reader_in(folder: str) -> Reader:
-    return load_reader(Path(folder).expanduser())
+def _reader_in(path: str) -> Reader:
+    return load_reader(Path(path).expanduser())
 
 
 def check_question(text: str, settings: AnswerSettings) -> str:
@@ -122,12 +122,8 @@ def ask(
 def candidate_pool(corpus: Corpus, question: Question, settings: AnswerSettings) -> Pool:
     """The sentences of the best passages, with what the reader reads of each."""
     hits = corpus.search(question.text, k=settings.top_k)
-    texts: dict[int, str] = {}
-    for hit in hits:
-        if hit.article.id not in texts:
-            passages = corpus.article_passages(hit.article.id)
-            texts[hit.article.id] = "\n".join([hit.article.title, *(p.text for p in passages)])
-    return pool(question, hits, texts)
+    passages = {hit.article.id: corpus.article_passages(hit.article.id) for hit in hits}
+    return pool(question, hits, passages)
 
 
 def _missing(found: Pool, best: Candidate) -> str:
@@ -170,7 +166,7 @@ def _answered(corpus: Corpus, found: Pool, reading: Reading, settings: AnswerSet
             notes.append(caveats.also_reported([(a.source, a.title) for a in others]))
         notes += caveats.hedging(
             list(quote.hedges),
-            _nearby_cues(corpus, found.candidates[i]),
+            _nearby_cues(found, found.candidates[i]),
             position,
             source=attributed_to(quote.text, quote.hedges),
             figure=found.question.kind == "quantity",
@@ -231,12 +227,10 @@ def citation(article: Article, paragraph: int) -> Citation:
     )
 
 
-def _nearby_cues(corpus: Corpus, candidate: Candidate) -> list[Cue]:
+def _nearby_cues(found: Pool, candidate: Candidate) -> list[Cue]:
     """Hedge cues in the sentences just before and after the quoted one, in article order."""
     sentences = [
-        (p, i)
-        for p in corpus.article_passages(candidate.hit.article.id)
-        for i in range(len(p.sentences))
+        (p, i) for p in found.passages[candidate.hit.article.id] for i in range(len(p.sentences))
     ]
     at = next(
         (

@@ -99,11 +99,14 @@ def confidence_line(level: str, probability: float) -> str:
 
 def not_said(names: list[str], words: list[str]) -> str:
     """Why nothing answered when the articles are on the question's subject: what they lack."""
-    absent = _listed(words[:3]).replace(", ", " or ") if words else ""
+    absent = " or ".join(f"“{word}”" for word in words[:3])
     if names and absent:
-        return f"The articles mention {_both(names)}, but not {absent}."
+        return f"The articles mention {_joined(names, 'and')}, but not {absent}."
     if names:
-        return f"The articles mention {_both(names)}, but none of their sentences answers this."
+        return (
+            f"The articles mention {_joined(names, 'and')}, "
+            "but none of their sentences answers this."
+        )
     if absent:
         return f"The closest passages do not mention {absent}."
     return "The closest passages are on this subject, but none of their sentences answers this."
@@ -121,9 +124,5 @@ def _listed(phrases: list[str]) -> str:
     return ", ".join(f"“{phrase}”" for phrase in phrases)
 
 
-def _both(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _joined(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+def _joined(names: list[str], conjunction: str = "or") -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {conjunction} {names[-1]}"

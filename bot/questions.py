@@ -87,15 +87,15 @@ _STOPWORDS = _QUESTION_WORDS | {
     "then",
     "over",
 }
+# "How old", "how long", "what percentage": a measure is asked for, not a count of a thing
+# the question names, so any figure may answer it.
+MEASURE = re.compile(
+    r"^\s*(how (old|long|far|tall|high|large|big|often)"
+    r"|what (number|percentage|share|amount|age))\b",
+    re.I,
+)
 _KINDS = (
-    (
-        "quantity",
-        re.compile(
-            r"^\s*(how (many|much|old|long|far|tall|high|large|big|often)"
-            r"|what (number|percentage|share|amount|age))\b",
-            re.I,
-        ),
-    ),
+    ("quantity", re.compile(rf"^\s*how (many|much)\b|{MEASURE.pattern}", re.I)),
     ("time", re.compile(r"^\s*(when|what (year|date|day|time|month))\b", re.I)),
     ("person", re.compile(r"^\s*(who|whom|whose)\b", re.I)),
     ("place", re.compile(r"^\s*(where|what (country|city|place))\b", re.I)),

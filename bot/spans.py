@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.models import Highlight
-from bot.questions import Question, place_names
+from bot.questions import MEASURE, Question, place_names
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -48,20 +48,12 @@ def find_span(question: Question, sentence: str) -> Highlight | None:
     return None
 
 
-# "How old", "how long", "what percentage": the measure is asked for, so any figure fits.
-_MEASURE = re.compile(
-    r"^\s*(how (old|long|far|tall|high|large|big|often)"
-    r"|what (number|percentage|share|amount|age))\b",
-    re.I,
-)
-
-
 def _quantity(question: Question, sentence: str) -> Highlight | None:
     """A figure for "how many X": a number close to X ('150,000 troops', 'cost $4 million')."""
     counted = [
         t for t in question.terms if not any(t in e.asked.lower() for e in question.entities)
     ][:1]
-    words = [] if _MEASURE.search(question.text) else counted
+    words = [] if MEASURE.search(question.text) else counted
     for match in _NUMBER.finditer(sentence):
         around = sentence[max(match.start() - _NEAR, 0) : match.end() + _NEAR].lower()
         if not words or any(re.search(rf"\b{re.escape(w[:5])}", around) for w in words):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -20,7 +20,7 @@ from bot.models import Highlight
 from bot.questions import Question, mentions
 from bot.spans import find_span
 from index.lexical import stems, word_stems
-from index.models import Hit
+from index.models import Hit, Passage
 
 _TERMINAL = re.compile(r"[.!?…][”’\"')\]]*$")
 _NEGATION = re.compile(
@@ -53,8 +53,14 @@ class Candidate:
     text: str
     similarity: float  # dense similarity of the question to the sentence
     overlap: float  # share of the question's words it uses, weighted by their rarity
-    names_ok: bool  # it or its paragraph names every place and name the question does
+    named: frozenset[str]  # the question's names and places that it or its paragraph names
     span: Highlight | None  # what the question asks for (a figure, a date, a name, a place)
+    entities: int  # how many names and places the question uses
+
+    @property
+    def names_ok(self) -> bool:
+        """It or its paragraph names every place and name the question does."""
+        return len(self.named) == self.entities
 
 
 @dataclass(frozen=True)
@@ -66,13 +72,14 @@ class Pool:
     features: np.ndarray  # one row a candidate, SENTENCE_FEATURES columns
     absent_entities: tuple[str, ...]  # names the question uses that no retrieved article does
     missing_terms: tuple[str, ...]  # other question words that no retrieved article uses
+    passages: Mapping[int, Sequence[Passage]]  # each retrieved article's passages, in order
 
 
-def pool(question: Question, hits: list[Hit], articles: Mapping[int, str]) -> Pool:
+def pool(question: Question, hits: list[Hit], passages: Mapping[int, Sequence[Passage]]) -> Pool:
     """The sentences of the retrieved passages, and a feature row for each.
 
-    `articles` holds the whole text (title first) of each hit's article: a sentence that
-    answers often names no one ("he said") while its article does.
+    `passages` holds every passage of each hit's article: a sentence that answers often
+    names no one ("he said") while its article does.
     """
     sentences, seen = [], set()
     for rank, hit in enumerate(hits):
@@ -102,7 +109,6 @@ def pool(question: Question, hits: list[Hit], articles: Mapping[int, str]) -> Po
         sentences, sentence_stems, sentence_named, strict=True
     ):
         overlap = sum(w for t, w in weights.items() if t in words) / total if total else 0.0
-        names_ok = all(e.asked in in_passage[id(hit)] | named for e in question.entities)
         found.append(
             Candidate(
                 hit,
@@ -111,11 +117,18 @@ def pool(question: Question, hits: list[Hit], articles: Mapping[int, str]) -> Po
                 text,
                 hit.sentence_scores[i],
                 overlap,
-                names_ok,
+                in_passage[id(hit)] | named,
                 find_span(question, text),
+                len({e.asked for e in question.entities}),
             )
         )
-    article_stems = {a: _with_names(stems(t), _named(t, question)) for a, t in articles.items()}
+    articles = {
+        hit.article.id: "\n".join([hit.article.title, *(p.text for p in passages[hit.article.id])])
+        for hit in hits
+        if hit.article.id in passages
+    }
+    article_named = {a: _named(t, question) for a, t in articles.items()}
+    article_stems = {a: _with_names(stems(t), article_named[a]) for a, t in articles.items()}
     rows = _rows(
         question,
         found,
@@ -126,20 +139,19 @@ def pool(question: Question, hits: list[Hit], articles: Mapping[int, str]) -> Po
         weights,
         terms,
     )
-    _article_columns(question, found, rows, articles, article_stems, weights)
-    return Pool(question, tuple(found), rows, *_absent(question, hits, articles, article_stems))
+    _article_columns(question, found, rows, article_named, article_stems, weights)
+    named = set().union(*article_named.values(), *in_passage.values())
+    seen = set().union(*article_stems.values(), *passage_stems.values())
+    absent = _absent(question, named, seen)
+    return Pool(question, tuple(found), rows, *absent, passages)
 
 
 def _absent(
-    question: Question,
-    hits: list[Hit],
-    articles: Mapping[int, str],
-    article_stems: dict[int, set[str]],
+    question: Question, named: set[str], seen: set[str]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The question's names and other words that none of the retrieved articles uses."""
-    texts = [articles.get(hit.article.id, hit.passage.text) for hit in hits]
-    seen = set().union(*article_stems.values()) | {t for h in hits for t in stems(h.passage.text)}
-    entities = tuple(e.asked for e in question.entities if not any(mentions(t, e) for t in texts))
+    """The question's names that none of the retrieved articles names, and its other words
+    that none uses (`seen`: their stems)."""
+    entities = tuple(e.asked for e in question.entities if e.asked not in named)
     named = {w.lower() for e in question.entities for w in e.asked.split()}
     terms = tuple(
         t
@@ -317,7 +329,7 @@ def _article_columns(
     question: Question,
     found: list[Candidate],
     rows: np.ndarray,
-    articles: Mapping[int, str],
+    article_named: dict[int, frozenset[str]],
     article_stems: dict[int, set[str]],
     weights: dict[str, float],
 ) -> None:
@@ -325,14 +337,13 @@ def _article_columns(
     uses the asked-for word cannot answer, whatever its best sentence looks like."""
     total = sum(weights.values()) or 1.0
     entities = question.entities
-    named = {
-        a: sum(mentions(text, e) for e in entities) / len(entities) if entities else 1.0
-        for a, text in articles.items()
-    }
     for n, c in enumerate(found):
         article = c.hit.article.id
         words = article_stems.get(article, set())
-        rows[n, _COLUMN["names_article"]] = named.get(article, 0.0 if entities else 1.0)
+        named = article_named.get(article, frozenset())
+        rows[n, _COLUMN["names_article"]] = (
+            sum(e.asked in named for e in entities) / len(entities) if entities else 1.0
+        )
         rows[n, _COLUMN["overlap_article"]] = (
             sum(w for t, w in weights.items() if t in words) / total
         )

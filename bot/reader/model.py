@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.questions import mentions, place_names
+from bot.questions import place_names
 from bot.reader.features import SENTENCE_FEATURES, Pool
 
 WEIGHTS = "weights.json.gz"
@@ -92,8 +92,13 @@ def logit(p: float) -> float:
     return float(np.log(q / (1 - q)))
 
 
+def ranking(scores: np.ndarray) -> list[int]:
+    """Candidates best first by the first model; ties keep the pool's order."""
+    return [int(i) for i in np.argsort(-scores, kind="stable")]
+
+
 def leading(scores: np.ndarray) -> list[int]:
-    return [int(i) for i in np.argsort(-scores, kind="stable")[:LEADING]]
+    return ranking(scores)[:LEADING]
 
 
 def answer_rows(pool: Pool, scores: np.ndarray, chosen: list[int]) -> np.ndarray:
@@ -122,9 +127,7 @@ def fits(pool: Pool, i: int) -> tuple[bool, bool]:
     candidate = pool.candidates[i]
     places = place_names()
     named = pool.features[i, _NAMES_ARTICLE] >= 1.0 and all(
-        mentions(candidate.text, e) or mentions(candidate.hit.passage.text, e)
-        for e in pool.question.entities
-        if e.asked.lower() in places
+        e.asked in candidate.named for e in pool.question.entities if e.asked.lower() in places
     )
     return named, pool.question.kind != "quantity" or candidate.span is not None
 
@@ -138,7 +141,8 @@ class TrainedReader:
         if not pool.candidates:
             return Reading((), (), {})
         scores = self.sentence.probabilities(pool.features.astype(np.float64))
-        chosen = leading(scores)
+        ranked = ranking(scores)
+        chosen = ranked[:LEADING]
         calibrated = self.answer.probabilities(answer_rows(pool, scores, chosen))
         checks = {i: fits(pool, i) for i in chosen}
         probabilities = {
@@ -146,7 +150,7 @@ class TrainedReader:
         }
         raw = dict(zip(chosen, calibrated, strict=True))
         first = sorted(chosen, key=lambda i: (*checks[i], raw[i]), reverse=True)
-        rest = [int(i) for i in np.argsort(-scores, kind="stable") if int(i) not in probabilities]
+        rest = [i for i in ranked if i not in probabilities]
         return Reading(tuple(first + rest), tuple(float(s) for s in scores), probabilities)
 
     def to_dict(self, trained_on: dict) -> dict:
