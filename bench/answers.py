@@ -31,7 +31,7 @@ from bench.common import ROOT, machine
 from bench.report import Figures, table
 from bot.reader.evalsets import QUAIL_TYPES, EvalSet, GoldQuestion, Text, holds_answer, load_all
 from index.chunking import paragraphs, split_sentences
-from index.lexical import LexicalIndex
+from index.storage.bm25 import Bm25Index
 
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
 DEFAULT_OUT = ROOT / "bench" / "answers"
@@ -353,7 +353,7 @@ def top_sentence(corpus: Corpus) -> list[Shown]:
             for span in split_sentences(body):
                 keys.append(text.key)
                 sentences.append(body[span.start : span.end])
-    index = LexicalIndex.build(list(range(len(sentences))), sentences)
+    index = Bm25Index.build(list(range(len(sentences))), sentences)
     shown = []
     for case in corpus.cases:
         ids, _ = index.search(case.line, 1)

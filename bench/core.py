@@ -17,9 +17,10 @@ from pathlib import Path
 
 from bench.common import timed_runs
 from bot.answer import ask
-from index.embedding import Embedder
+from index.embedding import Embedder, EmbeddingSettings
 from index.library import Library
 from index.models import Document
+from index.settings import IndexSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "bot" / "seed_questions.toml"
@@ -83,7 +84,7 @@ def ingest_throughput(embedder: Embedder, articles: int) -> dict[str, float]:
         return {"skipped": 1}
     docs = squad_documents(articles)
     with tempfile.TemporaryDirectory() as folder:
-        library = Library(Path(folder), embedder=embedder)
+        library = Library(Path(folder), IndexSettings(), embedder)
         start = time.perf_counter()
         report = library.ingest(docs)
         elapsed = time.perf_counter() - start
@@ -102,10 +103,10 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--articles", type=int, default=4, help="SQuAD articles to ingest")
     args = parser.parse_args()
-    embedder = Embedder()
+    embedder = Embedder(EmbeddingSettings(backend="torch"))
     embedder.encode(["warm up"])
     with tempfile.TemporaryDirectory() as folder:
-        library = Library(Path(folder), embedder=embedder)
+        library = Library(Path(folder), IndexSettings(), embedder)
         library.ingest_paths([ROOT / "seeds"])
         figures = {
             "question_set": question_set(library),

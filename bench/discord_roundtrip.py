@@ -27,6 +27,7 @@ from bot.config import load_config
 from bot.discord_app.client import build_client
 from bot.discord_app.settings import DiscordSettings
 from bot.service import NewsService
+from index.embedding import Embedder
 from index.library import Library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +59,7 @@ def timings(standin: DiscordStandIn, sent: list[Sent]) -> dict[str, float]:
 def run(asks: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
         config = replace(load_config(environ={}), data_dir=Path(folder))
-        library = Library(config.data_dir, config.index)
+        library = Library(config.data_dir, config.index, Embedder(config.embedding))
         library.ingest_paths([config.seeds_dir])
         service = NewsService(config, library)
         service.warm_up()

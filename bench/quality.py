@@ -16,9 +16,10 @@ from bench.common import Question, Squad, contains_answer, rank_metrics, rank_of
 from bot.answer import ask
 from bot.hedges.stored import CueAnnotator
 from index.embedding import Embedder
-from index.library import IndexSettings, Library
+from index.library import Library
 from index.models import Document
 from index.retrieval import RetrievalWeights
+from index.settings import IndexSettings
 
 
 @dataclass
@@ -35,7 +36,7 @@ def build_library(squad: Squad, folder: Path, embedder: Embedder) -> SquadLibrar
         for p, (a, text) in enumerate(squad.paragraphs)
     ]
     # The hedge annotator too: `newsbot ingest` runs it on every sentence it stores.
-    library = Library(folder, IndexSettings(), embedder=embedder, annotator=CueAnnotator())
+    library = Library(folder, IndexSettings(), embedder, annotator=CueAnnotator())
     start = time.perf_counter()
     report = library.ingest(documents)
     seconds = time.perf_counter() - start
@@ -76,8 +77,8 @@ def candidates(
     vectors = embedder.encode([q.text for q in questions])
     found = []
     for question, query in zip(questions, vectors, strict=True):
-        dense_ids, _ = library.vectors.search(query, settings.dense_candidates)
-        lexical_ids, lexical_scores = library.lexical.search(
+        dense_ids, _ = library.indexes.vectors.search(query, settings.dense_candidates)
+        lexical_ids, lexical_scores = library.indexes.lexical.search(
             question.text, settings.lexical_candidates
         )
         ids = list(dict.fromkeys([*dense_ids.tolist(), *lexical_ids.tolist()]))

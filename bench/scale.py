@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import ROOT, Squad, latency_summary, rss_mib
-from index.embedding import Embedder
+from index.embedding import Embedder, EmbeddingSettings
 from index.models import Chunk, Document, Span
 
 PASSAGES_PER_ARTICLE = 8
@@ -116,17 +116,18 @@ def build(pool: Path, size: int, folder: Path, kinds: list[str]) -> dict:
     """Write a corpus of `size` passages into a new Library in `folder`."""
     from index.library import Library
     from index.preparation import passage_vectors
-    from index.vectors import VectorIndexSettings, build_vector_index
+    from index.settings import IndexSettings
+    from index.storage.faiss import VectorIndexSettings, build_vector_index
 
     articles, vectors, _ = load_pool(pool)
     dimension = vectors.shape[1]
-    library = Library(folder, embedder=Embedder(backend="onnx"))
+    library = Library(folder, IndexSettings(), Embedder(EmbeddingSettings(backend="onnx")))
     store = library.store
     figures: dict = {"size": size}
     all_ids, means = [], []
     start = time.perf_counter()
-    with library._writing():
-        store.set_meta("model", library.settings.model)
+    with library.indexes.writing():
+        store.set_meta("model", library.embedder.name)
         store.set_meta("dimension", str(dimension))
         for title, chunks, chunk_vectors in synthetic_articles(articles, vectors, size):
             key = f"synthetic:{hashlib.sha1(title.encode()).hexdigest()}:{len(all_ids)}"
@@ -136,12 +137,12 @@ def build(pool: Path, size: int, folder: Path, kinds: list[str]) -> dict:
         figures["store_s"] = round(time.perf_counter() - start, 1)
         ids, matrix = np.asarray(all_ids, dtype=np.int64), np.concatenate(means)
         start = time.perf_counter()
-        library._vectors = build_vector_index(dimension, ids, matrix, VectorIndexSettings())
-        figures["kind"] = library._vectors.kind
+        library.indexes._vectors = build_vector_index(dimension, ids, matrix, VectorIndexSettings())
+        figures["kind"] = library.indexes._vectors.kind
         figures["vector_index_s"] = round(time.perf_counter() - start, 1)
         start = time.perf_counter()
     figures["bm25_and_commit_s"] = round(time.perf_counter() - start, 1)
-    generation = library._generation_dir(library._generation)
+    generation = library.indexes.folder(library.indexes.current)
     library.close()
     figures["database_mib"] = round((folder / "newsbot.sqlite3").stat().st_size / 2**20, 1)
     figures["kinds"] = {}
@@ -168,26 +169,27 @@ def measure(
     """Warm `ask` latency, throughput and resident memory on a built corpus."""
     from bot.answer import ask
     from index.library import Library
+    from index.settings import IndexSettings
 
     _, _, asked = load_pool(pool)
     asked = asked[:questions]
     figures: dict = {"rss_start_mib": round(rss_mib(), 1)}
-    embedder = Embedder(backend=backend)
+    embedder = Embedder(EmbeddingSettings(backend=backend))
     embedder.encode(["warm up the model"])
     figures["rss_model_mib"] = round(rss_mib(), 1)
-    library = Library(folder, embedder=embedder)
+    library = Library(folder, IndexSettings(), embedder)
     for question in asked[:3]:
         ask(library, question)
     figures["rss_ready_mib"] = round(rss_mib(), 1)
     figures["index_rss_mib"] = round(figures["rss_ready_mib"] - figures["rss_model_mib"], 1)
-    figures["kind"] = library.vectors.kind
-    figures["passages"] = len(library.vectors)
+    figures["kind"] = library.indexes.vectors.kind
+    figures["passages"] = len(library.indexes.vectors)
     figures["ask"] = latency_summary(_timings(lambda q: ask(library, q), asked))
     figures["search"] = latency_summary(_timings(lambda q: library.search(q, k=5), asked))
     query_vectors = embedder.encode(asked)
     figures["embed_query"] = latency_summary(_timings(lambda q: embedder.encode([q]), asked))
     figures["vector_search"] = latency_summary(
-        _timings(lambda v: library.vectors.search(v, 50), list(query_vectors))
+        _timings(lambda v: library.indexes.vectors.search(v, 50), list(query_vectors))
     )
     if profile:
         figures["profile"] = _profile(lambda: [ask(library, q) for q in asked[:100]])
@@ -204,16 +206,16 @@ def compare_kinds(library, folder, kinds, asked, query_vectors) -> dict:  # type
     `recall10_at50`: share of the exact top 10 among the kind's 50 candidates (what fusion
     re-ranks); `top1_same` / `top5_overlap`: `Library.search` results against exact search's.
     """
-    from index.vectors import FaissIndex
+    from index.storage.faiss import FaissIndex, VectorIndexSettings
 
-    current = library._vectors
+    current = library.indexes._vectors
     results, exact_top, baseline = {}, None, None
     for kind in ["flat", *[k for k in kinds if k != "flat"]]:
         before = rss_mib()
-        index = FaissIndex.load(folder / f"vectors-{kind}.faiss")
+        index = FaissIndex.load(folder / f"vectors-{kind}.faiss", VectorIndexSettings())
         loaded = rss_mib() - before
         found = [index.search(v, 50)[0] for v in query_vectors]
-        library._vectors = index
+        library.indexes._vectors = index
         hits = [[h.passage.id for h in library.search(q, k=5)] for q in asked]
         if exact_top is None:
             exact_top = [f[:10] for f in found]
@@ -230,7 +232,7 @@ def compare_kinds(library, folder, kinds, asked, query_vectors) -> dict:  # type
                 _timings(lambda v, i=index: i.search(v, 50), list(query_vectors))
             ),
         }
-        library._vectors = current
+        library.indexes._vectors = current
         del index
     return results
 

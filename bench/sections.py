@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 from bench.report import TARGETS_MS, Figures, table
-from index.library import IndexSettings
+from index.embedding import EmbeddingSettings
 
-DEFAULT_BACKEND = IndexSettings().backend
+DEFAULT_BACKEND = EmbeddingSettings().backend
 
 
 def write_report(results: dict, out: Path) -> None:

@@ -33,6 +33,7 @@ from bot.slack_app.app import build_app
 from bot.slack_app.server import HttpServer
 from bot.slack_app.settings import SlackSettings
 from bot.slack_app.testing import SlackStandIn, command_body, send
+from index.embedding import Embedder
 from index.library import Library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +92,7 @@ def main() -> None:
     asked = [pool[i % len(pool)] for i in range(args.requests)]
     with tempfile.TemporaryDirectory() as folder:
         config = load_config(environ={"NEWSBOT_DATA_DIR": folder})
-        library = Library(config.data_dir, config.index)
+        library = Library(config.data_dir, config.index, Embedder(config.embedding))
         library.ingest_paths([config.seeds_dir])
         service = NewsService(config, library)
         service.warm_up()

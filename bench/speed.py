@@ -25,7 +25,7 @@ from bench.common import (
 )
 from bench.quality import build_library
 from index.chunking import split_sentences
-from index.embedding import Embedder, resolve_model
+from index.embedding import Embedder, EmbeddingSettings, resolve_model
 
 
 def by_backend(squad_file: Path, plan_args: dict, names: list[str]) -> dict:
@@ -67,10 +67,10 @@ def measure_backend(
         from sentence_transformers import SentenceTransformer
 
         plain = SentenceTransformer(resolve_model("all-MiniLM-L6-v2"), device="cpu")
-        counter = Embedder(backend="onnx")
+        counter = Embedder(EmbeddingSettings(backend="onnx"))
         return {"encoder": _encoder(lambda: plain.encode(texts), texts, counter, rounds)}
     backend, _, quantize = name.partition("-")
-    embedder = Embedder(backend=backend, quantize=quantize or "none")
+    embedder = Embedder(EmbeddingSettings(backend=backend, quantize=quantize or "none"))
     embedder.encode(["warm up the model"])
     result: dict = {"encoder": _encoder(lambda: embedder.encode(texts), texts, embedder, rounds)}
     with tempfile.TemporaryDirectory() as folder:

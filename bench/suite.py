@@ -31,7 +31,7 @@ from bench.common import (
     thin,
 )
 from bench.sections import write_report
-from index.embedding import Embedder
+from index.embedding import Embedder, EmbeddingSettings
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ MODES = {
 
 def embedder(name: str) -> Embedder:
     backend, _, quantize = name.partition("-")
-    return Embedder(backend=backend, quantize=quantize or "none")
+    return Embedder(EmbeddingSettings(backend=backend, quantize=quantize or "none"))
 
 
 @dataclass

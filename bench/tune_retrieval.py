@@ -19,7 +19,7 @@ import numpy as np
 
 from bench.common import load_squad, squad_path
 from bench.quality import Candidates, build_library, candidates, fused_ranks, metrics_from_ranks
-from index.embedding import Embedder
+from index.embedding import Embedder, EmbeddingSettings
 from index.retrieval import RetrievalWeights
 
 STEP = 0.1
@@ -78,7 +78,7 @@ def main() -> None:
     if not path.exists():
         sys.exit(f"no SQuAD file at {path}; pass --squad PATH or set NEWSBOT_SQUAD")
     squad = load_squad(path)
-    embedder = Embedder(backend=args.backend)
+    embedder = Embedder(EmbeddingSettings(backend=args.backend))
     with tempfile.TemporaryDirectory() as folder:
         built = build_library(squad, Path(folder), embedder)
         halves = {}

@@ -23,14 +23,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import index.library
+import index.planning
 import index.preparation
-import index.web
-from index.embedding import Embedder
+import index.sources.extraction
+from index.embedding import Embedder, EmbeddingSettings
+from index.generations import Generations
 from index.library import Library
 from index.neardup import SignatureIndex
-from index.testsite import NewsSite, article_html, rss
-from index.web import Fetcher, WebSettings
+from index.settings import IndexSettings
+from index.sources.feeds import follow, poll
+from index.sources.fetching import Fetcher, WebSettings
+from tests.support.newssite import NewsSite, article_html, rss
 
 ROOT = Path(__file__).resolve().parent.parent
 SQUAD = ROOT.parent / "shared" / "eval" / "squad-dev-v1.1-first24.json"
@@ -93,15 +96,15 @@ class Timers:
 
 def instrument() -> Timers:
     timers = Timers()
-    timers.wrap(index.web.Fetcher, "page", "fetch")
-    timers.wrap(index.web.Fetcher, "feed", "fetch feed")
-    timers.wrap(index.web, "html_document", "extract")
+    timers.wrap(Fetcher, "page", "fetch")
+    timers.wrap(Fetcher, "feed", "fetch feed")
+    timers.wrap(index.sources.extraction, "extract_html", "extract")
     timers.wrap(index.preparation, "chunk_text", "chunk")
     timers.wrap(index.preparation, "embed_chunks", "embed")
-    timers.wrap(index.library, "text_fingerprint", "fingerprint")
+    timers.wrap(index.planning, "text_fingerprint", "fingerprint")
     timers.wrap(index.preparation, "minhash", "fingerprint")
-    timers.wrap_context(index.library.Library, "_writing", "write")
-    timers.wrap(index.library.Library, "_commit_generation", "  of which FAISS + BM25 files")
+    timers.wrap_context(Generations, "writing", "write")
+    timers.wrap(Generations, "_commit", "  of which FAISS + BM25 files")
     timers.wrap(SignatureIndex, "similar", "  of which near-duplicate search")
     return timers
 
@@ -171,7 +174,7 @@ def main() -> None:
     args = parser.parse_args()
 
     start = time.perf_counter()
-    embedder = Embedder()
+    embedder = Embedder(EmbeddingSettings(backend="torch"))
     embedder.encode(["warm up"])
     model_load = time.perf_counter() - start
     fetcher = Fetcher(WebSettings(allow_private_networks=True, host_delay_seconds=0))
@@ -186,7 +189,7 @@ def main() -> None:
             content_type="application/rss+xml",
             etag='"1"',
         )
-        library = Library(Path(folder) / "urls", embedder=embedder)
+        library = Library(Path(folder) / "urls", IndexSettings(), embedder)
 
         def ingest() -> str:
             report = library.ingest_urls(urls, fetcher)
@@ -204,15 +207,15 @@ def main() -> None:
         figures.append(run("ingest the same URLs again", timers, ingest))
         library.close()
 
-        polled = Library(Path(folder) / "feed", embedder=embedder)
-        polled.add_feed(feed, fetcher)
+        polled = Library(Path(folder) / "feed", IndexSettings(), embedder)
+        follow(polled.feed_store, feed, fetcher)
         for label in ("poll a feed of them", "poll again (304)"):
 
-            def poll() -> str:
-                report = polled.poll_feeds(fetcher)
+            def poll_once() -> str:
+                report = poll(polled, polled.feed_store, fetcher)
                 return f"{report.feeds[0][1]}; {len(report.ingest.added)} added"
 
-            figures.append(run(label, timers, poll))
+            figures.append(run(label, timers, poll_once))
         polled.close()
     timers.restore()
 

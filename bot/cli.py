@@ -22,11 +22,14 @@ from bot.reader.model import ReaderError
 from bot.render_text import answer_text, sources_text, summary_text
 from bot.service import open_library
 from bot.summary import summarize
-from index.documents import DocumentError
 from index.embedding import EmbeddingError
-from index.feeds import FeedLookupError
-from index.library import ArticleLookupError, IngestReport, Library, StoreError
-from index.web import Fetcher, WebError
+from index.library import Library
+from index.models import IngestReport
+from index.sources.feeds import FeedLookupError, follow, poll, unfollow
+from index.sources.fetching import Fetcher, WebError
+from index.sources.files import DocumentError
+from index.storage.protocols import StoreError
+from index.titles import ArticleLookupError
 
 # Errors that reach the user as one line and a non-zero exit, never as a traceback.
 USER_ERRORS = (
@@ -184,7 +187,7 @@ def feeds() -> None:
 def feeds_add(config: Config, url: str, allow_private_networks: bool) -> None:
     """Follow the feed at URL (checked now; its entries are indexed by the next poll)."""
     with _library(config, seed=False) as library, _web_errors():
-        followed = library.add_feed(url, _fetcher(config, allow_private_networks))
+        followed = follow(library.feed_store, url, _fetcher(config, allow_private_networks))
     title = followed.feed.title or "untitled feed"
     verb = "following" if followed.new else "already following"
     click.echo(f"{verb}: {title} · {followed.feed.url} · {followed.entries} entries")
@@ -196,7 +199,7 @@ def feeds_add(config: Config, url: str, allow_private_networks: bool) -> None:
 def feeds_list(config: Config, as_json: bool) -> None:
     """List the followed feeds and when each was last polled."""
     with _library(config, seed=False) as library:
-        followed = library.feeds()
+        followed = library.feed_store.feeds()
     if as_json:
         click.echo(json.dumps([asdict(f) for f in followed], ensure_ascii=False))
         return
@@ -216,7 +219,7 @@ def feeds_list(config: Config, as_json: bool) -> None:
 def feeds_remove(config: Config, feed: str) -> None:
     """Stop following a feed, named by URL or id; its articles stay indexed."""
     with _library(config, seed=False) as library, _web_errors():
-        removed = library.remove_feed(feed)
+        removed = unfollow(library.feed_store, feed)
     click.echo(f"removed feed: {removed.title or removed.url}")
 
 
@@ -226,9 +229,8 @@ def feeds_remove(config: Config, feed: str) -> None:
 def feeds_poll(config: Config, allow_private_networks: bool) -> None:
     """Poll every followed feed once now and index its new articles."""
     with _library(config, seed=False) as library, _user_errors(), _web_errors():
-        report = library.poll_feeds(
-            _fetcher(config, allow_private_networks), progress=_interactive()
-        )
+        fetcher = _fetcher(config, allow_private_networks)
+        report = poll(library, library.feed_store, fetcher, progress=_interactive())
     if not report.feeds:
         click.echo("No feeds are followed. Add one with `newsbot feeds add URL`.")
         return
@@ -331,7 +333,7 @@ def reindex(config: Config, embed: bool) -> None:
     with _library(config, seed=False) as library, _user_errors():
         embedding = embed or library.needs_embedding()
         count = library.reindex(progress=_interactive(), embed=embedding)
-    done = f"re-embedded with {config.index.model} and " if embedding else ""
+    done = f"re-embedded with {config.embedding.model} and " if embedding else ""
     click.echo(f"reindexed {count} passages: {done}refreshed their hedge cues")
 
 

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.answer import AnswerSettings
-from index.library import IndexSettings
+from index.embedding import EmbeddingSettings
 from index.retrieval import RetrievalWeights
-from index.web import WebSettings
+from index.settings import IndexSettings
+from index.sources.fetching import WebSettings
+from index.storage.faiss import VectorIndexSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
@@ -31,6 +33,7 @@ class ConfigError(Exception):
 class Config:
     data_dir: Path
     seeds_dir: Path
+    embedding: EmbeddingSettings
     index: IndexSettings
     answer: AnswerSettings
     summary_sentences: int = 4
@@ -92,12 +95,14 @@ def _build(raw: dict[str, Any], environ: Mapping[str, str], source: Path | None)
     unknown = set(raw) - _SECTIONS - {"data_dir", "seeds_dir"}
     if unknown:
         raise ValueError(f"unknown key(s): {', '.join(sorted(unknown))}")
-    base = IndexSettings()
-    in_model = {"model", "offline", "batch_size", "backend", "quantize"}
-    model = _section(
-        raw, "model", {"name": base.model} | {k: getattr(base, k) for k in in_model - {"model"}}
+    base = EmbeddingSettings()
+    model = _section(raw, "model", {"name": base.model} | _defaults(base, {"model"}))
+    index = _section(raw, "index", _defaults(IndexSettings(), {"retrieval"}) | {"vectors": {}})
+    vectors = _section(
+        {"index.vectors": index.get("vectors", {})},
+        "index.vectors",
+        _defaults(VectorIndexSettings()),
     )
-    index = _section(raw, "index", _defaults(base, in_model | {"weights"}))
     weights = _section(raw, "retrieval", _defaults(RetrievalWeights()))
     answer = _section(raw, "answer", _defaults(AnswerSettings(), {"source_ratings"}))
     summary = _section(raw, "summary", {"sentences": 4})
@@ -110,11 +115,14 @@ def _build(raw: dict[str, Any], environ: Mapping[str, str], source: Path | None)
     return Config(
         data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(environ),
         seeds_dir=Path(seeds_dir).expanduser() if seeds_dir else DEFAULT_SEEDS,
-        index=IndexSettings(
+        embedding=EmbeddingSettings(
             **({"model": model["name"]} if "name" in model else {}),
             **{k: v for k, v in model.items() if k != "name"},
-            **index,
-            weights=RetrievalWeights(**weights),
+        ),
+        index=IndexSettings(
+            **{k: v for k, v in index.items() if k != "vectors"},
+            vectors=VectorIndexSettings(**vectors),
+            retrieval=RetrievalWeights(**weights),
         ),
         answer=AnswerSettings(**answer, source_ratings=dict(ratings)),
         summary_sentences=int(summary.get("sentences", 4)),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from dataclasses import replace
 
 from bot.answer import ask, reader_for
@@ -12,11 +11,12 @@ from bot.config import Config
 from bot.hedges.stored import CueAnnotator
 from bot.models import Answer, Summary
 from bot.summary import summarize
-from index.documents import DocumentError, uploaded_document
-from index.feeds import FeedPoller
-from index.library import IngestReport, Library
-from index.models import Article, Document
-from index.web import Fetcher
+from index.embedding import Embedder
+from index.library import Library
+from index.models import Article, Document, IngestReport
+from index.sources.feeds import FeedPoller
+from index.sources.fetching import Fetcher
+from index.sources.files import DocumentError, uploaded_document
 
 _URL = re.compile(r"https?://\S+", re.I)
 
@@ -25,7 +25,9 @@ def open_library(
     config: Config, seed: bool = True, progress: bool = False
 ) -> tuple[Library, IngestReport | None]:
     """The configured index; when `seed` and it is empty, the seed corpus is indexed first."""
-    library = Library(config.data_dir, config.index, annotator=CueAnnotator())
+    library = Library(
+        config.data_dir, config.index, Embedder(config.embedding), annotator=CueAnnotator()
+    )
     report = None
     if seed and library.is_empty() and config.seeds_dir.is_dir():
         report = library.ingest_paths([config.seeds_dir], progress=progress)
@@ -35,42 +37,36 @@ def open_library(
 class NewsService:
     """Answers, summaries, sources and ingest over one library, one call at a time.
 
-    Chat front ends run handlers on worker threads; SQLite and the in-memory indexes are shared,
-    so every call takes the lock. A call is a few milliseconds once the model is warm. An ingest
-    takes it only to read and to write: downloading, chunking and embedding happen without it,
-    so questions are answered meanwhile.
+    Chat front ends run handlers on worker threads. The library takes its own lock for each
+    call, a few milliseconds once the model is warm; an ingest holds it only to read and to
+    write, so questions are answered while pages download and articles are embedded.
     """
 
     def __init__(self, config: Config, library: Library | None = None):
         self.config = config
         self.library = library or open_library(config)[0]
-        self.lock = threading.RLock()
         self._poller: FeedPoller | None = None
 
     def warm_up(self) -> None:
         """Load the model, the reader and the indexes now, so the first question is not the
         slow one and a broken install fails at start, not at the first question."""
-        with self.lock:
-            reader_for(self.config.answer)
-            self.library.search("warm up", k=1)
+        reader_for(self.config.answer)
+        self.library.search("warm up", k=1)
 
     def ask(self, question: str) -> Answer:
-        with self.lock:
-            return ask(self.library, question, self.config.answer)
+        return ask(self.library, question, self.config.answer)
 
     def summarize(self, reference: str, sentences: int | None = None) -> Summary:
-        with self.lock:
-            article = self.library.article(reference)
-            return summarize(
-                self.library,
-                article,
-                sentences or self.config.summary_sentences,
-                dict(self.config.answer.source_ratings),
-            )
+        article = self.library.article(reference)
+        return summarize(
+            self.library,
+            article,
+            sentences or self.config.summary_sentences,
+            dict(self.config.answer.source_ratings),
+        )
 
     def sources(self) -> list[Article]:
-        with self.lock:
-            return self.library.articles()
+        return self.library.articles()
 
     def titles_matching(self, typed: str, limit: int = 25) -> list[Article]:
         """Articles whose title contains what the user has typed so far (for autocomplete)."""
@@ -86,7 +82,7 @@ class NewsService:
 
     def ingest_url(self, url: str) -> IngestReport:
         """Fetch a web page and index it; questions are answered while the page downloads."""
-        return self.library.ingest_urls([url], Fetcher(self.config.web), lock=self.lock)
+        return self.library.ingest_urls([url], Fetcher(self.config.web))
 
     def ingest_text(
         self,
@@ -110,7 +106,7 @@ class NewsService:
             text=(rest.strip() or first) if title is None else body,
             source=source,
         )
-        return self.library.ingest([document], lock=self.lock)
+        return self.library.ingest([document])
 
     def ingest_upload(self, filename: str, data: bytes, title: str | None = None) -> IngestReport:
         """Index an article file sent through a chat (.txt, .md or .html, as on disk)."""
@@ -124,15 +120,15 @@ class NewsService:
             report.failed.append((filename, str(error)))
             return report
         titled = replace(document, title=title or document.title)
-        return self.library.ingest([titled], lock=self.lock)
+        return self.library.ingest([titled])
 
     def start_feed_polling(self) -> None:
         """Poll followed feeds in the background while the bot serves."""
-        self._poller = FeedPoller(self.library, self.config.web, lock=self.lock)
+        fetcher = Fetcher(self.config.web)
+        self._poller = FeedPoller(self.library, self.library.feed_store, fetcher)
         self._poller.start()
 
     def close(self) -> None:
         if self._poller is not None:
             self._poller.stop()
-        with self.lock:
-            self.library.close()
+        self.library.close()

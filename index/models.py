@@ -38,6 +38,11 @@ class Article:
     passage_count: int = 0
 
 
+# What the annotator given at ingest says of a passage's sentences: for each chunk, the
+# annotator's version and its note on each sentence.
+Notes = list[tuple[str, list[object]]]
+
+
 @dataclass(frozen=True)
 class Span:
     """A character range [start, end) into some text."""

@@ -1,7 +1,7 @@
 """What an ingest works out before it writes: passages, their sentences' notes and vectors.
 
-Nothing here reads or writes the store, so a server can do it without holding the lock that
-guards the library (see `Library.ingest`).
+Nothing here reads or writes the store, so the library does it without holding its lock: a
+long article is chunked and embedded while questions are answered (see `Library.ingest`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import numpy as np
 from tqdm import tqdm
 
 from index.chunking import chunk_text
-from index.embedding import Embedder
-from index.models import Chunk, Document, IngestReport
+from index.embedding import Encoder
+from index.models import Chunk, Document, IngestReport, Notes
 from index.neardup import minhash
-from index.store import Notes
+from index.planning import Wanted
 
 # Sentences gathered from several documents before one encode call.
 EMBED_SENTENCES = 512
@@ -32,16 +32,6 @@ class SentenceAnnotator(Protocol):
 
 
 @dataclass(frozen=True)
-class Wanted:
-    """A document the store does not hold as it is now."""
-
-    document: Document
-    content_hash: str
-    stored: bool  # an update of an article already indexed
-    text_hash: str
-
-
-@dataclass(frozen=True)
 class Prepared:
     """A document ready to be written."""
 
@@ -50,13 +40,14 @@ class Prepared:
     chunks: list[Chunk]
     vectors: list[np.ndarray]  # each chunk's sentence vectors
     text_hash: str
+    canonical_url: str | None
     signature: np.ndarray
     notes: Notes | None = None
 
 
 def prepare(
     wanted: list[Wanted],
-    embedder: Embedder,
+    embedder: Encoder,
     annotator: SentenceAnnotator | None,
     chunk_tokens: int,
     report: IngestReport,
@@ -79,6 +70,7 @@ def prepare(
                 chunks,
                 [],  # encoded below, together with other documents' sentences
                 item.text_hash,
+                item.canonical_url,
                 minhash(doc.text),
                 annotate_chunks(annotator, chunks),
             )
@@ -100,7 +92,7 @@ def annotate_chunks(annotator: SentenceAnnotator | None, chunks: list[Chunk]) ->
     ]
 
 
-def embed_chunks(embedder: Embedder, chunks: list[Chunk]) -> list[np.ndarray]:
+def embed_chunks(embedder: Encoder, chunks: list[Chunk]) -> list[np.ndarray]:
     """Sentence vectors of each chunk, encoded in one call."""
     sentences = [c.text[s.start : s.end] for c in chunks for s in c.sentences]
     flat = embedder.encode(sentences)
@@ -114,7 +106,7 @@ def passage_vectors(sentence_vectors: list[np.ndarray]) -> np.ndarray:
     return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
 
 
-def _embed_together(embedder: Embedder, pending: list[Prepared]) -> list[Prepared]:
+def _embed_together(embedder: Encoder, pending: list[Prepared]) -> list[Prepared]:
     """Encode several documents' sentences in one call: a short article alone would fill
     a fraction of a batch, and the encoder sorts sentences by length across all of them."""
     if not pending:

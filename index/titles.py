@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from index.errors import UserError
 from index.models import Article
 
 MIN_SCORE = 60.0
 CLEAR_LEAD = 5.0
 
 
-class ArticleLookupError(Exception):
+class ArticleLookupError(UserError):
     """No article, or more than one, matches what the user typed."""
 
 

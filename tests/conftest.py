@@ -6,13 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from index.embedding import Embedder
+from index.embedding import Embedder, EmbeddingSettings
 
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    """The bundled all-MiniLM-L6-v2; loading it here keeps the first test's timing honest."""
-    model = Embedder()
+    """The bundled all-MiniLM-L6-v2 on torch, the backend the others are checked against;
+    loading it here keeps the first test's timing honest."""
+    model = Embedder(EmbeddingSettings(backend="torch"))
     assert model.dimension == 384
     return model
 

@@ -14,9 +14,9 @@ from bot.discord_app.client import build_client, serve
 from bot.discord_app.settings import SYNC_MODES, load_settings
 from bot.reader.model import ReaderError
 from bot.service import NewsService
-from index.documents import DocumentError
 from index.embedding import EmbeddingError
-from index.library import StoreError
+from index.sources.files import DocumentError
+from index.storage.protocols import StoreError
 
 # What can go wrong opening the index, said in one line rather than a traceback.
 INDEX_ERRORS = (ConfigError, StoreError, EmbeddingError, DocumentError, ReaderError)

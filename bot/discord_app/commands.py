@@ -19,8 +19,9 @@ from bot.answer import QuestionError
 from bot.discord_app import embeds
 from bot.discord_app.embeds import Reply
 from bot.ratelimit import rate_limited_message
-from index.documents import SUPPORTED_SUFFIXES
-from index.library import ArticleLookupError, IngestReport
+from index.models import IngestReport
+from index.sources.files import SUPPORTED_SUFFIXES
+from index.titles import ArticleLookupError
 
 if TYPE_CHECKING:
     from bot.discord_app.client import NewsbotClient

@@ -26,8 +26,7 @@ from bot.discord_app.markup import (
     size,
 )
 from bot.models import Answer, Citation, Quote, Summary
-from index.library import IngestReport
-from index.models import Article
+from index.models import Article, IngestReport
 
 # Discord's limits, in UTF-16 code units.
 CONTENT_LIMIT = 2000

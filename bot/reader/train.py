@@ -25,7 +25,9 @@ from bot.questions import analyse
 from bot.reader.evalsets import EvalSet, GoldQuestion, holds_answer, load_all
 from bot.reader.features import Pool
 from bot.reader.model import WEIGHTS, Logistic, TrainedReader, answer_rows, leading
+from index.embedding import Embedder, EmbeddingSettings
 from index.library import Library
+from index.settings import IndexSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDS = 5
@@ -51,7 +53,7 @@ class Example:
 def examples(evalset: EvalSet, work: Path, settings: AnswerSettings) -> list[Example]:
     """Ingest the set's articles as files and pool the candidates of its even questions."""
     folder = evalset.write(work / evalset.name / "files")
-    library = Library(work / evalset.name / "data")
+    library = Library(work / evalset.name / "data", IndexSettings(), Embedder(EmbeddingSettings()))
     try:
         if library.is_empty():
             library.ingest_paths([folder])

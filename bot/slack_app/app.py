@@ -32,7 +32,7 @@ from bot.slack_app.blocks import (
 )
 from bot.slack_app.mrkdwn import from_slack
 from bot.slack_app.settings import SlackSettings
-from index.library import ArticleLookupError
+from index.titles import ArticleLookupError
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,7 @@ from bot.caveats import confidence_line
 from bot.models import Answer, Citation, Quote, Summary
 from bot.render_text import answer_text, sources_text, summary_text
 from bot.slack_app.mrkdwn import clip, escape, link, literal, quoted
-from index.library import IngestReport
-from index.models import Article
+from index.models import Article, IngestReport
 
 # Slack's limits (docs.slack.dev, Block Kit reference).
 SECTION_CHARS = 3000  # text of a section block, and of one context element

@@ -102,9 +102,9 @@ def _open_service(config: Config) -> NewsService:
     # Imported here: the model stack (torch) is heavy, and `--help` should not wait for it.
     from bot.reader.model import ReaderError
     from bot.service import NewsService, open_library
-    from index.documents import DocumentError
     from index.embedding import EmbeddingError
-    from index.library import StoreError
+    from index.sources.files import DocumentError
+    from index.storage.protocols import StoreError
 
     click.echo("newsbot: loading the index and the model…", err=True)
     try:

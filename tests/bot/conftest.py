@@ -8,13 +8,14 @@ import pytest
 
 from index.embedding import Embedder
 from index.library import Library
+from index.settings import IndexSettings
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 @pytest.fixture(scope="session")
 def seeded(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Library:
-    library = Library(tmp_path_factory.mktemp("seeded"), embedder=embedder)
+    library = Library(tmp_path_factory.mktemp("seeded"), IndexSettings(), embedder)
     report = library.ingest_paths([SEEDS])
     assert report.added and not report.failed
     return library
@@ -29,7 +30,7 @@ def make_library(tmp_path: Path, embedder: Embedder):  # type: ignore[no-untyped
         folder.mkdir(exist_ok=True)
         for name, text in files.items():
             (folder / name).write_text(text, encoding="utf-8")
-        library = Library(tmp_path / "data", embedder=embedder)
+        library = Library(tmp_path / "data", IndexSettings(), embedder)
         report = library.ingest_paths([folder])
         assert not report.failed, report.failed
         return library

@@ -119,8 +119,9 @@ def test_lowconfidence_band_is_flagged(seeded):
 
 def test_empty_index_says_so(tmp_path, embedder):
     from index.library import Library
+    from index.settings import IndexSettings
 
-    answer = ask(Library(tmp_path, embedder=embedder), "how many troops?")
+    answer = ask(Library(tmp_path, IndexSettings(), embedder), "how many troops?")
     assert not answer.answered and answer.caveats == (EMPTY_INDEX,)
 
 

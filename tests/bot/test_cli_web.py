@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from index.embedding import Embedder
-from index.testsite import NewsSite, article_html, rss
+from tests.support.newssite import NewsSite, article_html, rss
 
 HARBOUR = (
     "Harbour dredging finishes after two years",
@@ -38,7 +38,7 @@ MUSEUM = (
 @pytest.fixture(autouse=True)
 def shared_model(monkeypatch: pytest.MonkeyPatch, embedder: Embedder) -> None:
     """Every command uses the session's model instead of loading its own."""
-    monkeypatch.setattr("index.library.Embedder", lambda *args, **kwargs: embedder)
+    monkeypatch.setattr("bot.service.Embedder", lambda *args, **kwargs: embedder)
 
 
 @pytest.fixture

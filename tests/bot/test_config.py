@@ -18,7 +18,8 @@ def test_defaults_without_a_file(tmp_path, monkeypatch):
     config = load_config(environ={"XDG_DATA_HOME": str(tmp_path / "xdg")})
     assert config.data_dir == tmp_path / "xdg" / "newsbot"
     assert config.seeds_dir == DEFAULT_SEEDS
-    assert config.index.model == "all-MiniLM-L6-v2"
+    assert config.embedding.model == "all-MiniLM-L6-v2"
+    assert config.embedding.backend == "onnx"
     assert config.source is None
 
 
@@ -28,16 +29,20 @@ def test_the_example_file_loads_and_documents_every_setting():
     from bot.answer import AnswerSettings
     from bot.discord_app.settings import DiscordSettings
     from bot.slack_app.settings import SlackSettings
-    from index.library import IndexSettings
+    from index.embedding import EmbeddingSettings
     from index.retrieval import RetrievalWeights
-    from index.web import WebSettings
+    from index.settings import IndexSettings
+    from index.sources.fetching import WebSettings
+    from index.storage.faiss import VectorIndexSettings
 
     config = load_config(EXAMPLE, environ={})
     assert config.source == EXAMPLE
     text = EXAMPLE.read_text()
     keys = {"data_dir", "seeds_dir", "sentences"}
     for settings in (
+        EmbeddingSettings,
         IndexSettings,
+        VectorIndexSettings,
         RetrievalWeights,
         AnswerSettings,
         WebSettings,
@@ -45,9 +50,11 @@ def test_the_example_file_loads_and_documents_every_setting():
         DiscordSettings,
     ):
         keys |= {f.name for f in fields(settings)}
-    keys -= {"model", "weights", "source_ratings"}  # [model] name; [retrieval]; [sources.ratings]
+    # [model] name; [index.vectors]; [retrieval]; [sources.ratings]
+    keys -= {"model", "vectors", "retrieval", "source_ratings"}
     for key in sorted(keys):
         assert f"\n{key} =" in text or f"\n# {key} =" in text, key
+    assert "[index.vectors]" in text
     assert "[sources.ratings]" in text
 
 
@@ -59,6 +66,9 @@ data_dir = "~/news"
 [model]
 name = "/models/other"
 batch_size = 8
+[index.vectors]
+kind = "hnsw"
+ivf_nprobe = 32
 [retrieval]
 lexical = 0.5
 [answer]
@@ -72,9 +82,11 @@ sentences = 2
     )
     config = load_config(path, environ={})
     assert config.data_dir == Path("~/news").expanduser()
-    assert config.index.model == "/models/other"
-    assert config.index.batch_size == 8
-    assert config.index.weights.lexical == 0.5
+    assert config.embedding.model == "/models/other"
+    assert config.embedding.batch_size == 8
+    assert config.index.vectors.kind == "hnsw"
+    assert config.index.vectors.ivf_nprobe == 32
+    assert config.index.retrieval.lexical == 0.5
     assert config.answer.top_k == 9
     assert config.answer.source_ratings == {"Harbour Times": "reliable"}
     assert config.summary_sentences == 2
@@ -107,6 +119,9 @@ def test_data_dir_from_the_environment_wins(tmp_path):
         ('[answer]\nreader = "llm"\n', 'reader must be "trained" or "similarity"'),
         ("[answer]\nmin_probability = 1.5\n", "min_probability must be between 0 and 1"),
         ("answer = 3\n", r"\[answer\] must be a table"),
+        ('[index.vectors]\nvector_index = "flat"\n', r"unknown key\(s\) in \[index.vectors\]"),
+        ('[index.vectors]\nkind = "tree"\n', "vector index kind must be one of"),
+        ('[model]\nbackend = "tensorflow"\n', "backend must be one of"),
         ("[answer\n", "cannot read config file"),
     ],
 )

@@ -8,13 +8,14 @@ import bot.hedges.stored as stored
 from bot.answer import ask
 from bot.hedges.stored import CueAnnotator, detector_version
 from index.library import Library
+from index.settings import IndexSettings
 
 SEEDS = Path(__file__).parents[2] / "seeds"
 
 
 @pytest.fixture
 def annotated(tmp_path, embedder) -> Library:
-    library = Library(tmp_path / "data", embedder=embedder, annotator=CueAnnotator())
+    library = Library(tmp_path / "data", IndexSettings(), embedder, annotator=CueAnnotator())
     library.ingest_paths([SEEDS])
     return library
 

@@ -5,9 +5,9 @@ import pytest
 
 from bot.config import load_config
 from bot.service import NewsService, open_library
-from index.library import ArticleLookupError
-from index.testsite import NewsSite, article_html
-from index.web import WebSettings
+from index.sources.fetching import WebSettings
+from index.titles import ArticleLookupError
+from tests.support.newssite import NewsSite, article_html
 
 
 @pytest.fixture
@@ -134,6 +134,10 @@ class SlowIngestEmbedder:
         self.inner = inner
         self.embedding = threading.Event()
         self.go_on = threading.Event()
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
 
     @property
     def dimension(self) -> int:

@@ -1,80 +1,32 @@
-"""The Library facade on small real corpora: ingest, search, update, remove, crashes, repair."""
+"""The Library facade on small corpora: ingest, search, update, remove, reindex, its lock."""
 
 from __future__ import annotations
 
-import logging
-import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from index.embedding import Embedder
-from index.lexical import LexicalIndex
-from index.library import IndexSettings, Library, StoreError
+from index.library import Library
 from index.models import Document
-from index.vectors import FaissIndex
+from index.storage.protocols import StoreError
+from tests.support.corpus import (
+    BRIDGE_TITLE,
+    SEED_TITLE,
+    TROOPS_QUESTION,
+    assert_answers_troops_question,
+    assert_derived_indexes_match_the_database,
+    snapshot,
+)
+from tests.support.encoder import HashingEncoder
 
 OpenLibrary = Callable[..., Library]
 WriteArticle = Callable[..., Path]
 
-BRIDGE_TITLE = "Harbour Bridge Reopens After Two-Year Repair"
-BRIDGE_PARAGRAPHS = (
-    "The Harbour Bridge reopened to traffic on Tuesday after a two-year repair programme that "
-    "cost the city council more than 40 million pounds.",
-    "Engineers replaced the corroded steel cables installed in 1932. They also resurfaced the "
-    "deck with a lighter composite material.",
-    "Cafés near the ferry terminal said trade had fallen by almost a third during the closure.",
-)
-TROOPS_QUESTION = "how many Chinese troops"
-# The bundled model under its other accepted name: a different name, so no download is needed.
+# Another model's name, as the library sees it after `[model] name` changes.
 OTHER_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
-SEED_TITLE = "Putin Sends Troops To North Korean Border Sparking Fears Of Conflict"
-
-
-@pytest.fixture
-def corpus(tmp_path: Path, seed_text: str, write_article: WriteArticle) -> Path:
-    """A folder with a writable copy of the seed article and a short article about a bridge."""
-    folder = tmp_path / "articles"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "seed.txt").write_text(seed_text, encoding="utf-8")
-    write_article("bridge.txt", BRIDGE_TITLE, *BRIDGE_PARAGRAPHS)
-    return folder
-
-
-@pytest.fixture
-def library(open_library: OpenLibrary, corpus: Path) -> Library:
-    """A library holding the corpus, freshly ingested."""
-    library = open_library()
-    report = library.ingest_paths([corpus])
-    assert sorted(report.added) == sorted([BRIDGE_TITLE, SEED_TITLE])
-    return library
-
-
-def snapshot(library: Library) -> dict[str, list[tuple[int, str]]]:
-    """Every article's passages as (id, text), keyed by title: the database's visible state."""
-    return {
-        article.title: [(p.id, p.text) for p in library.article_passages(article.id)]
-        for article in library.articles()
-    }
-
-
-def generation_folders(data_dir: Path) -> list[str]:
-    return sorted(folder.name for folder in (data_dir / "generations").iterdir())
-
-
-def assert_answers_troops_question(library: Library) -> None:
-    hits = library.search(TROOPS_QUESTION)
-    assert hits, "search found nothing"
-    assert "150,000" in hits[0].passage.text
-    assert hits[0].article.title == SEED_TITLE
-
-
-def assert_derived_indexes_match_the_database(library: Library) -> None:
-    count = library.store.passage_count()
-    assert len(library.vectors) == count
-    assert len(library.lexical.ids) == count
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -185,7 +137,7 @@ def test_changed_file_replaces_its_passages_and_keeps_its_id(
     assert library.search("cracked bearings inspectors", k=1)[0].passage.id == passages[0].id
     # And the new state is what a fresh open sees.
     library.close()
-    reopened = Library(library.data_dir, embedder=library.embedder)
+    reopened = Library(library.data_dir, library.settings, library.embedder)
     try:
         assert reopened.search("cracked bearings inspectors", k=1)[0].passage.id == passages[0].id
         assert_derived_indexes_match_the_database(reopened)
@@ -207,31 +159,37 @@ def test_ingest_documents_and_report_empty_text(open_library: OpenLibrary) -> No
 
 
 class RecordingLock:
-    """A lock that notes when it is taken and given back."""
+    """A re-entrant lock that notes when it is first taken and last given back."""
 
     def __init__(self) -> None:
-        self.held = False
+        self._lock = threading.RLock()
+        self._depth = 0
         self.events: list[str] = []
 
+    @property
+    def held(self) -> bool:
+        return self._depth > 0
+
     def __enter__(self) -> None:
-        self.held = True
-        self.events.append("take")
+        self._lock.acquire()
+        self._depth += 1
+        if self._depth == 1:
+            self.events.append("take")
 
     def __exit__(self, *exc: object) -> None:
-        self.held = False
-        self.events.append("give back")
+        self._depth -= 1
+        if self._depth == 0:
+            self.events.append("give back")
+        self._lock.release()
 
 
-class WatchedEmbedder:
-    """The real embedder, noting for each call whether `lock` was held."""
+class WatchedEncoder:
+    """The library's encoder, noting for each call whether `lock` was held."""
 
-    def __init__(self, inner: Embedder, lock: RecordingLock):
+    def __init__(self, inner: HashingEncoder, lock: RecordingLock):
         self.inner, self.lock = inner, lock
+        self.name, self.dimension = inner.name, inner.dimension
         self.held_while_encoding: list[bool] = []
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
 
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
@@ -241,21 +199,55 @@ class WatchedEmbedder:
         return self.inner.encode(texts)
 
 
-def test_an_ingest_given_a_lock_holds_it_to_read_and_write_but_not_to_embed(
-    open_library: OpenLibrary,
+def test_an_ingest_holds_the_library_lock_to_read_and_write_but_not_to_embed(
+    open_library: OpenLibrary, encoder: HashingEncoder
 ) -> None:
     library = open_library()
     lock = RecordingLock()
-    watched = WatchedEmbedder(library.embedder, lock)
-    library.embedder = watched  # type: ignore[assignment]
+    library._lock = lock  # type: ignore[assignment]  # the library's own lock, watched
+    watched = WatchedEncoder(encoder, lock)
+    library.embedder = watched
     storm = Document(key="https://example.com/x", title="Storm", text="A storm hit the coast.")
-    report = library.ingest([storm], lock=lock)
+    report = library.ingest([storm])
     assert report.added == ["Storm"]
     assert watched.held_while_encoding == [False]
     assert lock.events == ["take", "give back", "take", "give back"]
-    assert library.ingest([storm], lock=lock).unchanged == ["Storm"]
+    assert library.ingest([storm]).unchanged == ["Storm"]
     assert watched.held_while_encoding == [False]  # nothing new: nothing embedded
     assert library.search("storm coast", k=1)[0].article.title == "Storm"
+
+
+class ReadingEncoder:
+    """The library's encoder; while it embeds an article, another thread reads the library."""
+
+    def __init__(self, inner: HashingEncoder, library: Library):
+        self.inner, self.library = inner, library
+        self.name, self.dimension = inner.name, inner.dimension
+        self.read_meanwhile: list[list[str]] = []
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        titles: list[str] = []
+        reader = threading.Thread(
+            target=lambda: titles.extend(a.title for a in self.library.articles())
+        )
+        reader.start()
+        reader.join(10)
+        self.read_meanwhile.append(titles if not reader.is_alive() else ["still waiting"])
+        return self.inner.encode(texts)
+
+
+def test_the_library_answers_other_threads_while_an_ingest_embeds(
+    library: Library, encoder: HashingEncoder
+) -> None:
+    reading = ReadingEncoder(encoder, library)
+    library.embedder = reading
+    port = Document(key="chat:port", title="Port reopens", text="The port reopened on Monday.")
+    assert library.ingest([port]).added == ["Port reopens"]
+    assert reading.read_meanwhile == [[BRIDGE_TITLE, SEED_TITLE]]
+    assert [a.title for a in library.articles()] == [BRIDGE_TITLE, SEED_TITLE, "Port reopens"]
 
 
 def test_bad_file_in_a_folder_is_reported_and_the_rest_indexed(
@@ -305,7 +297,7 @@ def test_remove_deletes_the_article_and_its_passages(library: Library) -> None:
     assert_answers_troops_question(library)
 
     library.close()
-    reopened = Library(library.data_dir, embedder=library.embedder)
+    reopened = Library(library.data_dir, library.settings, library.embedder)
     try:
         assert [a.title for a in reopened.articles()] == [SEED_TITLE]
         hits = reopened.search("Harbour Bridge reopened corroded cables ferry", k=20)
@@ -319,20 +311,7 @@ def test_removing_the_last_article_empties_the_library(library: Library) -> None
         library.remove(article.id)
     assert library.is_empty()
     assert library.search(TROOPS_QUESTION) == []
-    assert len(library.vectors) == 0
-
-
-def test_remove_on_a_fresh_open_does_not_rebuild_the_vector_index(
-    library: Library, caplog: pytest.LogCaptureFixture
-) -> None:
-    library.close()
-    reopened = Library(library.data_dir, embedder=library.embedder)
-    try:
-        with caplog.at_level(logging.WARNING, logger="index.library"):
-            reopened.remove(reopened.article("harbour bridge").id)
-        assert "out of step" not in caplog.text
-    finally:
-        reopened.close()
+    assert len(library.indexes.vectors) == 0
 
 
 def test_reindex_keeps_articles_and_search(library: Library) -> None:
@@ -343,162 +322,23 @@ def test_reindex_keeps_articles_and_search(library: Library) -> None:
     assert_answers_troops_question(library)
 
 
-# -- atomic writes, repair and guards ---------------------------------------------------------
-
-
-@pytest.mark.parametrize("failing", [LexicalIndex, FaissIndex], ids=["bm25", "faiss"])
-def test_crash_mid_ingest_keeps_the_previous_state(
-    library: Library,
-    write_article: WriteArticle,
-    monkeypatch: pytest.MonkeyPatch,
-    failing: type,
-) -> None:
-    before = snapshot(library)
-    generation = library.store.get_meta("generation")
-    data_dir = library.data_dir
-    assert generation_folders(data_dir) == [generation]
-
-    def crash(self: object, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.with_name(path.name + ".partial").write_bytes(b"half written")
-        raise OSError("disk full")
-
-    monkeypatch.setattr(failing, "save", crash)
-    write_article("bridge.txt", BRIDGE_TITLE, "A completely rewritten story about bearings.")
-    write_article("new.txt", "Volcano Erupts", "Lava reached the sea on Friday.")
-    with pytest.raises(OSError, match="disk full"):
-        library.ingest_paths([library.data_dir.parent / "articles"])
-    monkeypatch.undo()
-
-    # Same object: the database rolled back and the old indexes still answer.
-    assert snapshot(library) == before
-    assert library.store.get_meta("generation") == generation
-    assert_derived_indexes_match_the_database(library)
-    assert_answers_troops_question(library)
-    assert library.search("Lava sea volcano", k=1)[0].article.title != "Volcano Erupts"
-
-    # A fresh open sees the same previous state and clears the half-written generation.
-    library.close()
-    reopened = Library(data_dir, embedder=library.embedder)
-    try:
-        assert generation_folders(data_dir) == [generation]
-        assert snapshot(reopened) == before
-        assert_answers_troops_question(reopened)
-        # The crash left nothing in the way of the next write.
-        report = reopened.ingest_paths([data_dir.parent / "articles"])
-        assert report.updated == [BRIDGE_TITLE]
-        assert report.added == ["Volcano Erupts"]
-        assert reopened.search("Lava sea volcano", k=1)[0].article.title == "Volcano Erupts"
-    finally:
-        reopened.close()
-
-
-def test_crash_on_the_first_ingest_leaves_an_empty_library(
-    open_library: OpenLibrary, corpus: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    library = open_library()
-
-    def crash(self: object, folder: Path) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(LexicalIndex, "save", crash)
-    with pytest.raises(OSError, match="disk full"):
-        library.ingest_paths([corpus])
-    monkeypatch.undo()
-    assert library.is_empty()
-    assert library.articles() == []
-    assert library.search(TROOPS_QUESTION) == []
-    assert library.ingest_paths([corpus]).passages > 0
-    assert_answers_troops_question(library)
-
-
-@pytest.mark.parametrize("damage", ["delete", "garbage"])
-def test_damaged_vector_file_is_rebuilt_on_open(
-    library: Library, damage: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    data_dir = library.data_dir
-    current = data_dir / "generations" / library.store.get_meta("generation")  # type: ignore[operator]
-    library.close()
-    vectors_file = current / "vectors.faiss"
-    assert vectors_file.is_file()
-    if damage == "delete":
-        vectors_file.unlink()
-    else:
-        vectors_file.write_bytes(b"\x00\x01garbage, not a FAISS index" * 50)
-
-    reopened = Library(data_dir, embedder=library.embedder)
-    try:
-        with caplog.at_level(logging.WARNING, logger="index.library"):
-            assert_answers_troops_question(reopened)
-        assert "rebuilding" in caplog.text
-        assert_derived_indexes_match_the_database(reopened)
-        dense_ids, _ = reopened.vectors.search(reopened.embedder.encode([TROOPS_QUESTION])[0], 1)
-        assert "150,000" in reopened.store.passages(dense_ids.tolist())[int(dense_ids[0])].text
-    finally:
-        reopened.close()
-
-
-@pytest.mark.parametrize("damage", ["delete", "garbage"])
-def test_damaged_bm25_folder_is_rebuilt_on_open(library: Library, damage: str) -> None:
-    data_dir = library.data_dir
-    current = data_dir / "generations" / library.store.get_meta("generation")  # type: ignore[operator]
-    library.close()
-    bm25 = current / "bm25"
-    if damage == "delete":
-        shutil.rmtree(bm25)
-    else:
-        for file in bm25.iterdir():
-            file.write_bytes(b"\xff\xfe garbage")
-
-    reopened = Library(data_dir, embedder=library.embedder)
-    try:
-        assert_answers_troops_question(reopened)
-        assert_derived_indexes_match_the_database(reopened)
-        ids, _ = reopened.lexical.search("troop", 50)
-        assert len(ids) > 0
-    finally:
-        reopened.close()
-
-
-def test_stale_generation_folders_are_removed_on_open(library: Library) -> None:
-    data_dir = library.data_dir
-    current = library.store.get_meta("generation")
-    library.close()
-    for stale in ["0", "99", str(int(current) + 1)]:  # type: ignore[arg-type]
-        (data_dir / "generations" / stale).mkdir()
-        (data_dir / "generations" / stale / "vectors.faiss").write_bytes(b"leftover")
-
-    reopened = Library(data_dir, embedder=library.embedder)
-    try:
-        assert generation_folders(data_dir) == [current]
-        assert_answers_troops_question(reopened)
-    finally:
-        reopened.close()
-
-
-def test_each_write_keeps_only_the_new_generation(library: Library) -> None:
-    data_dir = library.data_dir
-    first = library.store.get_meta("generation")
-    library.remove(library.article("harbour bridge").id)
-    second = library.store.get_meta("generation")
-    assert int(second) == int(first) + 1  # type: ignore[arg-type]
-    assert generation_folders(data_dir) == [second]
+# -- the model the vectors come from -----------------------------------------------------
 
 
 def test_a_different_model_name_is_refused_with_a_hint_to_reindex(library: Library) -> None:
     data_dir = library.data_dir
     library.close()
-    other = IndexSettings(model=OTHER_MODEL_NAME)
+    other = HashingEncoder(OTHER_MODEL_NAME)
     # Refused when opened or, at the latest, when first used.
     with pytest.raises(StoreError, match="reindex") as caught:
-        refused = Library(data_dir, other, embedder=library.embedder)
+        refused = Library(data_dir, library.settings, other)
         try:
             refused.search(TROOPS_QUESTION)
         finally:
             refused.close()
     assert "all-MiniLM-L6-v2" in str(caught.value)
-    # The refusal changed nothing: the original settings still open and answer.
-    reopened = Library(data_dir, embedder=library.embedder)
+    # The refusal changed nothing: the original model still opens and answers.
+    reopened = Library(data_dir, library.settings, library.embedder)
     try:
         assert_answers_troops_question(reopened)
     finally:
@@ -508,7 +348,7 @@ def test_a_different_model_name_is_refused_with_a_hint_to_reindex(library: Libra
 def test_reindex_under_a_new_model_name_switches_the_library_to_it(library: Library) -> None:
     data_dir = library.data_dir
     library.close()
-    switched = Library(data_dir, IndexSettings(model=OTHER_MODEL_NAME), embedder=library.embedder)
+    switched = Library(data_dir, library.settings, HashingEncoder(OTHER_MODEL_NAME))
     try:
         assert switched.reindex() == switched.store.passage_count()
         assert switched.store.get_meta("model") == OTHER_MODEL_NAME
@@ -516,7 +356,7 @@ def test_reindex_under_a_new_model_name_switches_the_library_to_it(library: Libr
     finally:
         switched.close()
     # Now the old name is the stale one.
-    old = Library(data_dir, embedder=library.embedder)
+    old = Library(data_dir, library.settings, library.embedder)
     try:
         with pytest.raises(StoreError, match="reindex"):
             old.search(TROOPS_QUESTION)
@@ -526,7 +366,7 @@ def test_reindex_under_a_new_model_name_switches_the_library_to_it(library: Libr
 
 def test_an_empty_library_accepts_any_model_name(open_library: OpenLibrary) -> None:
     open_library().close()
-    other = open_library(IndexSettings(model=OTHER_MODEL_NAME))
+    other = open_library(embedder=HashingEncoder(OTHER_MODEL_NAME))
     assert other.is_empty()
 
 
@@ -535,34 +375,3 @@ def test_garbage_database_is_a_store_error(data_dir: Path, open_library: OpenLib
     (data_dir / "newsbot.sqlite3").write_bytes(b"garbage, not sqlite \x00\xff" * 100)
     with pytest.raises(StoreError, match="cannot open the article database"):
         open_library()
-
-
-def test_two_files_of_one_article_in_one_ingest_index_it_once(
-    open_library: OpenLibrary,
-) -> None:
-    library = open_library()
-    first = Document(
-        key="https://example.org/a",
-        title="Port reopens",
-        path="/a.txt",
-        text="The port reopened on Monday after twelve days of repairs.",
-    )
-    second = Document(
-        key="https://example.org/a",
-        title="Port reopens",
-        path="/b.txt",
-        text="The port reopened on Tuesday after repairs to the quay.",
-    )
-    report = library.ingest([first, second])
-    assert report.added == ["Port reopens"]
-    assert report.failed == [("/b.txt", "/b.txt: same article as /a.txt")]
-    assert [a.passage_count for a in library.articles()] == [1]
-
-
-def test_a_rebuilt_vector_index_is_saved_for_the_next_open(
-    library: Library, data_dir: Path, open_library: OpenLibrary
-) -> None:
-    (faiss_file,) = data_dir.glob("generations/*/vectors.faiss")
-    faiss_file.write_bytes(b"garbage")
-    assert len(open_library().vectors) == library.store.passage_count()
-    assert len(FaissIndex.load(faiss_file)) == library.store.passage_count()

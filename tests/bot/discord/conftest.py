@@ -42,7 +42,7 @@ def news_service(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -
     """The real core over the seed article plus MISCHIEF, built once for the Discord tests."""
     data = tmp_path_factory.mktemp("discord-data")
     config = replace(load_config(environ={}), data_dir=data)
-    library = Library(data, config.index, embedder=embedder)
+    library = Library(data, config.index, embedder)
     assert library.ingest_paths([config.seeds_dir]).added
     assert library.ingest([MISCHIEF]).added
     service = NewsService(config, library)
@@ -54,7 +54,7 @@ def news_service(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -
 def fresh_service(tmp_path, embedder):
     """A service of its own (the seed article only), for tests that add articles."""
     config = replace(load_config(environ={}), data_dir=tmp_path / "data")
-    library = Library(config.data_dir, config.index, embedder=embedder)
+    library = Library(config.data_dir, config.index, embedder)
     library.ingest_paths([config.seeds_dir])
     service = NewsService(config, library)
     yield service

@@ -14,8 +14,7 @@ from bot.discord_app.embeds import CUT_NOTE, answer_reply, sources_reply, summar
 from bot.discord_app.markup import escape, quotation, size
 from bot.hedges import Cue
 from bot.models import Answer, Citation, Highlight, Quote, Summary
-from index.library import IngestReport
-from index.models import Article
+from index.models import Article, IngestReport
 
 CITATION = Citation(
     3, "Port reopens", "Harbour Gazette", "https://example.com/port", "2024-05-01", 2

@@ -10,7 +10,7 @@ from discord_payloads import MANAGER_PERMISSIONS
 from discord_standin import DiscordStandIn, Upload
 
 from bot.discord_app.commands import INGEST_ONE_THING, NOT_ADMIN
-from index.web import WebSettings
+from index.sources.fetching import WebSettings
 
 # Longer than the 6,000 characters a text option can hold: what a file is for.
 FILLER = "Ships queued outside the breakwater while divers checked the hull of each vessel. " * 80

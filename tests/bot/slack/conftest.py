@@ -32,7 +32,7 @@ _keys = itertools.count(1)
 def seeded_service(data_dir: Path, embedder: Embedder) -> NewsService:
     """A NewsService on its own data folder holding the seed article, with the shared model."""
     config = replace(load_config(environ={}), data_dir=data_dir)
-    library = Library(config.data_dir, config.index, embedder=embedder)
+    library = Library(config.data_dir, config.index, embedder)
     report = library.ingest_paths([config.seeds_dir])
     assert report.added and not report.failed
     return NewsService(config, library)

@@ -16,8 +16,7 @@ from bot.slack_app.blocks import (
 )
 from bot.slack_app.mrkdwn import clip, from_slack, link, literal, quoted
 from bot.slack_app.testing import block_problems
-from index.library import IngestReport
-from index.models import Article
+from index.models import Article, IngestReport
 
 TOKEN = "<!date^00000000^{_}|%s>"
 CITATION = Citation(7, "Port reopens", "Harbour Times", "https://example.org/port", "2024-03-02", 3)

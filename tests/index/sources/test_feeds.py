@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from itertools import pairwise
 
 import pytest
 
-from index.feeds import (
+from index.library import Library
+from index.sources.feeds import (
     ROBOTS_DISALLOW,
     ROBOTS_UNREADABLE,
     FeedError,
     FeedLookupError,
     FeedPoller,
     PollReport,
+    follow,
     parse_feed,
+    poll,
+    unfollow,
 )
-from index.library import Library
-from index.testsite import NewsSite, article_html, atom, http_date, rss
-from index.web import Fetcher, WebError, WebSettings
+from index.sources.fetching import Fetcher, WebError, WebSettings
+from tests.support.newssite import NewsSite, article_html, atom, http_date, rss
 
 OpenLibrary = Callable[..., Library]
 
@@ -118,11 +120,11 @@ def test_adding_a_feed_checks_it_and_lists_it(
 ) -> None:
     library = open_library()
     url = serve_rss(site, ["/news/ferry.html"])
-    followed = library.add_feed(url, fetcher)
+    followed = follow(library.feed_store, url, fetcher)
     assert followed.new and followed.entries == 1
     assert followed.feed.title == "Island Times"
-    assert library.add_feed(url + "#latest", fetcher).new is False  # the same feed
-    (feed,) = library.feeds()
+    assert follow(library.feed_store, url + "#latest", fetcher).new is False  # the same feed
+    (feed,) = library.feed_store.feeds()
     assert (feed.url, feed.title, feed.last_polled, feed.etag) == (url, "Island Times", None, None)
     assert library.is_empty()  # following indexes nothing until a poll
 
@@ -148,9 +150,9 @@ def test_a_feed_that_is_not_a_feed_is_refused(
     url = site.serve("/feed", body, content_type=content_type)
     refusal = FeedError if "xml" in content_type else WebError  # HTML: refused by its type
     with pytest.raises(refusal, match=message) as e:
-        library.add_feed(url, fetcher)
+        follow(library.feed_store, url, fetcher)
     assert str(e.value).startswith(url) and "\n" not in str(e.value)
-    assert library.feeds() == []
+    assert library.feed_store.feeds() == []
 
 
 def test_removing_a_feed_by_id_or_url(
@@ -158,13 +160,13 @@ def test_removing_a_feed_by_id_or_url(
 ) -> None:
     library = open_library()
     url = serve_rss(site, ["/news/ferry.html"])
-    feed = library.add_feed(url, fetcher).feed
-    assert library.remove_feed(str(feed.id)).url == url
-    assert library.feeds() == []
-    library.add_feed(url, fetcher)
-    library.remove_feed(url)
+    feed = follow(library.feed_store, url, fetcher).feed
+    assert unfollow(library.feed_store, str(feed.id)).url == url
+    assert library.feed_store.feeds() == []
+    follow(library.feed_store, url, fetcher)
+    unfollow(library.feed_store, url)
     with pytest.raises(FeedLookupError, match="no followed feed matches"):
-        library.remove_feed(url)
+        unfollow(library.feed_store, url)
 
 
 # -- polling ---------------------------------------------------------------------------------
@@ -175,17 +177,17 @@ def test_a_poll_indexes_new_entries_and_an_unchanged_feed_costs_one_304(
 ) -> None:
     library = open_library()
     url = serve_rss(site, ["/news/ferry.html", "/news/school.html"])
-    library.add_feed(url, fetcher)
-    report = library.poll_feeds(fetcher)
+    follow(library.feed_store, url, fetcher)
+    report = poll(library, library.feed_store, fetcher)
     assert report.feeds == [(url, "2 new entries fetched")]
     assert sorted(report.ingest.added) == sorted(STORIES[p][0] for p in list(STORIES)[:2])
-    (feed,) = library.feeds()
+    (feed,) = library.feed_store.feeds()
     assert feed.etag == '"v1"' and feed.last_polled and feed.entries == 2
     hit = library.search("How big is the ferry crews' pay rise?", k=1)[0]
     assert "6 percent" in hit.passage.text
     generation = library.store.get_meta("generation")
 
-    again = library.poll_feeds(fetcher)
+    again = poll(library, library.feed_store, fetcher)
     assert site.hits("/rss.xml")[-1].headers["If-None-Match"] == '"v1"'
     assert again.feeds == [(url, "not modified")]
     assert again.ingest.added == again.ingest.failed == []
@@ -198,14 +200,14 @@ def test_a_changed_feed_fetches_only_its_new_entries(
 ) -> None:
     library = open_library()
     url = serve_rss(site, ["/news/ferry.html"])
-    library.add_feed(url, fetcher)
-    library.poll_feeds(fetcher)
+    follow(library.feed_store, url, fetcher)
+    poll(library, library.feed_store, fetcher)
     serve_rss(site, ["/news/rail.html", "/news/ferry.html"], etag='"v2"')
-    report = library.poll_feeds(fetcher)
+    report = poll(library, library.feed_store, fetcher)
     assert report.feeds == [(url, "1 new entry fetched")]
     assert report.ingest.added == ["Rail line reopens a month early"]
     assert len(site.hits("/news/ferry.html")) == 1
-    assert library.feeds()[0].etag == '"v2"'
+    assert library.feed_store.feeds()[0].etag == '"v2"'
 
 
 def test_an_atom_feed_is_asked_with_if_modified_since(
@@ -214,9 +216,11 @@ def test_an_atom_feed_is_asked_with_if_modified_since(
     library = open_library()
     modified = http_date(time_now())
     url = serve_atom(site, ["/news/rail.html"], modified)
-    library.add_feed(url, fetcher)
-    assert library.poll_feeds(fetcher).ingest.added == ["Rail line reopens a month early"]
-    assert library.poll_feeds(fetcher).feeds == [(url, "not modified")]
+    follow(library.feed_store, url, fetcher)
+    assert poll(library, library.feed_store, fetcher).ingest.added == [
+        "Rail line reopens a month early"
+    ]
+    assert poll(library, library.feed_store, fetcher).feeds == [(url, "not modified")]
     assert site.hits("/atom.xml")[-1].headers["If-Modified-Since"] == modified
     assert len(site.hits("/news/rail.html")) == 1
 
@@ -227,12 +231,12 @@ def test_a_failing_entry_is_retried_then_given_up(
     library = open_library()
     body = rss("Island Times", site.url("/"), [("Gone", site.url("/news/gone.html"))])
     url = site.serve("/rss.xml", body, content_type="application/rss+xml", etag='"v1"')
-    library.add_feed(url, fetcher)
-    first = library.poll_feeds(fetcher)
+    follow(library.feed_store, url, fetcher)
+    first = poll(library, library.feed_store, fetcher)
     assert first.feeds == [(url, "0 new entries fetched, 1 failed")]
     assert "HTTP 404" in first.ingest.failed[0][1]
     for _ in range(4):  # the feed answers 304 from now on; the entry is retried regardless
-        library.poll_feeds(fetcher)
+        poll(library, library.feed_store, fetcher)
     assert len(site.hits("/news/gone.html")) == 3
     assert library.is_empty()
 
@@ -243,15 +247,15 @@ def test_pages_the_sites_robots_txt_disallows_are_skipped_and_not_asked_again(
     library = open_library()
     site.serve("/robots.txt", "User-agent: *\nDisallow: /news/school\n", content_type="text/plain")
     url = serve_rss(site, ["/news/ferry.html", "/news/school.html"])
-    library.add_feed(url, fetcher)
-    report = library.poll_feeds(fetcher)
+    follow(library.feed_store, url, fetcher)
+    report = poll(library, library.feed_store, fetcher)
     assert report.ingest.added == ["Ferry strike called off after late-night talks"]
     school = site.url("/news/school.html")
     reason = "New school to open on former hospital site: " + ROBOTS_DISALLOW
     assert report.ingest.skipped == [(school, reason)]
     assert site.hits("/news/school.html") == []
     serve_rss(site, ["/news/ferry.html", "/news/school.html"], etag='"v2"')
-    library.poll_feeds(fetcher)
+    poll(library, library.feed_store, fetcher)
     assert site.hits("/news/school.html") == []  # recorded as done: not asked again
     assert len(site.hits("/robots.txt")) == 1  # the rules are kept between polls
 
@@ -262,15 +266,17 @@ def test_an_unreadable_robots_txt_holds_entries_back_until_it_can_be_read(
     library = open_library()
     site.serve("/robots.txt", "busy", status=503, content_type="text/plain")
     url = serve_rss(site, ["/news/rail.html"])
-    library.add_feed(url, fetcher)
-    first = library.poll_feeds(fetcher)
+    follow(library.feed_store, url, fetcher)
+    first = poll(library, library.feed_store, fetcher)
     assert first.ingest.failed == [
         (site.url("/news/rail.html"), f"{site.url('/news/rail.html')}: {ROBOTS_UNREADABLE}")
     ]
     assert site.hits("/news/rail.html") == []
     site.serve("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
     later = Fetcher(fetcher.settings)  # a quarter of an hour on, the rules are read again
-    assert library.poll_feeds(later).ingest.added == ["Rail line reopens a month early"]
+    assert poll(library, library.feed_store, later).ingest.added == [
+        "Rail line reopens a month early"
+    ]
 
 
 def test_robots_txt_is_ignored_when_the_config_says_so(
@@ -282,8 +288,10 @@ def test_robots_txt_is_ignored_when_the_config_says_so(
         allow_private_networks=True, host_delay_seconds=0, timeout_seconds=3, obey_robots_txt=False
     )
     fetcher = Fetcher(settings)
-    library.add_feed(serve_rss(site, ["/news/ferry.html"]), fetcher)
-    assert library.poll_feeds(fetcher).ingest.added == [STORIES["/news/ferry.html"][0]]
+    follow(library.feed_store, serve_rss(site, ["/news/ferry.html"]), fetcher)
+    assert poll(library, library.feed_store, fetcher).ingest.added == [
+        STORIES["/news/ferry.html"][0]
+    ]
     assert site.hits("/robots.txt") == []
 
 
@@ -292,8 +300,8 @@ def test_a_sites_crawl_delay_spaces_out_the_pages_fetched_from_it(
 ) -> None:
     library = open_library()
     site.serve("/robots.txt", "User-agent: *\nCrawl-delay: 0.5\n", content_type="text/plain")
-    library.add_feed(serve_rss(site, list(STORIES)), fetcher)
-    assert len(library.poll_feeds(fetcher).ingest.added) == 3
+    follow(library.feed_store, serve_rss(site, list(STORIES)), fetcher)
+    assert len(poll(library, library.feed_store, fetcher).ingest.added) == 3
     times = sorted(site.hits(path)[0].at for path in STORIES)
     assert all(later - earlier >= 0.45 for earlier, later in pairwise(times))
 
@@ -302,9 +310,11 @@ def test_an_article_in_two_feeds_is_fetched_once(
     site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
 ) -> None:
     library = open_library()
-    library.add_feed(serve_rss(site, ["/news/ferry.html", "/news/school.html"]), fetcher)
-    library.add_feed(serve_atom(site, ["/news/ferry.html"], http_date(time_now())), fetcher)
-    report = library.poll_feeds(fetcher)
+    follow(library.feed_store, serve_rss(site, ["/news/ferry.html", "/news/school.html"]), fetcher)
+    follow(
+        library.feed_store, serve_atom(site, ["/news/ferry.html"], http_date(time_now())), fetcher
+    )
+    report = poll(library, library.feed_store, fetcher)
     assert len(report.ingest.added) == 2
     assert len(site.hits("/news/ferry.html")) == 1
     assert [why for _, why in report.ingest.skipped] == [
@@ -317,23 +327,25 @@ def test_a_broken_feed_is_reported_and_the_others_polled(
 ) -> None:
     library = open_library()
     broken = site.serve("/broken.xml", rss("Broken", site.url("/"), []), content_type="text/xml")
-    library.add_feed(broken, fetcher)
-    library.add_feed(serve_rss(site, ["/news/school.html"]), fetcher)
+    follow(library.feed_store, broken, fetcher)
+    follow(library.feed_store, serve_rss(site, ["/news/school.html"]), fetcher)
     site.serve("/broken.xml", b"", status=500, content_type="text/plain")
-    report = library.poll_feeds(fetcher)
+    report = poll(library, library.feed_store, fetcher)
     assert report.feeds[0] == (broken, f"failed: {broken}: HTTP 500 Internal Server Error")
     assert report.ingest.added == ["New school to open on former hospital site"]
-    assert library.feeds()[0].last_error == f"{broken}: HTTP 500 Internal Server Error"
+    assert library.feed_store.feeds()[0].last_error == f"{broken}: HTTP 500 Internal Server Error"
 
 
 def test_feeds_polled_recently_are_not_due(
     site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
 ) -> None:
     library = open_library()
-    library.add_feed(serve_rss(site, ["/news/ferry.html"]), fetcher)
-    assert len(library.poll_feeds(fetcher, due_only=True).feeds) == 1
-    assert library.poll_feeds(fetcher, due_only=True).feeds == []  # due in 30 minutes
-    assert len(library.poll_feeds(fetcher).feeds) == 1  # `feeds poll` polls them all
+    follow(library.feed_store, serve_rss(site, ["/news/ferry.html"]), fetcher)
+    assert len(poll(library, library.feed_store, fetcher, due_only=True).feeds) == 1
+    assert (
+        poll(library, library.feed_store, fetcher, due_only=True).feeds == []
+    )  # due in 30 minutes
+    assert len(poll(library, library.feed_store, fetcher).feeds) == 1  # `feeds poll` polls them all
 
 
 def test_the_poller_indexes_new_entries_in_the_background(
@@ -344,23 +356,20 @@ def test_the_poller_indexes_new_entries_in_the_background(
         allow_private_networks=True, host_delay_seconds=0, poll_interval_minutes=0.002
     )
     fetcher = Fetcher(settings)
-    feed = library.add_feed(serve_rss(site, ["/news/ferry.html"]), fetcher).feed.url
+    feed = follow(library.feed_store, serve_rss(site, ["/news/ferry.html"]), fetcher).feed.url
     reports: list[PollReport] = []
-    lock = threading.RLock()
-    poller = FeedPoller(library, lock=lock, fetcher=fetcher, on_report=reports.append)
+    poller = FeedPoller(library, library.feed_store, fetcher, on_report=reports.append)
     poller.start()
 
-    def articles() -> int:
-        with lock:  # the lock a chat server holds while it answers
-            return len(library.articles())
+    def articles() -> int:  # read from this thread while the poller writes from its own
+        return len(library.articles())
 
     try:
         wait_for(lambda: articles() == 1)
         wait_for(lambda: any(r.feeds == [(feed, "not modified")] for r in reports))
         serve_rss(site, ["/news/school.html", "/news/ferry.html"], etag='"v2"')
         wait_for(lambda: articles() == 2)
-        with lock:
-            assert library.search("How many pupils will the new school take?", k=1)
+        assert library.search("How many pupils will the new school take?", k=1)
     finally:
         poller.stop()
     assert poller._thread is not None and not poller._thread.is_alive()
@@ -379,8 +388,8 @@ def test_the_poller_survives_a_failing_poll(
         calls.append(1)
         raise OSError("disk full")
 
-    monkeypatch.setattr(library, "poll_feeds", failing_poll)
-    poller = FeedPoller(library, fetcher=fetcher)
+    monkeypatch.setattr("index.sources.feeds.poll", failing_poll)
+    poller = FeedPoller(library, library.feed_store, fetcher)
     poller.start()
     try:
         wait_for(lambda: len(calls) >= 3)

@@ -11,22 +11,21 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import socket
 import threading
 import time
-from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import urllib3
 from urllib3.exceptions import HTTPError as ClientError
 from urllib3.exceptions import NewConnectionError, SSLError
 from urllib3.exceptions import TimeoutError as ClientTimeout
 
-from index.documents import DocumentError, html_document
-from index.models import Document
-from index.robots import RobotsRules, RobotsUnavailable
+from index.errors import NewsbotError
+from index.sources.addresses import Resolver, refusal, system_resolve
+from index.sources.robots import RobotsRules, RobotsUnavailable
+from index.sources.urls import WEB_PORTS
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = (
@@ -37,12 +36,8 @@ FEED_TYPES = (
     "application/xml",
     "text/xml",
 )
-_PORTS = {"http": 80, "https": 443}
 _REDIRECTS = {301, 302, 303, 307, 308}
-_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid)$", re.IGNORECASE)
 _CHUNK = 64 * 1024
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-Resolver = Callable[[str, int], list[str]]
 
 
 @dataclass(frozen=True)
@@ -74,7 +69,7 @@ class WebSettings:
             ipaddress.ip_network(network, strict=False)  # ValueError names the bad entry
 
 
-class WebError(Exception):
+class WebError(NewsbotError):
     """A URL that could not be fetched; the message is one line naming the URL and why."""
 
 
@@ -100,83 +95,16 @@ class _Want:
     missing_ok: bool = False  # a 4xx is an empty answer, not an error (robots.txt)
 
 
-def system_resolve(host: str, port: int) -> list[str]:
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(str(info[4][0]).split("%")[0] for info in infos))
-
-
-def refusal(address: Address) -> str | None:
-    """Why an address is not on the public internet, or None when it is."""
-    embedded = _embedded_ipv4(address)
-    if embedded is not None:
-        return refusal(embedded)
-    for label, flag in (  # most specific first: most of these are "private" to ipaddress too
-        ("an unspecified", address.is_unspecified),
-        ("a loopback", address.is_loopback),
-        ("a link-local", address.is_link_local),
-        ("a multicast", address.is_multicast),
-        ("a reserved", address.is_reserved),
-        ("a private", address.is_private),
-    ):
-        if flag:
-            return f"{address} is {label} address"
-    return None if address.is_global else f"{address} is not a public address"
-
-
-def _embedded_ipv4(address: Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address inside a mapped, 6to4, Teredo or NAT64 IPv6 address."""
-    if not isinstance(address, ipaddress.IPv6Address):
-        return None
-    if address.ipv4_mapped:
-        return address.ipv4_mapped
-    if address.sixtofour:
-        return address.sixtofour
-    if address.teredo:
-        return address.teredo[1]
-    if address in ipaddress.ip_network("64:ff9b::/96"):
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
-
-
-def canonical_url(url: str) -> str:
-    """The URL as a key: lower-case scheme and host, no default port, fragment or tracking tags."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    try:
-        port = parts.port
-    except ValueError:
-        return url.strip()
-    netloc = f"[{host}]" if ":" in host else host
-    if port and port != _PORTS.get(scheme):
-        netloc += f":{port}"
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(key, value) for key, value in pairs if not _TRACKING.match(key)]
-    query = parts.query if len(kept) == len(pairs) else urlencode(kept)
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
-
-
-def same_site(one: str, other: str) -> bool:
-    """Hosts of one outlet: equal but for `www.`, or one a subdomain of the other."""
-    a, b = (_bare_host(url) for url in (one, other))
-    return bool(a) and (a == b or a.endswith("." + b) or b.endswith("." + a))
-
-
 def _idna_host(url: str) -> str:
     """The host as requests name it and host delays are kept; UnicodeError for a bad name."""
     return (urlsplit(url).hostname or "").encode("idna").decode("ascii")
 
 
-def _bare_host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
-
-
 class Fetcher:
     """Fetches one URL at a time per call; safe to share between threads."""
 
-    def __init__(self, settings: WebSettings | None = None, resolve: Resolver = system_resolve):
-        self.settings = settings or WebSettings()
+    def __init__(self, settings: WebSettings, resolve: Resolver = system_resolve):
+        self.settings = settings
         self._resolve = resolve
         self._allowed = [
             ipaddress.ip_network(network, strict=False)
@@ -237,7 +165,7 @@ class Fetcher:
 
     def _redirect(self, url: str, current: str, location: str) -> str:
         target = urljoin(current, location.strip())
-        if urlsplit(target).scheme.lower() not in _PORTS:
+        if urlsplit(target).scheme.lower() not in WEB_PORTS:
             raise WebError(f"{url}: redirected to {target}, which is not an http or https URL")
         return urlunsplit(urlsplit(target)._replace(fragment=""))
 
@@ -248,13 +176,13 @@ class Fetcher:
         hop = "" if current == url else f"redirected to {current}: "
         parts = urlsplit(current)
         scheme = parts.scheme.lower()
-        if scheme not in _PORTS:
+        if scheme not in WEB_PORTS:
             raise WebError(f"{url}: only http and https URLs can be fetched")
         if parts.username is not None or parts.password is not None:
             raise WebError(f"{url}: {hop}URLs with a user name or password are not fetched")
         try:
             host = _idna_host(current)
-            port = parts.port or _PORTS[scheme]
+            port = parts.port or WEB_PORTS[scheme]
         except (UnicodeError, ValueError):
             raise WebError(f"{url}: {hop}not a valid host and port") from None
         if not host:
@@ -268,7 +196,7 @@ class Fetcher:
             "Accept": want.accept,
             **want.conditions,
         }
-        if port != _PORTS[scheme]:
+        if port != WEB_PORTS[scheme]:
             headers["Host"] += f":{port}"
         error: Exception | None = None
         for address in addresses:  # every one was checked; use the first that answers
@@ -397,39 +325,6 @@ class Fetcher:
         if isinstance(failure, SSLError):
             return WebError(f"{url}: {hop}TLS failed ({_first_line(failure)})")
         return WebError(f"{url}: {hop}the connection failed ({_first_line(failure)})")
-
-
-def fetch_article(fetcher: Fetcher, url: str) -> Document:
-    """The article on a web page, keyed by its canonical URL when the page names one on its site."""
-    fetched = fetcher.page(url)
-    html: str | bytes = fetched.body  # no charset given: trafilatura sniffs the encoding
-    if fetched.charset:
-        with suppress(LookupError):  # an unknown charset: sniffed too
-            html = fetched.body.decode(fetched.charset, errors="replace")
-    try:
-        document = html_document(html, fetched.url)
-    except DocumentError:
-        raise WebError(f"{url}: no article text found on the page") from None
-    # A front page, a login wall or an error page still yields a few words of text.
-    count = len(document.text.split())
-    if count < fetcher.settings.min_article_words:
-        raise WebError(
-            f"{url}: not an article ({count} words of text; an article has at least "
-            f"{fetcher.settings.min_article_words})"
-        )
-    named = urljoin(fetched.url, document.url or "")
-    # A page may only name a canonical URL on its own site, or it could replace another article.
-    trusted = urlsplit(named).scheme in _PORTS and same_site(named, fetched.url)
-    key = canonical_url(named if trusted else fetched.url)
-    return Document(
-        key=key,
-        title=document.title,
-        text=document.text,
-        source=document.source,
-        url=key,
-        published=document.published,
-        author=document.author,
-    )
 
 
 def _content_type(header: str) -> tuple[str, str | None]:

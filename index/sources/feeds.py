@@ -2,8 +2,8 @@
 
 A poll asks each feed with its last ETag and Last-Modified, so an unchanged feed costs one 304.
 Entries already indexed or given up on are remembered per feed and not fetched again. Polling
-runs in three steps so a chat bot keeps answering while it fetches: read the feeds' state under
-the lock, fetch without it, then index and record everything in one write under the lock.
+runs in three steps so a chat bot keeps answering while it fetches: read the feeds' state, fetch
+the new entries, then index them and record the poll in one write of the corpus.
 """
 
 from __future__ import annotations
@@ -12,16 +12,19 @@ import io
 import logging
 import threading
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
 import feedparser
 
-from index.library import IngestReport, Library
-from index.models import Document, Feed, FeedEntryState
-from index.web import Fetched, Fetcher, WebError, WebSettings, canonical_url, fetch_article
+from index.errors import UserError
+from index.models import Document, Feed, FeedEntryState, IngestReport
+from index.sources.extraction import fetch_article
+from index.sources.fetching import Fetched, Fetcher, WebError
+from index.sources.ingest import Corpus
+from index.sources.urls import canonical_url
+from index.storage.protocols import FeedStore
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +37,7 @@ class FeedError(WebError):
     """A URL whose body is not an RSS or Atom feed."""
 
 
-class FeedLookupError(Exception):
+class FeedLookupError(UserError):
     """No followed feed has that URL or id."""
 
 
@@ -86,29 +89,29 @@ def parse_feed(fetched: Fetched, url: str) -> ParsedFeed:
     return ParsedFeed(parsed.feed.get("title") or None, tuple(entries))
 
 
-def follow(library: Library, url: str, fetcher: Fetcher) -> Followed:
+def follow(feeds: FeedStore, url: str, fetcher: Fetcher) -> Followed:
+    """Follow a feed after checking that it is one; its entries are indexed when polled."""
     parsed = parse_feed(fetcher.feed(url), url)
     address = canonical_url(url)
-    known = library.store.feed(address)
+    known = feeds.feed(address)
     if known is not None:
         return Followed(known, len(parsed.entries), new=False)
-    with library.store.transaction():
-        feed = library.store.add_feed(address, parsed.title)
+    feed = feeds.add_feed(address, parsed.title)
     return Followed(feed, len(parsed.entries), new=True)
 
 
-def unfollow(library: Library, reference: str) -> Feed:
-    feed = library.store.feed(reference) or library.store.feed(canonical_url(reference))
+def unfollow(feeds: FeedStore, reference: str) -> Feed:
+    """Stop following the feed with this URL or id; its articles stay indexed."""
+    feed = feeds.feed(reference) or feeds.feed(canonical_url(reference))
     if feed is None:
         raise FeedLookupError(f"no followed feed matches {reference!r} (see `newsbot feeds list`)")
-    with library.store.transaction():
-        library.store.remove_feed(feed.id)
+    feeds.remove_feed(feed.id)
     return feed
 
 
 @dataclass
 class _Outcome:
-    """One feed's poll, gathered without the lock and written with it."""
+    """One feed's poll, gathered while fetching and written with the articles it found."""
 
     feed: Feed
     error: str | None = None
@@ -120,41 +123,39 @@ class _Outcome:
 
 
 def poll(
-    library: Library,
+    corpus: Corpus,
+    feeds: FeedStore,
     fetcher: Fetcher,
-    lock: AbstractContextManager[object] | None = None,
     progress: bool = False,
     due_only: bool = False,
     stop: threading.Event | None = None,
 ) -> PollReport:
-    lock = lock or nullcontext()
+    """Fetch every followed feed (or those due) and index its new entries into `corpus`."""
     started = datetime.now(UTC)
     every = timedelta(minutes=fetcher.settings.poll_interval_minutes)
-    with lock:
-        feeds = [f for f in library.store.feeds() if not due_only or _due(f, started, every)]
-        states = {f.id: library.store.feed_entries(f.id) for f in feeds}
+    polled = [f for f in feeds.feeds() if not due_only or _due(f, started, every)]
+    states = {f.id: feeds.feed_entries(f.id) for f in polled}
     report = PollReport()
     outcomes = []
     fetched: set[str] = set()  # pages fetched by this poll, so a second feed does not refetch
-    for feed in feeds:
+    for feed in polled:
         if stop is not None and stop.is_set():
             break
-        outcome = _poll_feed(library, fetcher, feed, states[feed.id], lock, report, fetched)
+        outcome = _poll_feed(corpus, fetcher, feed, states[feed.id], report, fetched)
         outcomes.append(outcome)
         report.feeds.append((feed.url, outcome.status))
     polled_at = started.isoformat(timespec="seconds")
 
     def record() -> None:
         for outcome in outcomes:
-            store = library.store
-            store.update_feed(
+            feeds.update_feed(
                 outcome.feed.id, polled_at, outcome.error, outcome.title, outcome.validators
             )
             for entry, done, error in outcome.entries:
-                store.record_entry(outcome.feed.id, entry.id, entry.url, done, error)
+                feeds.record_entry(outcome.feed.id, entry.id, entry.url, done, error)
 
     documents = [doc for outcome in outcomes for doc in outcome.documents]
-    ingested = library.ingest(documents, progress=progress, also_write=record, lock=lock)
+    ingested = corpus.ingest(documents, progress=progress, also_write=record)
     ingested.failed[:0] = report.ingest.failed
     ingested.skipped[:0] = report.ingest.skipped
     report.ingest = ingested
@@ -162,11 +163,10 @@ def poll(
 
 
 def _poll_feed(
-    library: Library,
+    corpus: Corpus,
     fetcher: Fetcher,
     feed: Feed,
     seen: dict[str, FeedEntryState],
-    lock: AbstractContextManager[object],
     report: PollReport,
     fetched_now: set[str],
 ) -> _Outcome:
@@ -185,12 +185,11 @@ def _poll_feed(
     retries = [FeedEntry(key, s.url, s.url) for key, s in seen.items() if not s.done]
     wanted = list({e.id: e for e in fresh + retries}.values())
     wanted = wanted[: fetcher.settings.feed_entries_per_poll]
-    with lock:
-        indexed = {
-            e.id
-            for e in wanted
-            if canonical_url(e.url) in fetched_now or library.store.has_key(canonical_url(e.url))
-        }
+    indexed = {
+        e.id
+        for e in wanted
+        if canonical_url(e.url) in fetched_now or corpus.has_article(canonical_url(e.url))
+    }
     fetched_count = failed = 0
     for entry in wanted:
         if entry.id in indexed:  # found through another feed, or ingested by hand
@@ -246,23 +245,19 @@ def _due(feed: Feed, now: datetime, every: timedelta) -> bool:
 
 
 class FeedPoller:
-    """Polls the feeds that are due every `poll_interval_minutes`, on a daemon thread.
-
-    Pass the lock that guards the library in a chat server, so answers wait only while new
-    articles are indexed, not while pages download.
-    """
+    """Polls the feeds that are due every `poll_interval_minutes`, on a daemon thread; the
+    corpus keeps answering while pages download."""
 
     def __init__(
         self,
-        library: Library,
-        settings: WebSettings | None = None,
-        lock: AbstractContextManager[object] | None = None,
-        fetcher: Fetcher | None = None,
+        corpus: Corpus,
+        feeds: FeedStore,
+        fetcher: Fetcher,
         on_report: Callable[[PollReport], None] | None = None,
     ):
-        self.library = library
-        self.fetcher = fetcher or Fetcher(settings)
-        self.lock = lock
+        self.corpus = corpus
+        self.feeds = feeds
+        self.fetcher = fetcher
         self.on_report = on_report
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -285,7 +280,7 @@ class FeedPoller:
             self._thread.join(timeout)
 
     def poll_once(self) -> PollReport:
-        return self.library.poll_feeds(self.fetcher, lock=self.lock, due_only=True, stop=self._stop)
+        return poll(self.corpus, self.feeds, self.fetcher, due_only=True, stop=self._stop)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -17,11 +17,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from protego import Protego
 
+from index.errors import NewsbotError
+
 RULES_SECONDS = 24 * 3600
 RETRY_SECONDS = 15 * 60
 
 
-class RobotsUnavailable(Exception):
+class RobotsUnavailable(NewsbotError):
     """The site's robots.txt could not be read (an error answer, or no answer at all)."""
 
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index.documents import DocumentError, find_files, read_document, uploaded_document
-
-SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_fe66f4055116d4c5.txt"
+from index.sources.files import DocumentError, find_files, read_document, uploaded_document
+from tests.support.corpus import SEED
 
 ARTICLE_HTML = """<!DOCTYPE html>
 <html lang="en"><head>

@@ -1,10 +1,11 @@
-"""An index written before web ingestion (schema 1) is migrated, and its articles deduplicated."""
+"""Near-duplicates linked, not merged: one wire story on two sites, and the articles of an index
+written before web ingestion (schema 1), fingerprinted and linked when it is migrated."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -12,11 +13,51 @@ import numpy as np
 import pytest
 
 from index.chunking import chunk_text
-from index.embedding import Embedder
 from index.library import Library
-from index.store import MIGRATIONS
-from index.testsite import NewsSite, article_html
-from index.web import Fetcher, WebSettings
+from index.settings import IndexSettings
+from index.sources.fetching import Fetcher, WebSettings
+from index.storage.sqlite import MIGRATIONS
+from tests.support.encoder import HashingEncoder
+from tests.support.newssite import NewsSite, article_html
+from tests.support.stories import BUDGET, BUDGET_TITLE, STORM, STORM_TITLE
+
+OpenLibrary = Callable[..., Library]
+
+
+def test_a_wire_story_on_two_sites_is_linked_not_merged(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    herald = site.serve(
+        "/herald/storm.html", article_html(STORM_TITLE, STORM, outlet="The Coast Herald")
+    )
+    wire = site.serve(
+        "/gazette/storm.html",
+        article_html(
+            "Sea wall breach floods 200 homes",
+            [
+                "WESTHAVEN (Wire) — Hundreds of residents spent the night in a leisure centre.",
+                *STORM,
+                "Additional reporting by the Gazette news desk.",
+            ],
+            outlet="County Gazette",
+        ),
+    )
+    budget = site.serve("/budget.html", article_html(BUDGET_TITLE, BUDGET, outlet="The Herald"))
+    report = library.ingest_urls([herald, wire, budget], fetcher)
+    assert len(report.added) == 3
+    assert report.linked == [("Sea wall breach floods 200 homes", STORM_TITLE)]
+    ids = {a.title: a.id for a in library.articles()}
+    assert [a.source for a in library.also_reported(ids[STORM_TITLE])] == ["County Gazette"]
+    gazette = library.also_reported(ids["Sea wall breach floods 200 homes"])
+    assert [a.title for a in gazette] == [STORM_TITLE]
+    assert gazette[0].passage_count == len(STORM)
+    assert library.also_reported(ids[BUDGET_TITLE]) == []
+    library.remove(ids["Sea wall breach floods 200 homes"])
+    assert library.also_reported(ids[STORM_TITLE]) == []
+
+
+# -- an index from before fingerprints ------------------------------------------------------
 
 TITLE = "Council votes to pedestrianise the high street"
 PARAGRAPHS = [
@@ -31,7 +72,7 @@ PARAGRAPHS = [
 
 
 @pytest.fixture
-def old_index(tmp_path: Path, embedder: Embedder) -> Path:
+def old_index(tmp_path: Path, encoder: HashingEncoder) -> Path:
     """A data folder as the schema-1 newsbot left it: one article, no derived index files."""
     data = tmp_path / "data"
     data.mkdir()
@@ -42,7 +83,7 @@ def old_index(tmp_path: Path, embedder: Embedder) -> Path:
             "INSERT INTO articles (key, title, source, content_hash) VALUES (?, ?, ?, ?)",
             ("/articles/high-street.txt", TITLE, "Town Crier", "old"),
         )
-        for position, chunk in enumerate(chunk_text(text, 200, embedder.count_tokens)):
+        for position, chunk in enumerate(chunk_text(text, 200, encoder.count_tokens)):
             sentences = [chunk.text[s.start : s.end] for s in chunk.sentences]
             db.execute(
                 "INSERT INTO passages (article_id, position, paragraph, text, sentences, "
@@ -52,7 +93,7 @@ def old_index(tmp_path: Path, embedder: Embedder) -> Path:
                     chunk.paragraph,
                     chunk.text,
                     json.dumps([[s.start, s.end] for s in chunk.sentences]),
-                    embedder.encode(sentences).astype(np.float16).tobytes(),
+                    encoder.encode(sentences).astype(np.float16).tobytes(),
                 ),
             )
         db.execute("INSERT INTO meta (key, value) VALUES ('model', 'all-MiniLM-L6-v2')")
@@ -60,14 +101,8 @@ def old_index(tmp_path: Path, embedder: Embedder) -> Path:
     return data
 
 
-@pytest.fixture
-def site() -> Iterator[NewsSite]:
-    with NewsSite() as running:
-        yield running
-
-
 def test_an_old_index_is_migrated_and_its_articles_found_again(
-    old_index: Path, embedder: Embedder, site: NewsSite
+    old_index: Path, encoder: HashingEncoder, site: NewsSite
 ) -> None:
     fetcher = Fetcher(WebSettings(allow_private_networks=True, host_delay_seconds=0))
     copy = site.serve("/copy.html", article_html("Cars banned from high street", PARAGRAPHS))
@@ -79,7 +114,7 @@ def test_an_old_index_is_migrated_and_its_articles_found_again(
             outlet="Wire",
         ),
     )
-    library = Library(old_index, embedder=embedder)
+    library = Library(old_index, IndexSettings(), encoder)
     try:
         with closing(sqlite3.connect(old_index / "newsbot.sqlite3")) as db:
             assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)

@@ -1,24 +1,22 @@
-"""SQLite storage of articles, passages and sentence vectors, with numbered migrations."""
+"""The article store in one SQLite file: articles, passages, sentence vectors, fingerprints,
+links and named settings, with numbered migrations. The feed tables live in the same file
+(see `sqlite_feeds`), so a poll's record commits with the articles it found.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from index.models import Article, Chunk, Document, Feed, FeedEntryState, Passage, Span
-
-# Per chunk: the annotator's version and its note on each sentence.
-Notes = list[tuple[str, list[object]]]
-
-
-class StoreError(Exception):
-    """The database is missing, corrupt or from a newer newsbot."""
-
+from index.models import Article, Chunk, Document, Notes, Passage, Span
+from index.storage.protocols import StoreError
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -89,17 +87,21 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 _ARTICLE_COLUMNS = "a.id, a.key, a.title, a.source, a.url, a.published, a.author, a.path"
-_FEED_COLUMNS = "f.id, f.url, f.title, f.etag, f.last_modified, f.last_polled, f.last_error"
 _PASSAGE_COLUMNS = (
     "id, article_id, position, paragraph, text, sentences, sentence_notes, notes_version"
 )
 
 
-class Store:
-    """One SQLite file; every write happens inside `transaction()`."""
+class Database:
+    """One SQLite file, opened and migrated once, shared by the stores kept in it.
+
+    Chat handlers and the feed poller use it from several threads: one lock makes each
+    statement, and each transaction as a whole, run alone.
+    """
 
     def __init__(self, path: Path):
         self.path = path
+        self._lock = threading.RLock()
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
@@ -113,7 +115,8 @@ class Store:
             raise StoreError(f"cannot open the article database {path}: {error}") from error
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -132,31 +135,58 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def rows(self, sql: str, parameters: Iterable[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, tuple(parameters)).fetchall()
+
+    def row(self, sql: str, parameters: Iterable[Any] = ()) -> tuple | None:
+        with self._lock:
+            return self._db.execute(sql, tuple(parameters)).fetchone()
+
+    def run(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        """Execute one statement; the row id it inserted, if any."""
+        with self._lock:
+            return int(self._db.execute(sql, tuple(parameters)).lastrowid or 0)
+
+    def run_many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        with self._lock:
+            self._db.executemany(sql, [tuple(row) for row in rows])
+
+
+class SqliteArticleStore:
+    """The `ArticleStore` in a SQLite `Database`; every write happens inside `transaction()`."""
+
+    def __init__(self, database: Database):
+        self._db = database
+
+    def transaction(self) -> AbstractContextManager[None]:
+        return self._db.transaction()
+
+    def close(self) -> None:
+        self._db.close()
 
     def get_meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self._db.row("SELECT value FROM meta WHERE key = ?", (key,))
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        self._db.run("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def content_hash(self, key: str) -> tuple[int, str] | None:
-        """Id and content hash of the article stored under `key`, if any."""
-        row = self._db.execute(
-            "SELECT id, content_hash FROM articles WHERE key = ?", (key,)
-        ).fetchone()
+        row = self._db.row("SELECT id, content_hash FROM articles WHERE key = ?", (key,))
         return (row[0], row[1]) if row else None
 
     def upsert_article(self, doc: Document, content_hash: str) -> int:
-        """Insert or update the article's metadata; its id survives an update."""
-        self._db.execute(
+        self._db.run(
             """INSERT INTO articles (key, title, source, url, published, author, path, content_hash)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(key) DO UPDATE SET title = excluded.title, source = excluded.source,
@@ -173,18 +203,17 @@ class Store:
                 content_hash,
             ),
         )
-        return int(
-            self._db.execute("SELECT id FROM articles WHERE key = ?", (doc.key,)).fetchone()[0]
-        )
+        row = self._db.row("SELECT id FROM articles WHERE key = ?", (doc.key,))
+        return int(row[0])  # type: ignore[index]
 
     def delete_passages(self, article_id: int) -> list[int]:
         ids = self.passage_ids(article_id)
-        self._db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+        self._db.run("DELETE FROM passages WHERE article_id = ?", (article_id,))
         return ids
 
     def delete_article(self, article_id: int) -> list[int]:
         ids = self.delete_passages(article_id)
-        self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        self._db.run("DELETE FROM articles WHERE id = ?", (article_id,))
         return ids
 
     def insert_passages(
@@ -194,36 +223,36 @@ class Store:
         sentence_vectors: list[np.ndarray],
         notes: Notes | None = None,
     ) -> list[int]:
-        """Store chunks in order; `notes` holds (version, one note a sentence) for each chunk."""
         ids = []
         for position, (chunk, vectors) in enumerate(zip(chunks, sentence_vectors, strict=True)):
             version, per_sentence = notes[position] if notes else (None, None)
-            cursor = self._db.execute(
-                """INSERT INTO passages (article_id, position, paragraph, text, sentences,
-                   sentence_vectors, sentence_notes, notes_version)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    article_id,
-                    position,
-                    chunk.paragraph,
-                    chunk.text,
-                    json.dumps([[s.start, s.end] for s in chunk.sentences]),
-                    vectors.astype(np.float16).tobytes(),
-                    None if per_sentence is None else json.dumps(per_sentence),
-                    version,
-                ),
+            ids.append(
+                self._db.run(
+                    """INSERT INTO passages (article_id, position, paragraph, text, sentences,
+                       sentence_vectors, sentence_notes, notes_version)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (
+                        article_id,
+                        position,
+                        chunk.paragraph,
+                        chunk.text,
+                        json.dumps([[s.start, s.end] for s in chunk.sentences]),
+                        vectors.astype(np.float16).tobytes(),
+                        None if per_sentence is None else json.dumps(per_sentence),
+                        version,
+                    ),
+                )
             )
-            ids.append(int(cursor.lastrowid or 0))
         return ids
 
     def set_notes(self, passage_id: int, version: str, per_sentence: list[object]) -> None:
-        self._db.execute(
+        self._db.run(
             "UPDATE passages SET sentence_notes = ?, notes_version = ? WHERE id = ?",
             (json.dumps(per_sentence), version, passage_id),
         )
 
     def passage_ids(self, article_id: int) -> list[int]:
-        rows = self._db.execute(
+        rows = self._db.rows(
             "SELECT id FROM passages WHERE article_id = ? ORDER BY position", (article_id,)
         )
         return [row[0] for row in rows]
@@ -231,13 +260,11 @@ class Store:
     def passages(self, ids: Iterable[int]) -> dict[int, Passage]:
         ids = list(ids)
         marks = ",".join("?" * len(ids))
-        rows = self._db.execute(
-            f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id IN ({marks})", ids
-        )
+        rows = self._db.rows(f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id IN ({marks})", ids)
         return {row[0]: _passage(row) for row in rows}
 
     def article_passages(self, article_id: int) -> list[Passage]:
-        rows = self._db.execute(
+        rows = self._db.rows(
             f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE article_id = ? ORDER BY position",
             (article_id,),
         )
@@ -246,7 +273,7 @@ class Store:
     def sentence_vectors(self, ids: Iterable[int], dimension: int) -> dict[int, np.ndarray]:
         ids = list(ids)
         marks = ",".join("?" * len(ids))
-        rows = self._db.execute(
+        rows = self._db.rows(
             f"SELECT id, sentence_vectors FROM passages WHERE id IN ({marks})", ids
         )
         return {
@@ -255,25 +282,25 @@ class Store:
         }
 
     def all_passage_texts(self) -> tuple[list[int], list[str]]:
-        rows = self._db.execute("SELECT id, text FROM passages ORDER BY id").fetchall()
+        rows = self._db.rows("SELECT id, text FROM passages ORDER BY id")
         return [row[0] for row in rows], [row[1] for row in rows]
 
     def passage_count(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM passages").fetchone()[0])
+        return int(self._db.row("SELECT count(*) FROM passages")[0])  # type: ignore[index]
 
     def articles(self) -> list[Article]:
-        rows = self._db.execute(
+        rows = self._db.rows(
             f"""SELECT {_ARTICLE_COLUMNS}, count(p.id) FROM articles a
                 LEFT JOIN passages p ON p.article_id = a.id GROUP BY a.id ORDER BY a.id"""
         )
         return [Article(*row) for row in rows]
 
     def article(self, article_id: int) -> Article | None:
-        row = self._db.execute(
+        row = self._db.row(
             f"""SELECT {_ARTICLE_COLUMNS}, count(p.id) FROM articles a
                 LEFT JOIN passages p ON p.article_id = a.id WHERE a.id = ? GROUP BY a.id""",
             (article_id,),
-        ).fetchone()
+        )
         return Article(*row) if row else None
 
     # -- duplicates ------------------------------------------------------------------------
@@ -281,46 +308,44 @@ class Store:
     def set_fingerprints(
         self, article_id: int, canonical_url: str | None, text_hash: str, minhash: np.ndarray
     ) -> None:
-        self._db.execute(
+        self._db.run(
             "UPDATE articles SET canonical_url = ?, text_hash = ?, minhash = ? WHERE id = ?",
             (canonical_url, text_hash, minhash.astype(np.uint32).tobytes(), article_id),
         )
 
     def unfingerprinted(self) -> list[int]:
-        """Articles stored before fingerprints existed (schema 1)."""
-        rows = self._db.execute("SELECT id FROM articles WHERE text_hash IS NULL ORDER BY id")
+        rows = self._db.rows("SELECT id FROM articles WHERE text_hash IS NULL ORDER BY id")
         return [row[0] for row in rows]
 
     def key_by_canonical_url(self, url: str) -> str | None:
-        row = self._db.execute(
+        row = self._db.row(
             "SELECT key FROM articles WHERE canonical_url = ? ORDER BY id LIMIT 1", (url,)
-        ).fetchone()
+        )
         return row[0] if row else None
 
     def has_key(self, key: str) -> bool:
-        row = self._db.execute(
+        row = self._db.row(
             "SELECT 1 FROM articles WHERE key = ? OR canonical_url = ? LIMIT 1", (key, key)
-        ).fetchone()
+        )
         return row is not None
 
     def article_by_text_hash(self, text_hash: str, other_than: int | None = None) -> Article | None:
-        row = self._db.execute(
+        row = self._db.row(
             "SELECT id FROM articles WHERE text_hash = ? AND id IS NOT ? ORDER BY id LIMIT 1",
             (text_hash, other_than),
-        ).fetchone()
+        )
         return self.article(row[0]) if row else None
 
     def minhashes(self) -> dict[int, np.ndarray]:
-        rows = self._db.execute("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL")
+        rows = self._db.rows("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL")
         return {row[0]: np.frombuffer(row[1], dtype=np.uint32) for row in rows}
 
     def replace_links(self, article_id: int, similar: list[tuple[int, float]]) -> None:
-        """Link an article both ways to its near-duplicates, dropping its old links."""
-        self._db.execute(
+        self._db.run(
             "DELETE FROM article_links WHERE article_id = ? OR other_id = ?",
             (article_id, article_id),
         )
-        self._db.executemany(
+        self._db.run_many(
             "INSERT OR REPLACE INTO article_links (article_id, other_id, similarity) "
             "VALUES (?, ?, ?)",
             [
@@ -331,7 +356,7 @@ class Store:
         )
 
     def linked_articles(self, article_id: int) -> list[Article]:
-        rows = self._db.execute(
+        rows = self._db.rows(
             f"""SELECT {_ARTICLE_COLUMNS}, (SELECT count(*) FROM passages p
                   WHERE p.article_id = a.id)
                 FROM article_links l JOIN articles a ON a.id = l.other_id
@@ -339,67 +364,6 @@ class Store:
             (article_id,),
         )
         return [Article(*row) for row in rows]
-
-    # -- feeds -----------------------------------------------------------------------------
-
-    def add_feed(self, url: str, title: str | None) -> Feed:
-        self._db.execute(
-            "INSERT INTO feeds (url, title) VALUES (?, ?) ON CONFLICT(url) DO NOTHING",
-            (url, title),
-        )
-        feed = self.feed(url)
-        assert feed is not None
-        return feed
-
-    def feeds(self) -> list[Feed]:
-        rows = self._db.execute(
-            f"""SELECT {_FEED_COLUMNS}, (SELECT count(*) FROM feed_entries e
-                  WHERE e.feed_id = f.id AND e.done) FROM feeds f ORDER BY f.id"""
-        )
-        return [Feed(*row) for row in rows]
-
-    def feed(self, reference: str) -> Feed | None:
-        """The feed with this URL, or this id."""
-        return next((f for f in self.feeds() if reference in (f.url, str(f.id))), None)
-
-    def remove_feed(self, feed_id: int) -> None:
-        self._db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
-
-    def update_feed(
-        self,
-        feed_id: int,
-        polled_at: str,
-        error: str | None,
-        title: str | None = None,
-        validators: tuple[str | None, str | None] | None = None,
-    ) -> None:
-        """Record a poll; validators (ETag, Last-Modified) only change when the feed was read."""
-        self._db.execute(
-            "UPDATE feeds SET last_polled = ?, last_error = ?, title = coalesce(?, title) "
-            "WHERE id = ?",
-            (polled_at, error, title, feed_id),
-        )
-        if validators is not None:
-            self._db.execute(
-                "UPDATE feeds SET etag = ?, last_modified = ? WHERE id = ?", (*validators, feed_id)
-            )
-
-    def feed_entries(self, feed_id: int) -> dict[str, FeedEntryState]:
-        rows = self._db.execute(
-            "SELECT entry, url, done, attempts FROM feed_entries WHERE feed_id = ?", (feed_id,)
-        )
-        return {row[0]: FeedEntryState(row[1], bool(row[2]), row[3]) for row in rows}
-
-    def record_entry(
-        self, feed_id: int, entry: str, url: str, done: bool, error: str | None = None
-    ) -> None:
-        self._db.execute(
-            """INSERT INTO feed_entries (feed_id, entry, url, done, attempts, last_error)
-               VALUES (?, ?, ?, ?, 1, ?)
-               ON CONFLICT(feed_id, entry) DO UPDATE SET done = excluded.done,
-                 attempts = attempts + 1, last_error = excluded.last_error""",
-            (feed_id, entry, url, int(done), error),
-        )
 
 
 def _passage(row: tuple) -> Passage:

@@ -1,46 +1,34 @@
-"""Reads news articles from text, Markdown and HTML files into Documents, with optional sidecars."""
+"""Reads news articles from text, Markdown and HTML files into Documents, with optional sidecars.
+
+Files come from disk (`find_files`, `read_document`) or from a chat upload (`uploaded_document`);
+both are parsed the same way, and a sidecar `<stem>.json` beside a file on disk overrides what
+the file says about itself.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import re
-from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from collections.abc import Callable, Iterable
 from itertools import dropwhile, pairwise
 from pathlib import Path
-from typing import Any
 
 import frontmatter
-import trafilatura
 import yaml
-from dateutil import parser as date_parser
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from trafilatura.settings import Document as ExtractedPage
 
+from index.errors import NewsbotError
 from index.models import Document
+from index.sources.extraction import extract_html
+from index.sources.metadata import Meta, document, metadata
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
-METADATA_FIELDS = ("title", "source", "url", "published", "author")
-_ALIASES = {
-    "outlet": "source",
-    "publisher": "source",
-    "site_name": "source",
-    "link": "url",
-    "canonical_url": "url",
-    "date": "published",
-}
-# htmldate's extensive search guesses a date from any year on the page (a copyright line, say),
-# so only dates stated in the markup are trusted.
-_DATE_PARAMS = {"original_date": True, "extensive_search": False}
 _MARKDOWN = MarkdownIt("commonmark")
-# Meta maps Document field names to non-empty stripped strings.
-Meta = dict[str, str]
 
 
-class DocumentError(Exception):
+class DocumentError(NewsbotError):
     """A file that cannot be read as an article; the message names the file and the problem."""
 
 
@@ -59,12 +47,31 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
     return list(found)
 
 
+def read_files(paths: Iterable[Path]) -> tuple[list[Document], list[tuple[str, str]]]:
+    """The articles in these files and folders, and (path, why) for each one that cannot be
+    read: a bad file is reported and skipped, not fatal."""
+    documents: list[Document] = []
+    failed: list[tuple[str, str]] = []
+    files: list[Path] = []
+    for path in paths:
+        try:
+            files += [f for f in find_files([path]) if f not in files]
+        except DocumentError as error:
+            failed.append((str(path), str(error)))
+    for path in files:
+        try:
+            documents.append(read_document(path))
+        except DocumentError as error:
+            failed.append((str(path), str(error)))
+    return documents, failed
+
+
 def read_document(path: Path) -> Document:
     """Reads one article file, letting its sidecar's metadata override what the file says."""
     body, meta = _parser(path)(path, _read_text(path))
     meta.update(_read_sidecar(path))
     resolved = str(path.resolve())
-    return _document(body, meta, key=meta.get("url") or resolved, untitled=path.stem, path=resolved)
+    return document(body, meta, key=meta.get("url") or resolved, untitled=path.stem, path=resolved)
 
 
 def uploaded_document(filename: str, data: bytes) -> Document:
@@ -76,7 +83,7 @@ def uploaded_document(filename: str, data: bytes) -> Document:
     name = Path(filename)
     body, meta = _parser(name)(name, _decode(data, filename))
     key = meta.get("url") or "upload:" + hashlib.sha256(data).hexdigest()[:16]
-    return _document(body, meta, key=key, untitled=name.stem)
+    return document(body, meta, key=key, untitled=name.stem)
 
 
 def _parser(path: Path) -> Callable[[Path, str], tuple[str, Meta]]:
@@ -84,21 +91,6 @@ def _parser(path: Path) -> Callable[[Path, str], tuple[str, Meta]]:
     if parse is None:
         raise DocumentError(f"{path}: unsupported file type (use .txt, .md or .html)")
     return parse
-
-
-def _document(body: str, meta: Meta, key: str, untitled: str, path: str | None = None) -> Document:
-    """The Document of a parsed article; `untitled` is its title when its metadata has none."""
-    published = meta.get("published")
-    return Document(
-        key=key,
-        title=meta.get("title") or untitled,
-        text=body,
-        source=meta.get("source"),
-        url=meta.get("url"),
-        published=_normalise_date(published) if published else None,
-        author=meta.get("author"),
-        path=path,
-    )
 
 
 def _is_supported(path: Path) -> bool:
@@ -158,7 +150,7 @@ def _parse_markdown(path: Path, text: str) -> tuple[str, Meta]:
     except yaml.YAMLError as error:
         problem = " ".join(str(error).split())
         raise DocumentError(f"{path}: front matter is not valid YAML ({problem})") from None
-    meta = _metadata(post.metadata)
+    meta = metadata(post.metadata)
     blocks = _markdown_blocks(post.content)
     if not blocks:
         raise DocumentError(f"{path}: no article text found")
@@ -204,44 +196,11 @@ def _inline_text(token: Token) -> str:
     return "".join(parts)
 
 
-def html_document(html: str | bytes, url: str) -> Document:
-    """The article in a fetched web page; its URL is the page's canonical one when it names one."""
-    body, meta = _extract_html(html, url, url)
-    meta["url"] = meta.get("url") or url
-    return _document(body, meta, key=meta["url"], untitled=url)
-
-
 def _parse_html(path: Path, text: str) -> tuple[str, Meta]:
-    return _extract_html(text, str(path))
-
-
-def _extract_html(html: str | bytes, name: str, url: str | None = None) -> tuple[str, Meta]:
-    """Trafilatura keeps the article and drops navigation and footers; metadata comes from tags."""
-    page = trafilatura.bare_extraction(
-        html,
-        url=url,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=False,
-        with_metadata=True,
-        date_extraction_params=_DATE_PARAMS,
-    )
-    found = page.as_dict() if isinstance(page, ExtractedPage) else {}
-    paragraphs = [line.strip() for line in (found.get("text") or "").split("\n") if line.strip()]
-    if not paragraphs:
-        raise DocumentError(f"{name}: no article text found")
-    meta = _metadata(
-        {
-            "title": found.get("title"),
-            "source": found.get("sitename"),
-            "url": found.get("url"),
-            "published": found.get("date"),
-            "author": found.get("author"),
-        }
-    )
-    if len(paragraphs) > 1 and paragraphs[0] == meta.get("title"):
-        paragraphs = paragraphs[1:]
-    return "\n\n".join(paragraphs), meta
+    body, meta = extract_html(text)
+    if not body:
+        raise DocumentError(f"{path}: no article text found")
+    return body, meta
 
 
 def _read_sidecar(path: Path) -> Meta:
@@ -257,42 +216,7 @@ def _read_sidecar(path: Path) -> Meta:
         raise DocumentError(f"{sidecar}: not valid JSON ({error})") from None
     if not isinstance(raw, dict):
         raise DocumentError(f"{sidecar}: sidecar must be a JSON object")
-    return _metadata(raw)
-
-
-def _metadata(raw: Mapping[Any, Any]) -> Meta:
-    """Maps front matter or sidecar keys (and their aliases) onto fields, dropping empty values."""
-    meta: Meta = {}
-    # Aliases first, so a canonical key in the same mapping wins.
-    for key, value in sorted(raw.items(), key=lambda item: str(item[0]) in METADATA_FIELDS):
-        name = _ALIASES.get(str(key).lower(), str(key).lower())
-        text = _as_text(value)
-        if name in METADATA_FIELDS and text:
-            meta[name] = text
-    return meta
-
-
-def _as_text(value: Any) -> str | None:
-    """A metadata value as a stripped string; YAML dates become ISO dates, lists are joined."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return ", ".join(text for item in value if (text := _as_text(item))) or None
-    return str(value).strip() or None
-
-
-def _normalise_date(value: str) -> str:
-    """ISO `YYYY-MM-DD` when the value is a date with a year; otherwise the value as given."""
-    if not re.search(r"\d{4}", value):
-        return value
-    try:
-        return date_parser.parse(value, default=datetime(2000, 1, 1)).date().isoformat()
-    except (ValueError, OverflowError):
-        return value
+    return metadata(raw)
 
 
 _PARSERS: dict[str, Callable[[Path, str], tuple[str, Meta]]] = {

@@ -1,4 +1,4 @@
-"""The vector index behind a small interface, so another backend can replace FAISS later.
+"""The vector index in FAISS: the `VectorIndex` and `VectorIndexBuilder` newsbot ships with.
 
 Three FAISS kinds, chosen by corpus size unless the config names one:
 - `flat`: exact search; a few milliseconds up to ~100k passages, 1.5 KB a passage.
@@ -19,49 +19,43 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
+
+from index.storage.protocols import VectorIndexError
 
 KINDS = ("auto", "flat", "hnsw", "ivfpq")
 # The approximate kinds train on the data (IVF lists and codebooks, HNSW's 8-bit ranges); with
 # fewer vectors than this they would train on too little, and exact search is as fast anyway.
 MIN_TRAIN = 1_000
 _HNSW_NEIGHBOURS = 32
+# IVF-PQ codes of this many bytes a vector (~0.1 KB a passage).
+_IVF_CODE_BYTES = 96
 _TOMBSTONE_SHARE = 0.25
 _ANY_ID = (0, 2**62)  # ids of live vectors; tombstones are -1
 
 
-class VectorIndexError(Exception):
-    """The vector index file is missing or unreadable."""
-
-
-class VectorIndex(Protocol):
-    """Inner-product search over unit vectors, keyed by passage id."""
-
-    def __len__(self) -> int: ...
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None: ...
-    def remove(self, ids: np.ndarray) -> None: ...
-    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
-    def save(self, path: Path) -> None: ...
-
-
 @dataclass(frozen=True)
 class VectorIndexSettings:
-    """Which FAISS index to use; `kind = "auto"` chooses by the number of passages."""
+    """The `[index.vectors]` table of the config: which FAISS index to use.
+
+    `kind = "auto"` is exact (flat) up to flat_max_passages, an HNSW graph up to
+    hnsw_max_passages, then IVF-PQ; "flat", "hnsw" or "ivfpq" forces one kind.
+    """
 
     kind: str = "auto"
     flat_max_passages: int = 100_000
     hnsw_max_passages: int = 400_000
     hnsw_ef_search: int = 128
     ivf_nprobe: int = 64
-    ivf_code_bytes: int = 96
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"vector_index must be one of {', '.join(KINDS)}, not {self.kind!r}")
-        if min(self.ivf_code_bytes, self.ivf_nprobe, self.hnsw_ef_search) <= 0:
-            raise ValueError("ivf_code_bytes, ivf_nprobe and hnsw_ef_search must be positive")
+            raise ValueError(
+                f"the vector index kind must be one of {', '.join(KINDS)}, not {self.kind!r}"
+            )
+        if min(self.ivf_nprobe, self.hnsw_ef_search) <= 0:
+            raise ValueError("ivf_nprobe and hnsw_ef_search must be positive")
 
 
 def choose_kind(count: int, settings: VectorIndexSettings) -> str:
@@ -86,12 +80,11 @@ def build_vector_index(
     dimension: int,
     ids: np.ndarray,
     vectors: np.ndarray,
-    settings: VectorIndexSettings | None = None,
+    settings: VectorIndexSettings,
 ) -> FaissIndex:
     """A new index of the kind `settings` choose for this many vectors, holding them all."""
     import faiss
 
-    settings = settings or VectorIndexSettings()
     kind = choose_kind(len(ids), settings)
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if kind == "flat":
@@ -103,7 +96,7 @@ def build_vector_index(
         graph.train(vectors[:100_000])
         index = faiss.IndexIDMap2(graph)
     else:
-        quantizers = _quantizers(dimension, settings.ivf_code_bytes)
+        quantizers = _quantizers(dimension, _IVF_CODE_BYTES)
         lists = ivf_lists(len(ids))
         index = faiss.index_factory(
             dimension, f"IVF{lists},PQ{quantizers}x4fs", faiss.METRIC_INNER_PRODUCT
@@ -111,7 +104,7 @@ def build_vector_index(
         sample = np.random.default_rng(0).permutation(len(vectors))[: max(50 * lists, MIN_TRAIN)]
         index.train(vectors[np.sort(sample)])
         index = faiss.IndexIDMap2(index)
-    wrapped = FaissIndex(dimension, index, settings)
+    wrapped = FaissIndex(dimension, settings, index)
     wrapped.add(np.asarray(ids), vectors)
     return wrapped
 
@@ -129,35 +122,31 @@ def _quantizers(dimension: int, code_bytes: int) -> int:
 class FaissIndex:
     """Inner-product search with FAISS (flat, HNSW or IVF-PQ), ids mapped to passage ids."""
 
-    def __init__(
-        self,
-        dimension: int,
-        index: object | None = None,
-        settings: VectorIndexSettings | None = None,
-    ):
+    def __init__(self, dimension: int, settings: VectorIndexSettings, index: object | None = None):
         import faiss
 
         self.dimension = dimension
-        self.settings = settings or VectorIndexSettings()
+        self.settings = settings
         self._index = index or faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
         self.kind = _kind_of(self._index)
         self._tombstones = 0 if self.kind == "flat" else int((self._id_map() < 0).sum())
 
     @classmethod
-    def load(cls, path: Path, settings: VectorIndexSettings | None = None) -> FaissIndex:
+    def load(cls, path: Path, settings: VectorIndexSettings) -> FaissIndex:
         import faiss
 
         try:
             index = faiss.read_index(str(path))
         except RuntimeError as error:
             raise VectorIndexError(f"cannot read vector index {path}: {error}") from error
-        return cls(index.d, index, settings)
+        return cls(index.d, settings, index)
 
     def __len__(self) -> int:
         return int(self._index.ntotal) - self._tombstones
 
     def fits(self, settings: VectorIndexSettings | None = None) -> bool:
-        """Whether this index is still the right kind and shape for its size under `settings`."""
+        """Whether this index is still the right kind and shape for its size under `settings`
+        (its own unless others are given)."""
         settings = settings or self.settings
         if self.kind != choose_kind(len(self), settings):
             return False
@@ -256,6 +245,22 @@ class FaissIndex:
         self._tombstones = 0
         live = id_map >= 0
         self.add(id_map[live], vectors[live])
+
+
+class FaissBuilder:
+    """Makes, reads and rebuilds FAISS indexes under one set of settings."""
+
+    def __init__(self, settings: VectorIndexSettings):
+        self.settings = settings
+
+    def empty(self, dimension: int) -> FaissIndex:
+        return FaissIndex(dimension, self.settings)
+
+    def load(self, path: Path) -> FaissIndex:
+        return FaissIndex.load(path, self.settings)
+
+    def build(self, dimension: int, ids: np.ndarray, vectors: np.ndarray) -> FaissIndex:
+        return build_vector_index(dimension, ids, vectors, self.settings)
 
 
 def _kind_of(index: object) -> str:

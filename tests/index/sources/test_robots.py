@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from index.robots import RETRY_SECONDS, RULES_SECONDS, RobotsRules, RobotsUnavailable, robots_url
+from index.sources.robots import (
+    RETRY_SECONDS,
+    RULES_SECONDS,
+    RobotsRules,
+    RobotsUnavailable,
+    robots_url,
+)
 
 AGENT = "newsbot/0.1 (answers questions about news articles)"
 RULES = """

@@ -1,4 +1,5 @@
-"""The scale index factory: kinds by size, overrides, ids, removal, persistence and recall."""
+"""The FAISS vector index: the contract, then its kinds by size, overrides, ids, removal,
+persistence and recall at scale."""
 
 from __future__ import annotations
 
@@ -7,18 +8,39 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.vectors import (
+from index.storage.faiss import (
     MIN_TRAIN,
+    FaissBuilder,
     FaissIndex,
     VectorIndexSettings,
     build_vector_index,
     choose_kind,
     ivf_lists,
 )
+from index.storage.protocols import VectorIndexBuilder
+from tests.index.storage.contract import VectorIndexContract, unit
 
 DIMENSION = 32
 COUNT = 3000
 SMALL = VectorIndexSettings(flat_max_passages=1000, hnsw_max_passages=2000)
+
+
+@pytest.fixture
+def vector_builder() -> VectorIndexBuilder:
+    return FaissBuilder(VectorIndexSettings())
+
+
+class TestFaissIndex(VectorIndexContract):
+    pass
+
+
+def test_a_loaded_index_knows_its_dimension(tmp_path: Path) -> None:
+    index = FaissIndex(8, VectorIndexSettings())
+    index.add(np.array([5]), unit(1, 0, 0)[None, :])
+    index.save(tmp_path / "vectors.faiss")
+    loaded = FaissIndex.load(tmp_path / "vectors.faiss", VectorIndexSettings())
+    assert loaded.dimension == 8
+    assert (loaded.kind, len(loaded)) == ("flat", 1)
 
 
 def unit_vectors(count: int, seed: int = 0) -> np.ndarray:
@@ -70,7 +92,7 @@ def test_a_named_kind_overrides_the_size_rule() -> None:
 
 
 def test_bad_settings_are_refused() -> None:
-    with pytest.raises(ValueError, match="vector_index must be one of"):
+    with pytest.raises(ValueError, match="vector index kind must be one of"):
         VectorIndexSettings(kind="annoy")
     with pytest.raises(ValueError, match="positive"):
         VectorIndexSettings(ivf_nprobe=0)
@@ -129,7 +151,7 @@ def test_remove_then_save_and_load_keeps_kind_ids_and_results(
 
     path = tmp_path / "vectors.faiss"
     index.save(path)
-    loaded = FaissIndex.load(path)
+    loaded = FaissIndex.load(path, VectorIndexSettings())
     assert (loaded.kind, len(loaded), loaded.dimension) == (kind, COUNT - 50, DIMENSION)
     for query in queries(5):
         want_ids, want_scores = index.search(query, 10)

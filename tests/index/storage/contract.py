@@ -1,0 +1,508 @@
+"""What every implementation of the storage protocols must do, written once.
+
+A backend's test module subclasses these classes and provides the fixture each one names:
+
+- `ArticleStoreContract`: `open_article_store`, a callable that opens (or opens again) one
+  empty store, closing what it opened at teardown;
+- `FeedStoreContract`: `open_stores`, the same for an (ArticleStore, FeedStore) pair on one
+  database;
+- `VectorIndexContract`: `vector_builder`, a VectorIndexBuilder;
+- `LexicalIndexContract`: `lexical_builder`, a LexicalIndexBuilder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.models import Chunk, Document, Span
+from index.storage.protocols import (
+    ArticleStore,
+    FeedStore,
+    LexicalIndex,
+    LexicalIndexBuilder,
+    VectorIndex,
+    VectorIndexBuilder,
+    VectorIndexError,
+)
+
+OpenArticleStore = Callable[[], ArticleStore]
+OpenStores = Callable[[], tuple[ArticleStore, FeedStore]]
+DIMENSION = 4
+
+
+def document(key: str = "https://example.com/a", title: str = "Bridge reopens") -> Document:
+    return Document(key=key, title=title, text="unused here", source="Herald", url=key)
+
+
+def one_chunk(text: str = "Text.") -> tuple[list[Chunk], list[np.ndarray]]:
+    return [Chunk(1, text, (Span(0, len(text)),))], [np.ones((1, DIMENSION), dtype=np.float32)]
+
+
+def signature(seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, 2**32, 128, dtype=np.uint32)
+
+
+class ArticleStoreContract:
+    @pytest.fixture
+    def store(self, open_article_store: OpenArticleStore) -> ArticleStore:
+        return open_article_store()
+
+    def test_transaction_rolls_back_on_exception(self, store: ArticleStore) -> None:
+        with store.transaction():
+            store.set_meta("model", "kept")
+        with pytest.raises(RuntimeError, match="boom"), store.transaction():
+            store.set_meta("model", "lost")
+            store.upsert_article(document(), "hash")
+            raise RuntimeError("boom")
+        assert store.get_meta("model") == "kept"
+        assert store.articles() == []
+        # The store is usable again after the rollback.
+        with store.transaction():
+            store.set_meta("model", "again")
+        assert store.get_meta("model") == "again"
+
+    def test_committed_writes_survive_reopening(
+        self, store: ArticleStore, open_article_store: OpenArticleStore
+    ) -> None:
+        with store.transaction():
+            article_id = store.upsert_article(document(), "h1")
+            store.set_meta("generation", "3")
+        store.close()
+        reopened = open_article_store()
+        assert reopened.content_hash("https://example.com/a") == (article_id, "h1")
+        assert reopened.get_meta("generation") == "3"
+
+    def test_meta_is_replaced_and_missing_keys_are_none(self, store: ArticleStore) -> None:
+        with store.transaction():
+            store.set_meta("model", "one")
+            store.set_meta("model", "two")
+        assert store.get_meta("model") == "two"
+        assert store.get_meta("missing") is None
+
+    def test_passages_and_sentence_vectors_round_trip(self, store: ArticleStore) -> None:
+        chunks = [
+            Chunk(1, "First sentence. Second one.", (Span(0, 15), Span(16, 27))),
+            Chunk(3, "A lone “quoted” sentence.", (Span(0, 25),)),
+        ]
+        rng = np.random.default_rng(7)
+        vectors = [rng.standard_normal((2, DIMENSION)), rng.standard_normal((1, DIMENSION))]
+        vectors = [
+            (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32) for v in vectors
+        ]
+        with store.transaction():
+            article_id = store.upsert_article(document(), "h1")
+            ids = store.insert_passages(article_id, chunks, vectors)
+
+        assert len(set(ids)) == 2
+        passages = store.passages(ids)
+        assert set(passages) == set(ids)
+        for position, (pid, chunk) in enumerate(zip(ids, chunks, strict=True)):
+            passage = passages[pid]
+            assert passage.article_id == article_id
+            assert passage.position == position
+            assert passage.paragraph == chunk.paragraph
+            assert passage.text == chunk.text
+            assert passage.sentences == chunk.sentences
+            assert passage.notes is None and passage.notes_version is None
+        assert passages[ids[0]].sentence_text(1) == "Second one."
+        assert [p.id for p in store.article_passages(article_id)] == ids
+        assert store.passage_ids(article_id) == ids
+
+        stored = store.sentence_vectors(ids, DIMENSION)
+        for pid, original in zip(ids, vectors, strict=True):
+            assert stored[pid].dtype == np.float32
+            assert stored[pid].shape == original.shape
+            np.testing.assert_allclose(stored[pid], original, atol=1e-3)
+        assert store.passage_count() == 2
+        assert store.all_passage_texts() == (ids, [c.text for c in chunks])
+
+    def test_notes_round_trip_and_are_replaced(self, store: ArticleStore) -> None:
+        chunks, vectors = one_chunk()
+        with store.transaction():
+            article_id = store.upsert_article(document(), "h1")
+            (pid,) = store.insert_passages(article_id, chunks, vectors, [("v1", [{"cues": []}])])
+        (passage,) = store.article_passages(article_id)
+        assert (passage.notes, passage.notes_version) == (({"cues": []},), "v1")
+        with store.transaction():
+            store.set_notes(pid, "v2", [{"cues": [[0, 4, "belief"]]}])
+        assert store.passages([pid])[pid].notes == ({"cues": [[0, 4, "belief"]]},)
+        assert store.passages([pid])[pid].notes_version == "v2"
+
+    def test_upsert_keeps_the_id_and_delete_removes_passages(self, store: ArticleStore) -> None:
+        chunk, vector = one_chunk()
+        with store.transaction():
+            first = store.upsert_article(document(), "h1")
+            other = store.upsert_article(document("k2", "Other story"), "h9")
+            old_ids = store.insert_passages(first, chunk, vector)
+            store.insert_passages(other, chunk, vector)
+        with store.transaction():
+            again = store.upsert_article(document(title="Bridge reopens at last"), "h2")
+        assert again == first
+        article = store.article(first)
+        assert article is not None
+        assert article.title == "Bridge reopens at last"
+        assert article.passage_count == 1
+        assert store.content_hash("https://example.com/a") == (first, "h2")
+
+        with store.transaction():
+            assert store.delete_article(first) == old_ids
+        assert store.article(first) is None
+        assert store.passages(old_ids) == {}
+        assert [(a.title, a.passage_count) for a in store.articles()] == [("Other story", 1)]
+        assert store.content_hash("https://example.com/a") is None
+
+    def test_deleting_passages_keeps_the_article_and_never_reuses_ids(
+        self, store: ArticleStore
+    ) -> None:
+        chunk, vector = one_chunk()
+        with store.transaction():
+            article_id = store.upsert_article(document(), "h1")
+            old = store.insert_passages(article_id, chunk * 2, vector * 2)
+        with store.transaction():
+            assert store.delete_passages(article_id) == old
+            new = store.insert_passages(article_id, chunk, vector)
+        assert not set(new) & set(old)
+        assert store.article(article_id).passage_count == 1  # type: ignore[union-attr]
+        assert store.delete_passages(12345) == []
+
+    def test_articles_come_in_id_order_with_their_passage_counts(self, store: ArticleStore) -> None:
+        chunk, vector = one_chunk()
+        with store.transaction():
+            ids = [store.upsert_article(document(f"k{n}", f"Story {n}"), "h") for n in range(3)]
+            store.insert_passages(ids[1], chunk * 2, vector * 2)
+        assert [(a.id, a.title, a.passage_count) for a in store.articles()] == [
+            (ids[0], "Story 0", 0),
+            (ids[1], "Story 1", 2),
+            (ids[2], "Story 2", 0),
+        ]
+        assert ids == sorted(ids)
+
+    def test_lookups_with_no_ids_return_nothing(self, store: ArticleStore) -> None:
+        assert store.passages([]) == {}
+        assert store.sentence_vectors([], DIMENSION) == {}
+        assert store.get_meta("missing") is None
+        assert store.article(999) is None
+        assert store.article_passages(999) == []
+        assert store.passage_count() == 0
+        assert store.all_passage_texts() == ([], [])
+
+    def test_fingerprints_find_an_article_again(self, store: ArticleStore) -> None:
+        with store.transaction():
+            first = store.upsert_article(document("/a.txt", "First"), "h")
+            second = store.upsert_article(document("/b.txt", "Second"), "h")
+            later = store.upsert_article(document("/c.txt", "Later"), "h")
+            store.set_fingerprints(first, "https://example.com/a", "same", signature(1))
+            store.set_fingerprints(second, None, "same", signature(2))
+        assert store.unfingerprinted() == [later]
+        assert store.key_by_canonical_url("https://example.com/a") == "/a.txt"
+        assert store.key_by_canonical_url("https://example.com/other") is None
+        assert store.has_key("/a.txt") and store.has_key("https://example.com/a")
+        assert not store.has_key("/nowhere.txt")
+        assert store.article_by_text_hash("same").id == first  # type: ignore[union-attr]
+        assert store.article_by_text_hash("same", other_than=first).id == second  # type: ignore[union-attr]
+        assert store.article_by_text_hash("different") is None
+        minhashes = store.minhashes()
+        assert set(minhashes) == {first, second}
+        assert minhashes[first].dtype == np.uint32
+        np.testing.assert_array_equal(minhashes[first], signature(1))
+
+    def test_links_go_both_ways_most_similar_first_and_are_replaced(
+        self, store: ArticleStore
+    ) -> None:
+        with store.transaction():
+            a, b, c, d = (store.upsert_article(document(f"k{n}", f"S{n}"), "h") for n in range(4))
+            store.replace_links(a, [(b, 0.6), (c, 0.9)])
+        assert [x.id for x in store.linked_articles(a)] == [c, b]
+        assert [x.id for x in store.linked_articles(b)] == [a]
+        assert [x.id for x in store.linked_articles(c)] == [a]
+        with store.transaction():
+            store.replace_links(a, [(d, 0.7)])
+        assert [x.id for x in store.linked_articles(a)] == [d]
+        assert store.linked_articles(b) == store.linked_articles(c) == []
+        with store.transaction():
+            store.delete_article(d)
+        assert store.linked_articles(a) == []
+
+
+class FeedStoreContract:
+    @pytest.fixture
+    def stores(self, open_stores: OpenStores) -> tuple[ArticleStore, FeedStore]:
+        return open_stores()
+
+    def test_a_feed_is_followed_once(self, stores: tuple[ArticleStore, FeedStore]) -> None:
+        _, feeds = stores
+        feed = feeds.add_feed("https://example.com/rss", "Herald")
+        assert (feed.url, feed.title, feed.etag, feed.last_polled, feed.entries) == (
+            "https://example.com/rss",
+            "Herald",
+            None,
+            None,
+            0,
+        )
+        again = feeds.add_feed("https://example.com/rss", "Another title")
+        assert again == feed
+        assert feeds.feeds() == [feed]
+
+    def test_feeds_in_the_order_added_found_by_url_or_id(
+        self, stores: tuple[ArticleStore, FeedStore]
+    ) -> None:
+        _, feeds = stores
+        first = feeds.add_feed("https://example.com/b", None)
+        second = feeds.add_feed("https://example.com/a", "A")
+        assert [f.id for f in feeds.feeds()] == [first.id, second.id]
+        assert feeds.feed("https://example.com/a") == second
+        assert feeds.feed(str(first.id)) == first
+        assert feeds.feed("https://example.com/none") is None
+
+    def test_a_poll_is_recorded_and_validators_change_only_when_given(
+        self, stores: tuple[ArticleStore, FeedStore]
+    ) -> None:
+        _, feeds = stores
+        feed = feeds.add_feed("https://example.com/rss", "Herald")
+        feeds.update_feed(feed.id, "2024-05-03T08:00:00+00:00", None, "Herald", ('"v1"', "Fri"))
+        feeds.update_feed(feed.id, "2024-05-03T09:00:00+00:00", "HTTP 500")
+        polled = feeds.feed(feed.url)
+        assert polled is not None
+        assert (polled.title, polled.etag, polled.last_modified) == ("Herald", '"v1"', "Fri")
+        assert (polled.last_polled, polled.last_error) == ("2024-05-03T09:00:00+00:00", "HTTP 500")
+        feeds.update_feed(feed.id, "2024-05-03T10:00:00+00:00", None, "New name", (None, None))
+        polled = feeds.feed(feed.url)
+        assert polled is not None
+        assert (polled.title, polled.etag, polled.last_error) == ("New name", None, None)
+
+    def test_entries_count_attempts_and_done_ones(
+        self, stores: tuple[ArticleStore, FeedStore]
+    ) -> None:
+        _, feeds = stores
+        feed = feeds.add_feed("https://example.com/rss", None)
+        feeds.record_entry(feed.id, "e1", "https://example.com/1", False, "timed out")
+        feeds.record_entry(feed.id, "e1", "https://example.com/1", True)
+        feeds.record_entry(feed.id, "e2", "https://example.com/2", False, "HTTP 404")
+        states = feeds.feed_entries(feed.id)
+        assert {k: (s.url, s.done, s.attempts) for k, s in states.items()} == {
+            "e1": ("https://example.com/1", True, 2),
+            "e2": ("https://example.com/2", False, 1),
+        }
+        assert feeds.feeds()[0].entries == 1
+
+    def test_removing_a_feed_forgets_its_entries(
+        self, stores: tuple[ArticleStore, FeedStore]
+    ) -> None:
+        _, feeds = stores
+        feed = feeds.add_feed("https://example.com/rss", None)
+        kept = feeds.add_feed("https://example.com/other", None)
+        feeds.record_entry(feed.id, "e1", "https://example.com/1", True)
+        feeds.remove_feed(feed.id)
+        feeds.remove_feed(9999)  # unknown: ignored
+        assert feeds.feeds() == [kept]
+        assert feeds.feed_entries(feed.id) == {}
+
+    def test_writes_in_an_article_transaction_commit_and_roll_back_with_it(
+        self, stores: tuple[ArticleStore, FeedStore]
+    ) -> None:
+        articles, feeds = stores
+        feed = feeds.add_feed("https://example.com/rss", None)
+        with pytest.raises(RuntimeError, match="crash"), articles.transaction():
+            articles.upsert_article(document(), "h")
+            feeds.record_entry(feed.id, "e1", "https://example.com/a", True)
+            raise RuntimeError("crash")
+        assert articles.articles() == [] and feeds.feed_entries(feed.id) == {}
+        with articles.transaction():
+            articles.upsert_article(document(), "h")
+            feeds.record_entry(feed.id, "e1", "https://example.com/a", True)
+        assert len(articles.articles()) == 1 and set(feeds.feed_entries(feed.id)) == {"e1"}
+
+    def test_writes_outside_a_transaction_are_kept(
+        self, stores: tuple[ArticleStore, FeedStore], open_stores: OpenStores
+    ) -> None:
+        articles, feeds = stores
+        feed = feeds.add_feed("https://example.com/rss", "Herald")
+        feeds.record_entry(feed.id, "e1", "https://example.com/a", True)
+        articles.close()
+        _, reopened = open_stores()
+        assert [f.url for f in reopened.feeds()] == ["https://example.com/rss"]
+        assert set(reopened.feed_entries(feed.id)) == {"e1"}
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.zeros(8, dtype=np.float32)
+    vector[: len(values)] = values
+    return vector / np.linalg.norm(vector)
+
+
+class VectorIndexContract:
+    @pytest.fixture
+    def index(self, vector_builder: VectorIndexBuilder) -> VectorIndex:
+        index = vector_builder.empty(8)
+        index.add(
+            np.array([5, 9, 42]),
+            np.stack([unit(1, 0, 0), unit(0, 1, 0), unit(1, 1, 0)]),
+        )
+        return index
+
+    def test_search_returns_passage_ids_nearest_first(self, index: VectorIndex) -> None:
+        assert len(index) == 3
+        ids, scores = index.search(unit(1, 0.1, 0), 3)
+        assert ids.tolist() == [5, 42, 9]
+        assert ids.dtype == np.int64
+        assert scores[0] == pytest.approx(float(unit(1, 0.1, 0) @ unit(1, 0, 0)), abs=1e-6)
+        assert scores[0] > scores[1] > scores[2]
+
+    def test_k_larger_than_the_index_returns_every_vector(self, index: VectorIndex) -> None:
+        ids, scores = index.search(unit(0, 1, 0), 50)
+        assert sorted(ids.tolist()) == [5, 9, 42]
+        assert len(scores) == 3
+        assert ids[0] == 9
+
+    def test_empty_index_returns_nothing(self, vector_builder: VectorIndexBuilder) -> None:
+        empty = vector_builder.empty(8)
+        assert len(empty) == 0
+        ids, scores = empty.search(unit(1), 5)
+        assert ids.size == 0
+        assert scores.size == 0
+
+    def test_remove_drops_only_the_given_ids(self, index: VectorIndex) -> None:
+        index.remove(np.array([5]))
+        assert len(index) == 2
+        ids, _ = index.search(unit(1, 0, 0), 10)
+        assert sorted(ids.tolist()) == [9, 42]
+        index.remove(np.array([], dtype=np.int64))  # removing nothing is a no-op
+        index.remove(np.array([777]))  # nor does an id it never held change anything
+        index.add(np.array([], dtype=np.int64), np.zeros((0, 8), dtype=np.float32))
+        assert len(index) == 2
+
+    def test_save_load_round_trip(
+        self, index: VectorIndex, vector_builder: VectorIndexBuilder, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "vectors.index"
+        index.save(path)
+        loaded = vector_builder.load(path)
+        assert len(loaded) == 3
+        query = unit(0.2, 1, 0.3)
+        want_ids, want_scores = index.search(query, 3)
+        got_ids, got_scores = loaded.search(query, 3)
+        assert got_ids.tolist() == want_ids.tolist()
+        np.testing.assert_allclose(got_scores, want_scores, rtol=1e-6)
+        # A loaded index still supports removal and addition by passage id.
+        loaded.remove(np.array([9]))
+        loaded.add(np.array([77]), unit(0, 0, 1)[None, :])
+        assert loaded.search(unit(0, 0, 1), 1)[0].tolist() == [77]
+        assert 9 not in loaded.search(unit(0, 1, 0), 10)[0].tolist()
+
+    def test_build_holds_every_vector_under_its_id(
+        self, vector_builder: VectorIndexBuilder
+    ) -> None:
+        vectors = np.stack([unit(1, 0, 0), unit(0, 1, 0), unit(0, 0, 1)])
+        built = vector_builder.build(8, np.array([30, 10, 20]), vectors)
+        assert len(built) == 3
+        assert built.fits()
+        for vector, passage_id in zip(vectors, [30, 10, 20], strict=True):
+            assert built.search(vector, 1)[0].tolist() == [passage_id]
+
+    @pytest.mark.parametrize(
+        "content",
+        [b"\x00not a vector index\xff" * 20, b"", "truncated"],
+        ids=["garbage", "empty", "truncated"],
+    )
+    def test_unreadable_file_raises_vector_index_error(
+        self,
+        index: VectorIndex,
+        vector_builder: VectorIndexBuilder,
+        tmp_path: Path,
+        content: bytes | str,
+    ) -> None:
+        path = tmp_path / "vectors.index"
+        if content == "truncated":
+            index.save(path)
+            path.write_bytes(path.read_bytes()[:40])
+        else:
+            assert isinstance(content, bytes)
+            path.write_bytes(content)
+        with pytest.raises(VectorIndexError, match="cannot read vector index"):
+            vector_builder.load(path)
+
+    def test_missing_file_raises_vector_index_error(
+        self, vector_builder: VectorIndexBuilder, tmp_path: Path
+    ) -> None:
+        with pytest.raises(VectorIndexError):
+            vector_builder.load(tmp_path / "missing.index")
+
+
+LEXICAL_IDS = [10, 20, 30, 40]
+LEXICAL_TEXTS = [
+    "China sent 150,000 troops to its border with North Korea.",
+    "The weather in Paris was sunny and warm all weekend.",
+    "Bananas are a yellow fruit grown in tropical countries.",
+    "Russian soldiers and equipment moved toward the border.",
+]
+
+
+class LexicalIndexContract:
+    @pytest.fixture
+    def index(self, lexical_builder: LexicalIndexBuilder) -> LexicalIndex:
+        return lexical_builder.build(LEXICAL_IDS, LEXICAL_TEXTS)
+
+    def test_stemming_finds_plural_for_singular_query(self, index: LexicalIndex) -> None:
+        ids, scores = index.search("troop", 5)
+        assert ids.tolist() == [10]
+        assert scores[0] > 0
+
+    def test_results_are_passage_ids_best_first(self, index: LexicalIndex) -> None:
+        assert len(index) == 4
+        ids, scores = index.search("border troops", 5)
+        assert ids.tolist() == [10, 40]
+        assert scores[0] > scores[1] > 0
+        assert ids.dtype == np.int64
+
+    @pytest.mark.parametrize("query", ["xylophone quantum", "the and of", "", "   "])
+    def test_query_without_shared_terms_returns_nothing(
+        self, index: LexicalIndex, query: str
+    ) -> None:
+        ids, scores = index.search(query, 5)
+        assert ids.size == 0
+        assert scores.size == 0
+
+    def test_unknown_terms_do_not_hide_known_ones(self, index: LexicalIndex) -> None:
+        ids, _ = index.search("xylophone bananas", 5)
+        assert ids.tolist() == [30]
+
+    def test_k_limits_and_may_exceed_the_size(self, index: LexicalIndex) -> None:
+        all_ids, all_scores = index.search("border", 100)
+        assert sorted(all_ids.tolist()) == [10, 40]
+        assert all_scores[0] >= all_scores[1]
+        top_ids, _ = index.search("border", 1)
+        assert top_ids.tolist() == all_ids[:1].tolist()
+
+    def test_save_load_round_trip(
+        self, index: LexicalIndex, lexical_builder: LexicalIndexBuilder, tmp_path: Path
+    ) -> None:
+        folder = tmp_path / "lexical"
+        index.save(folder)
+        loaded = lexical_builder.load(folder)
+        assert len(loaded) == len(LEXICAL_IDS)
+        for query in ["troop", "sunny Paris weather", "border", "fruit"]:
+            want_ids, want_scores = index.search(query, 5)
+            got_ids, got_scores = loaded.search(query, 5)
+            assert got_ids.tolist() == want_ids.tolist()
+            np.testing.assert_allclose(got_scores, want_scores, rtol=1e-6)
+
+    def test_empty_index_searches_saves_and_loads(
+        self, lexical_builder: LexicalIndexBuilder, tmp_path: Path
+    ) -> None:
+        empty = lexical_builder.build([], [])
+        assert len(empty) == 0
+        assert empty.search("troops", 5)[0].size == 0
+        empty.save(tmp_path / "lexical")
+        loaded = lexical_builder.load(tmp_path / "lexical")
+        assert len(loaded) == 0
+        assert loaded.search("troops", 5)[0].size == 0
+
+    def test_load_of_missing_folder_raises_oserror(
+        self, lexical_builder: LexicalIndexBuilder, tmp_path: Path
+    ) -> None:
+        with pytest.raises(OSError):
+            lexical_builder.load(tmp_path / "nowhere")

@@ -1,0 +1,120 @@
+"""The SQLite article store: the contract, migrations, clear errors, half-precision vectors, and
+one connection shared safely by threads."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.models import Chunk, Span
+from index.storage.protocols import ArticleStore, StoreError
+from index.storage.sqlite import MIGRATIONS, Database, SqliteArticleStore
+from tests.index.storage.contract import (
+    DIMENSION,
+    ArticleStoreContract,
+    OpenArticleStore,
+    document,
+)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "newsbot.sqlite3"
+
+
+@pytest.fixture
+def open_article_store(db_path: Path) -> Iterator[OpenArticleStore]:
+    opened: list[ArticleStore] = []
+
+    def open_() -> ArticleStore:
+        opened.append(SqliteArticleStore(Database(db_path)))
+        return opened[-1]
+
+    yield open_
+    for store in opened:
+        store.close()
+
+
+class TestSqliteArticleStore(ArticleStoreContract):
+    pass
+
+
+def user_version(path: Path) -> int:
+    with closing(sqlite3.connect(path)) as db:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def test_migrations_set_user_version_and_keep_data(
+    open_article_store: OpenArticleStore, db_path: Path
+) -> None:
+    store = open_article_store()
+    assert user_version(db_path) == len(MIGRATIONS)
+    with store.transaction():
+        store.set_meta("generation", "3")
+    store.close()
+    reopened = open_article_store()  # a second open must not re-run the migrations
+    assert reopened.get_meta("generation") == "3"
+    assert user_version(db_path) == len(MIGRATIONS)
+
+
+def test_newer_schema_is_refused(db_path: Path) -> None:
+    Database(db_path).close()
+    with closing(sqlite3.connect(db_path)) as db:
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(StoreError, match="newer"):
+        Database(db_path)
+
+
+def test_garbage_file_raises_store_error_naming_the_file(db_path: Path) -> None:
+    db_path.write_bytes(b"this is not sqlite at all \x00\xff" * 200)
+    with pytest.raises(StoreError) as caught:
+        Database(db_path)
+    message = str(caught.value)
+    assert str(db_path) in message
+    assert "not a database" in message
+    assert isinstance(caught.value.__cause__, sqlite3.DatabaseError)
+
+
+def test_sentence_vectors_are_stored_in_half_precision(
+    open_article_store: OpenArticleStore,
+) -> None:
+    store = open_article_store()
+    chunks = [
+        Chunk(1, "First sentence. Second one.", (Span(0, 15), Span(16, 27))),
+        Chunk(3, "A lone “quoted” sentence.", (Span(0, 25),)),
+    ]
+    rng = np.random.default_rng(7)
+    vectors = [rng.standard_normal((2, DIMENSION)), rng.standard_normal((1, DIMENSION))]
+    vectors = [(v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32) for v in vectors]
+    with store.transaction():
+        ids = store.insert_passages(store.upsert_article(document(), "h1"), chunks, vectors)
+    stored = store.sentence_vectors(ids, DIMENSION)
+    for pid, original in zip(ids, vectors, strict=True):
+        # Stored as float16: exactly the float16 rounding of the input, no more loss than that.
+        np.testing.assert_array_equal(stored[pid], original.astype(np.float16).astype(np.float32))
+
+
+def test_a_transaction_runs_alone_while_other_threads_read(
+    open_article_store: OpenArticleStore,
+) -> None:
+    """Chat handlers and the feed poller share one connection: a reader on another thread
+    waits for an open transaction instead of seeing its uncommitted rows."""
+    store = open_article_store()
+    seen: list[int] = []
+    started = threading.Event()
+    reader = threading.Thread(target=lambda: (started.set(), seen.append(len(store.articles()))))
+    with store.transaction():
+        store.upsert_article(document(), "h1")
+        reader.start()
+        assert started.wait(5)
+        reader.join(0.2)
+        assert reader.is_alive()  # waiting for the transaction
+        store.upsert_article(document("k2", "Second"), "h2")
+    reader.join(5)
+    assert seen == [2]
