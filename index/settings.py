@@ -10,6 +10,9 @@ from index.storage.faiss import VectorIndexSettings
 
 @dataclass(frozen=True)
 class IndexSettings:
+    """How passages are cut, searched and linked; the vector index (`[index.vectors]`) and the
+    fusion weights (`[retrieval]`) are settings of their own, nested here."""
+
     # Token budget of one passage; a longer paragraph is cut between sentences.
     chunk_tokens: int = 200
     # Passages fetched from each of the dense and lexical indexes before fusing.

@@ -129,20 +129,6 @@ def test_the_onnx_path_never_imports_torch(onnx: Embedder) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_unknown_backend_or_quantization_is_refused() -> None:
-    with pytest.raises(ValueError, match="backend must be one of torch, onnx, openvino"):
-        EmbeddingSettings(backend="tensorflow")
-    with pytest.raises(ValueError, match='needs backend = "onnx"'):
-        EmbeddingSettings(backend="torch", quantize="int8")
-    with pytest.raises(ValueError, match="quantize = 'int4'"):
-        EmbeddingSettings(backend="onnx", quantize="int4")
-
-
-def test_the_default_backend_is_the_configs() -> None:
-    assert EmbeddingSettings().backend == "onnx"
-    assert Embedder(EmbeddingSettings()).backend == "onnx"
-
-
 def test_a_model_folder_that_cannot_be_exported_raises(tmp_path: Path, embedder: Embedder):
     assert embedder.dimension == 384  # offline mode is set before this load
     folder = tmp_path / "no-model-here"

@@ -85,3 +85,17 @@ def test_model_loads_lazily(tmp_path: Path) -> None:
     folder.mkdir()
     lazy = Embedder(EmbeddingSettings(str(folder), backend="torch"))  # never touches the model
     assert "model" not in lazy.__dict__
+
+
+def test_unknown_backend_or_quantization_is_refused() -> None:
+    with pytest.raises(ValueError, match="backend must be one of torch, onnx, openvino"):
+        EmbeddingSettings(backend="tensorflow")
+    with pytest.raises(ValueError, match='needs backend = "onnx"'):
+        EmbeddingSettings(backend="torch", quantize="int8")
+    with pytest.raises(ValueError, match="quantize = 'int4'"):
+        EmbeddingSettings(backend="onnx", quantize="int4")
+
+
+def test_the_default_backend_is_the_configs() -> None:
+    assert EmbeddingSettings().backend == "onnx"
+    assert Embedder(EmbeddingSettings()).backend == "onnx"
