@@ -35,11 +35,12 @@ def open_library(
 
 
 class NewsService:
-    """Answers, summaries, sources and ingest over one library, one call at a time.
+    """Answers, summaries, sources and ingest over one library, from any thread.
 
-    Chat front ends run handlers on worker threads. The library takes its own lock for each
-    call, a few milliseconds once the model is warm; an ingest holds it only to read and to
-    write, so questions are answered while pages download and articles are embedded.
+    Chat front ends run handlers on worker threads. The library guards itself: an answer or a
+    summary reads it as one `Library.read` (a few milliseconds once the model is warm), and an
+    ingest holds it only to read and to write, so questions are answered while pages download
+    and articles are embedded.
     """
 
     def __init__(self, config: Config, library: Library | None = None):
@@ -54,15 +55,16 @@ class NewsService:
         self.library.search("warm up", k=1)
 
     def ask(self, question: str) -> Answer:
-        return ask(self.library, question, self.config.answer)
+        return self.library.read(lambda library: ask(library, question, self.config.answer))
 
     def summarize(self, reference: str, sentences: int | None = None) -> Summary:
-        article = self.library.article(reference)
-        return summarize(
-            self.library,
-            article,
-            sentences or self.config.summary_sentences,
-            dict(self.config.answer.source_ratings),
+        return self.library.read(
+            lambda library: summarize(
+                library,
+                library.article(reference),
+                sentences or self.config.summary_sentences,
+                dict(self.config.answer.source_ratings),
+            )
         )
 
     def sources(self) -> list[Article]:

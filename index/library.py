@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from tqdm import tqdm
@@ -31,6 +32,8 @@ from index.storage.factory import open_storage
 from index.storage.protocols import StoreError
 from index.titles import resolve_article
 from index.writing import refresh_article, write_documents
+
+T = TypeVar("T")
 
 
 class Library:
@@ -86,6 +89,12 @@ class Library:
         """Near-duplicates of the article (the same story from other outlets), closest first."""
         with self._lock:
             return self.store.linked_articles(article_id)
+
+    def read(self, reading: Callable[[Library], T]) -> T:
+        """`reading(library)`, with no write landing between its calls: for a caller whose one
+        result takes several reads that must agree (an answer, a summary)."""
+        with self._lock:
+            return reading(self)
 
     def has_article(self, key: str) -> bool:
         """Whether an article is indexed under `key`, or with it as canonical URL."""

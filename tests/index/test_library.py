@@ -250,6 +250,34 @@ def test_the_library_answers_other_threads_while_an_ingest_embeds(
     assert [a.title for a in library.articles()] == [BRIDGE_TITLE, SEED_TITLE, "Port reopens"]
 
 
+def test_a_read_sees_no_write_land_between_its_calls(library: Library) -> None:
+    inside, go_on = threading.Event(), threading.Event()
+    seen: list[list[str]] = []
+
+    def reading(read: Library) -> str:
+        seen.append([a.title for a in read.articles()])
+        inside.set()
+        assert go_on.wait(10)
+        seen.append([a.title for a in read.articles()])
+        return "read"
+
+    results: list[str] = []
+    reader = threading.Thread(target=lambda: results.append(library.read(reading)))
+    reader.start()
+    assert inside.wait(10)
+    port = Document(key="chat:port", title="Port reopens", text="The port reopened on Monday.")
+    writer = threading.Thread(target=lambda: library.ingest([port]))
+    writer.start()
+    writer.join(0.3)
+    assert writer.is_alive()  # the ingest waits for the read to finish
+    go_on.set()
+    reader.join(10)
+    writer.join(10)
+    assert results == ["read"]
+    assert seen == [[BRIDGE_TITLE, SEED_TITLE]] * 2
+    assert [a.title for a in library.articles()] == [BRIDGE_TITLE, SEED_TITLE, "Port reopens"]
+
+
 def test_bad_file_in_a_folder_is_reported_and_the_rest_indexed(
     open_library: OpenLibrary, corpus: Path
 ) -> None:
