@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from bot.answer import AnswerSettings
+from bot.core.answer import AnswerSettings
+from index.errors import NewsbotError
 from index.library import IndexSettings
 from index.retrieval import RetrievalWeights
 from index.web import WebSettings
@@ -23,7 +24,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
 
 
-class ConfigError(Exception):
+class ConfigError(NewsbotError):
     """The configuration file is unreadable or names a key newsbot does not know."""
 
 

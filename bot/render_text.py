@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.caveats import confidence_line
-from bot.models import Answer, Citation, Quote, Summary
+from bot.core.caveats import confidence_line
+from bot.core.models import Answer, Citation, Quote, Summary
 from index.models import Article
 
 Style = Callable[[str], str]

@@ -1,21 +1,27 @@
-"""The one object a chat front end holds: the corpus loaded once, safe to call from threads."""
+"""The one object every front end holds: the corpus loaded once, safe to call from threads.
+
+The terminal, Slack and Discord all reach the answer core and the index through `NewsService`,
+so each front end only translates its requests and replies.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import threading
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
 
-from bot.answer import ask, reader_for
 from bot.config import Config
-from bot.hedges.stored import CueAnnotator
-from bot.models import Answer, Summary
-from bot.summary import summarize
+from bot.core.answer import ask, reader_for
+from bot.core.hedges.stored import CueAnnotator
+from bot.core.models import Answer, Summary
+from bot.core.summary import summarize
 from index.documents import DocumentError, uploaded_document
-from index.feeds import FeedPoller
-from index.library import IngestReport, Library
-from index.models import Article, Document
+from index.feeds import FeedPoller, Followed, PollReport
+from index.library import Library
+from index.models import Article, Document, Feed, IngestReport
 from index.web import Fetcher
 
 _URL = re.compile(r"https?://\S+", re.I)
@@ -32,8 +38,16 @@ def open_library(
     return library, report
 
 
+@dataclass(frozen=True)
+class Reindexed:
+    """What a reindex did: how many passages it refreshed, and whether it re-embedded them."""
+
+    passages: int
+    embedded: bool
+
+
 class NewsService:
-    """Answers, summaries, sources and ingest over one library, one call at a time.
+    """Answers, summaries, sources, ingest and feeds over one library, one call at a time.
 
     Chat front ends run handlers on worker threads; SQLite and the in-memory indexes are shared,
     so every call takes the lock. A call is a few milliseconds once the model is warm. An ingest
@@ -125,6 +139,45 @@ class NewsService:
             return report
         titled = replace(document, title=title or document.title)
         return self.library.ingest([titled], lock=self.lock)
+
+    def ingest_sources(
+        self, paths: Iterable[Path], urls: Iterable[str], progress: bool = False
+    ) -> IngestReport:
+        """Index files, folders and web pages in one write; pages download without the lock."""
+        return self.library.ingest_sources(
+            paths, urls, Fetcher(self.config.web), progress=progress, lock=self.lock
+        )
+
+    def remove(self, reference: str) -> Article:
+        """Remove the article named by id or part of its title, and its passages."""
+        with self.lock:
+            article = self.library.article(reference)
+            self.library.remove(article.id)
+            return article
+
+    def reindex(self, embed: bool = False, progress: bool = False) -> Reindexed:
+        """Refresh stored hedge cues; re-embed too when asked or when the model changed."""
+        with self.lock:
+            embedding = embed or self.library.needs_embedding()
+            count = self.library.reindex(progress=progress, embed=embedding)
+            return Reindexed(count, embedding)
+
+    def feeds(self) -> list[Feed]:
+        with self.lock:
+            return self.library.feeds()
+
+    def add_feed(self, url: str) -> Followed:
+        """Follow the feed at `url` once it is fetched and found to be one."""
+        with self.lock:
+            return self.library.add_feed(url, Fetcher(self.config.web))
+
+    def remove_feed(self, reference: str) -> Feed:
+        with self.lock:
+            return self.library.remove_feed(reference)
+
+    def poll_feeds(self, progress: bool = False) -> PollReport:
+        """Poll every followed feed once now and index its new entries."""
+        return self.library.poll_feeds(Fetcher(self.config.web), progress=progress, lock=self.lock)
 
     def start_feed_polling(self) -> None:
         """Poll followed feeds in the background while the bot serves."""

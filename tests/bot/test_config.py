@@ -25,9 +25,9 @@ def test_defaults_without_a_file(tmp_path, monkeypatch):
 def test_the_example_file_loads_and_documents_every_setting():
     from dataclasses import fields
 
-    from bot.answer import AnswerSettings
-    from bot.discord_app.settings import DiscordSettings
-    from bot.slack_app.settings import SlackSettings
+    from bot.core.answer import AnswerSettings
+    from bot.discord.settings import DiscordSettings
+    from bot.slack.settings import SlackSettings
     from index.library import IndexSettings
     from index.retrieval import RetrievalWeights
     from index.web import WebSettings

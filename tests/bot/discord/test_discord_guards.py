@@ -6,14 +6,14 @@ import re
 import time
 
 import pytest
-from discord_payloads import APP_ID, MANAGER_PERMISSIONS
-from discord_standin import BotThread, DiscordStandIn
 
-from bot.discord_app.client import build_client
-from bot.discord_app.commands import NOT_ADMIN
-from bot.discord_app.settings import DiscordSettings
-from bot.models import Answer
+from bot.core.models import Answer
+from bot.discord.client import build_client
+from bot.discord.commands import NOT_ADMIN
+from bot.discord.settings import DiscordSettings
 from bot.service import NewsService
+from tests.support.discord import BotThread, DiscordStandIn
+from tests.support.discord_payloads import APP_ID, MANAGER_PERMISSIONS
 
 SLOW_SECONDS = 3.5
 PORT_ARTICLE = (

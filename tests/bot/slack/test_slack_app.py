@@ -8,8 +8,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.service import NewsService
-from bot.slack_app.app import NOT_ADMIN, USAGE
-from bot.slack_app.testing import BOT_USER_ID, block_problems
+from bot.slack.app import NOT_ADMIN, USAGE
+from tests.support.slack import BOT_USER_ID, block_problems
 
 
 def texts(post) -> str:  # type: ignore[no-untyped-def]

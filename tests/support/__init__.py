@@ -1,0 +1,1 @@
+"""Stand-ins and fakes the tests and benchmarks share."""
