@@ -1,4 +1,8 @@
-"""Plain-text rendering for the terminal: quotes, citations, caveats, nothing else."""
+"""Answers as plain text: quotes, citations, caveats, nothing else.
+
+The terminal prints it and Slack sends it as a message's notification text, so it sits beside
+the service rather than in either front end.
+"""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.models import Answer
 from bot.discord.client import build_client
-from bot.discord.commands import NOT_ADMIN
+from bot.discord.commands import FAILED, NOT_ADMIN
 from bot.discord.settings import DiscordSettings
 from bot.service import NewsService
 from tests.support.discord import BotThread, DiscordStandIn
@@ -127,3 +127,24 @@ def test_the_cooldown_refuses_a_fast_asker_in_friendly_words(standin: DiscordSta
     standin.mention(f"<@{APP_ID}> how many Chinese troops?")
     reply = standin.wait_for(lambda r: r.path.endswith("/messages"))
     assert reply.body["content"].startswith("You're asking faster")
+
+
+class BrokenService(NewsService):
+    """The real service, except that answering fails in a way the asker cannot fix."""
+
+    def ask(self, question: str) -> Answer:
+        raise RuntimeError("the disk is on fire")
+
+
+def test_any_other_failure_is_logged_and_answered_with_the_apology(
+    standin: DiscordStandIn, run_bot, news_service, caplog
+):
+    run_bot(service=BrokenService(news_service.config, news_service.library))
+    sent = standin.slash("ask", {"question": "how many Chinese troops?"})
+    body = standin.followup(sent).body
+    assert (body["content"], body["flags"] & 64) == (FAILED, 64)
+    standin.mention(f"<@{APP_ID}> how many Chinese troops?")
+    reply = standin.wait_for(lambda r: r.path.endswith("/messages"))
+    assert reply.body["content"] == FAILED
+    assert "/ask failed" in caplog.text and "an @mention failed" in caplog.text
+    assert "on fire" in caplog.text
