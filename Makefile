@@ -37,15 +37,15 @@ bench-core: setup
 bench-hedges: setup
 	$(BIN)/python -m bench.hedges
 
-# Rebuilds bot/hedges/weights.json.gz from the WikiWeasel sentences in ../shared/eval.
+# Rebuilds bot/core/hedges/weights.json.gz from the WikiWeasel sentences in ../shared/eval.
 train-hedges: setup
 	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[train]'
-	$(BIN)/python -m bot.hedges.train
+	$(BIN)/python -m bot.core.hedges.train
 
-# Rebuilds bot/reader/weights.json.gz from the even-numbered articles of ../shared/eval.
+# Rebuilds bot/core/reader/weights.json.gz from the even-numbered articles of ../shared/eval.
 train-answers: setup
 	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[train]'
-	$(BIN)/python -m bot.reader.train
+	$(BIN)/python -m bot.core.reader.train
 
 # Benchmarks. `make bench`: the full suite up to 1M passages and every backend, written to
 # bench/report.md with its figures and results.json (about 25 minutes on 2 cores).

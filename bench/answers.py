@@ -29,14 +29,21 @@ from typing import Literal
 
 from bench.common import ROOT, machine
 from bench.report import Figures, table
-from bot.reader.evalsets import QUAIL_TYPES, EvalSet, GoldQuestion, Text, holds_answer, load_all
+from bot.core.reader.evalsets import (
+    QUAIL_TYPES,
+    EvalSet,
+    GoldQuestion,
+    Text,
+    holds_answer,
+    load_all,
+)
 from index.chunking import paragraphs, split_sentences
 from index.storage.bm25 import Bm25Index
 
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
 DEFAULT_OUT = ROOT / "bench" / "answers"
 SEEDS = ROOT / "seeds"
-SEED_QUESTIONS = ROOT / "tests" / "bot" / "seed_questions.toml"
+SEED_QUESTIONS = ROOT / "tests" / "bot" / "core" / "seed_questions.toml"
 
 NEWSBOT = "newsbot"
 SIMILARITY = "similarity (today's scorer)"

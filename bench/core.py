@@ -16,14 +16,14 @@ import tomllib
 from pathlib import Path
 
 from bench.common import timed_runs
-from bot.answer import ask
+from bot.core.answer import ask
 from index.embedding import Embedder, EmbeddingSettings
 from index.library import Library
 from index.models import Document
 from index.settings import IndexSettings
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = ROOT / "tests" / "bot" / "seed_questions.toml"
+QUESTIONS = ROOT / "tests" / "bot" / "core" / "seed_questions.toml"
 SQUAD = ROOT.parent / "shared" / "eval" / "squad-dev-v1.1-first24.json"
 
 

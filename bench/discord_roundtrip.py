@@ -1,7 +1,7 @@
 """Discord round trip: how fast /ask is acknowledged and answered, on loopback.
 
 Run with `python -m bench.discord_roundtrip`. The real discord.py client (on its own thread and
-event loop, as in production) talks to the stand-in in tests/bot/discord/discord_standin.py,
+event loop, as in production) talks to the stand-in in tests/support/discord.py,
 which serves Discord's REST API and gateway on 127.0.0.1 from another thread. For each /ask,
 the clock starts when the stand-in writes INTERACTION_CREATE to the gateway socket and stops
 when its HTTP handler receives the defer callback, then the follow-up message (time.monotonic
@@ -14,7 +14,6 @@ import argparse
 import json
 import platform
 import statistics
-import sys
 import tempfile
 import time
 import tomllib
@@ -24,18 +23,16 @@ from pathlib import Path
 import discord
 
 from bot.config import load_config
-from bot.discord_app.client import build_client
-from bot.discord_app.settings import DiscordSettings
+from bot.discord.client import build_client
+from bot.discord.settings import DiscordSettings
 from bot.service import NewsService
 from index.embedding import Embedder
 from index.library import Library
+from tests.support.discord import BotThread, DiscordStandIn, Sent
+from tests.support.discord_payloads import GUILD_ID
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = ROOT / "tests" / "bot" / "seed_questions.toml"
-sys.path.insert(0, str(ROOT / "tests" / "bot" / "discord"))
-
-from discord_payloads import GUILD_ID  # noqa: E402
-from discord_standin import BotThread, DiscordStandIn, Sent  # noqa: E402
+QUESTIONS = ROOT / "tests" / "bot" / "core" / "seed_questions.toml"
 
 
 def questions(count: int) -> list[str]:

@@ -12,9 +12,9 @@ import platform
 import time
 from pathlib import Path
 
-from bot.hedges import default_detector
-from bot.hedges.detector import LEXICON_KINDS
-from bot.hedges.train import BASELINE, DEFAULT_DATA, f1, load, split
+from bot.core.hedges import default_detector
+from bot.core.hedges.detector import LEXICON_KINDS
+from bot.core.hedges.train import BASELINE, DEFAULT_DATA, f1, load, split
 
 
 def cue_spans(rows: list[dict]) -> dict[str, float]:

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import Question, Squad, contains_answer, rank_metrics, rank_of
-from bot.answer import ask
-from bot.hedges.stored import CueAnnotator
+from bot.core.answer import ask
+from bot.core.hedges.stored import CueAnnotator
 from index.embedding import Embedder
 from index.library import Library
 from index.models import Document

@@ -4,7 +4,7 @@ A passage is 3-5 sentences drawn from one SQuAD article (or seed article), with 
 real embedding plus a little Gaussian noise, so texts, BM25 statistics and vector geometry are
 those of real prose while no model runs during the build. The build writes straight into a
 Library's store and vector index through its internals (the bench's privilege); everything is
-then measured through the public path, `bot.answer.ask`, in a fresh process so that its memory
+then measured through the public path, `bot.core.answer.ask`, in a fresh process so that its memory
 is its own.
 
 Workers (run by bench.suite, one process each):
@@ -30,7 +30,7 @@ from index.embedding import Embedder, EmbeddingSettings
 from index.models import Chunk, Document, Span
 
 PASSAGES_PER_ARTICLE = 8
-SEED_QUESTIONS = ROOT / "tests" / "bot" / "seed_questions.toml"
+SEED_QUESTIONS = ROOT / "tests" / "bot" / "core" / "seed_questions.toml"
 NOISE = 0.1  # norm of the noise added to a sentence vector (cosine to the original ~0.995)
 
 
@@ -167,7 +167,7 @@ def measure(
     pool: Path, folder: Path, backend: str, questions: int, kinds: list[str], profile: bool
 ) -> dict:
     """Warm `ask` latency, throughput and resident memory on a built corpus."""
-    from bot.answer import ask
+    from bot.core.answer import ask
     from index.library import Library
     from index.settings import IndexSettings
 

@@ -193,7 +193,7 @@ def _quality(results: dict, figures: Figures) -> str:
             "newsbot passages). A hit is the question's own paragraph. Rows above newsbot rank the "
             "same candidates newsbot fuses (dense top-50 ∪ BM25 top-50) by one signal.",
             table(["method", "R@1", "R@5", "R@20", "MRR"], rows),
-            f"Answers: the top quoted sentence of `bot.answer.ask` contains a gold answer for "
+            f"Answers: the top quoted sentence of `bot.core.answer.ask` contains a gold answer for "
             f"**{answer['top_quote_has_answer']:.1%}** of {answer['questions']:,} questions "
             f"(answered at all: {answer['answered']:.1%}).",
             f"![quality]({picture})",
@@ -376,7 +376,8 @@ def _scale(results: dict, figures: Figures) -> str:
             f"{pool.get('source', '?')} ({pool.get('sentences', 0):,} sentences), each with its "
             "real "
             "embedding plus noise (norm 0.1), written straight into a Library; then measured in a "
-            "fresh process through `bot.answer.ask` (onnx backend, vector index chosen by `auto`).",
+            "fresh process through `bot.core.answer.ask` (onnx backend, vector index chosen by "
+            "`auto`).",
             table(
                 [
                     "passages",

@@ -2,7 +2,7 @@
 
 Run with `.venv/bin/python -m bench.slack_roundtrip`. The real Slack front end (bolt in HTTP
 mode, under newsbot's threaded WSGI server) runs on 127.0.0.1 with the real model and the seed
-article; a stand-in for Slack (bot.slack_app.testing) receives the response_url POSTs. Each
+article; a stand-in for Slack (tests.support.slack) receives the response_url POSTs. Each
 /ask is form-encoded and signed exactly as Slack sends it.
 
 - ack: request sent -> HTTP 200 back at the sender (Slack allows 3 s);
@@ -29,15 +29,14 @@ from slack_sdk import WebClient
 
 from bot.config import load_config
 from bot.service import NewsService
-from bot.slack_app.app import build_app
-from bot.slack_app.server import HttpServer
-from bot.slack_app.settings import SlackSettings
-from bot.slack_app.testing import SlackStandIn, command_body, send
-from index.embedding import Embedder
+from bot.slack.app import build_app
+from bot.slack.server import HttpServer
+from bot.slack.settings import SlackSettings
 from index.library import Library
+from tests.support.slack import SlackStandIn, command_body, send
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = ROOT / "tests" / "bot" / "seed_questions.toml"
+QUESTIONS = ROOT / "tests" / "bot" / "core" / "seed_questions.toml"
 SECRET = "bench-signing-secret"
 
 

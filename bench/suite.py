@@ -39,7 +39,7 @@ class Plan:
     name: str
     sizes: tuple[int, ...]
     questions: int | None  # SQuAD questions a half for retrieval figures (None: all)
-    asks: int | None  # questions put through bot.answer.ask
+    asks: int | None  # questions put through bot.core.answer.ask
     quantized_questions: int | None
     peer_questions: int | None
     scale_questions: int

@@ -2,7 +2,8 @@
 
 Lookup order for the file: `--config PATH`, then `NEWSBOT_CONFIG`, then `./config.toml`, then
 built-in defaults. `NEWSBOT_DATA_DIR` overrides `data_dir`. Secrets (chat tokens) come only from
-the environment and are never read from the file.
+the environment and are never read from the file. Each table is read into its settings class by
+`bot.tables`; the chat tables (`[slack]`, `[discord]`) are kept for their front ends to read.
 """
 
 from __future__ import annotations
@@ -10,23 +11,22 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bot.answer import AnswerSettings
+from bot.core.answer import AnswerSettings
+from bot.tables import ConfigError, read_table
 from index.embedding import EmbeddingSettings
 from index.retrieval import RetrievalWeights
 from index.settings import IndexSettings
 from index.sources.fetching import WebSettings
-from index.storage.faiss import VectorIndexSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
+PLATFORMS = ("discord", "slack")
 
-
-class ConfigError(Exception):
-    """The configuration file is unreadable or names a key newsbot does not know."""
+__all__ = ["Config", "ConfigError", "load_config"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,35 @@ class Config:
     source: Path | None = None
 
 
+@dataclass(frozen=True)
+class _Folders:
+    """The file's top-level keys."""
+
+    data_dir: Path | None = None
+    seeds_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class _Summary:
+    """`[summary]`."""
+
+    sentences: int = 4
+
+    def __post_init__(self) -> None:
+        if self.sentences < 1:
+            raise ValueError("sentences must be 1 or more")
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """`[sources]`: `ratings` maps an outlet's name to the rating answers show beside it."""
+
+    ratings: Mapping[str, str] = field(default_factory=dict)
+
+
+_TABLES = ("model", "index", "retrieval", "answer", "summary", "sources", "web", *PLATFORMS)
+
+
 def default_data_dir(environ: Mapping[str, str]) -> Path:
     base = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "newsbot"
@@ -53,7 +82,7 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     raw = _read(source) if source else {}
     try:
         return _build(raw, environ, source)
-    except (TypeError, ValueError) as error:
+    except ConfigError as error:
         raise ConfigError(f"{source or 'defaults'}: {error}") from error
 
 
@@ -78,100 +107,26 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read config file {path}: {error}") from error
 
 
-_SECTIONS = {
-    "model",
-    "index",
-    "retrieval",
-    "answer",
-    "summary",
-    "sources",
-    "web",
-    "discord",
-    "slack",
-}
-
-
 def _build(raw: dict[str, Any], environ: Mapping[str, str], source: Path | None) -> Config:
-    unknown = set(raw) - _SECTIONS - {"data_dir", "seeds_dir"}
+    folders = {k: v for k, v in raw.items() if k not in _TABLES}
+    unknown = sorted(set(folders) - {"data_dir", "seeds_dir"})
     if unknown:
-        raise ValueError(f"unknown key(s): {', '.join(sorted(unknown))}")
-    base = EmbeddingSettings()
-    model = _section(raw, "model", {"name": base.model} | _defaults(base, {"model"}))
-    index = _section(raw, "index", _defaults(IndexSettings(), {"retrieval"}) | {"vectors": {}})
-    vectors = _section(
-        {"index.vectors": index.get("vectors", {})},
-        "index.vectors",
-        _defaults(VectorIndexSettings()),
-    )
-    weights = _section(raw, "retrieval", _defaults(RetrievalWeights()))
-    answer = _section(raw, "answer", _defaults(AnswerSettings(), {"source_ratings"}))
-    summary = _section(raw, "summary", {"sentences": 4})
-    web = _section(raw, "web", _defaults(WebSettings()))
-    ratings = _section(raw, "sources", {"ratings": {}}).get("ratings", {})
-    if not all(isinstance(v, str) for v in ratings.values()):
-        raise ValueError("[sources.ratings] values must be strings")
-    data_dir = environ.get("NEWSBOT_DATA_DIR") or raw.get("data_dir")
-    seeds_dir = raw.get("seeds_dir")
+        raise ConfigError(f"unknown key(s): {', '.join(unknown)}")
+    top = read_table(_Folders, folders, "top level")
+    tables = {name: raw.get(name, {}) for name in _TABLES}
+    retrieval = read_table(RetrievalWeights, tables["retrieval"], "retrieval")
+    index = read_table(IndexSettings, tables["index"], "index", skip={"retrieval"})
+    ratings = read_table(_Sources, tables["sources"], "sources").ratings
+    answer = read_table(AnswerSettings, tables["answer"], "answer", skip={"source_ratings"})
+    data_dir = environ.get("NEWSBOT_DATA_DIR")
     return Config(
-        data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(environ),
-        seeds_dir=Path(seeds_dir).expanduser() if seeds_dir else DEFAULT_SEEDS,
-        embedding=EmbeddingSettings(
-            **({"model": model["name"]} if "name" in model else {}),
-            **{k: v for k, v in model.items() if k != "name"},
-        ),
-        index=IndexSettings(
-            **{k: v for k, v in index.items() if k != "vectors"},
-            vectors=VectorIndexSettings(**vectors),
-            retrieval=RetrievalWeights(**weights),
-        ),
-        answer=AnswerSettings(**answer, source_ratings=dict(ratings)),
-        summary_sentences=int(summary.get("sentences", 4)),
-        web=WebSettings(**web),
-        platforms={name: raw.get(name, {}) for name in ("discord", "slack")},
+        data_dir=Path(data_dir).expanduser() if data_dir else top.data_dir or default_data_dir(environ),
+        seeds_dir=top.seeds_dir or DEFAULT_SEEDS,
+        embedding=read_table(EmbeddingSettings, tables["model"], "model", {"name": "model"}),
+        index=replace(index, retrieval=retrieval),
+        answer=replace(answer, source_ratings=dict(ratings)),
+        summary_sentences=read_table(_Summary, tables["summary"], "summary").sentences,
+        web=read_table(WebSettings, tables["web"], "web"),
+        platforms={name: tables[name] for name in PLATFORMS},
         source=source,
     )
-
-
-def _section(raw: dict[str, Any], name: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
-    """The table `name`, checked against the keys and value types of `defaults`."""
-    section = raw.get(name, {})
-    if not isinstance(section, dict):
-        raise ValueError(f"[{name}] must be a table")
-    unknown = set(section) - set(defaults)
-    if unknown:
-        raise ValueError(f"unknown key(s) in [{name}]: {', '.join(sorted(unknown))}")
-    for key, value in section.items():
-        expected = type(defaults[key])
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        if expected is float:
-            wrong = not number
-        elif expected is tuple:  # TOML writes lists
-            wrong = not isinstance(value, list) or not all(isinstance(v, str) for v in value)
-        else:
-            wrong = type(value) is not expected
-        if wrong:
-            raise ValueError(f"[{name}] {key} must be of type {expected.__name__}")
-    return section
-
-
-def _defaults(obj: object, skip: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
-    return {f.name: getattr(obj, f.name) for f in fields(obj) if f.name not in skip}  # type: ignore[arg-type]
-
-
-def check_table(name: str, raw: object, types: Mapping[str, tuple[type, ...]]) -> Mapping[str, Any]:
-    """A front end's `[name]` table with every key known and every value of an allowed type,
-    so a typo fails at start-up instead of being ignored."""
-    if not isinstance(raw, Mapping):
-        raise ConfigError(f"[{name}] must be a table")
-    unknown = set(raw) - set(types)
-    if unknown:
-        raise ConfigError(
-            f"unknown key(s) in [{name}]: {', '.join(sorted(unknown))} (known: {', '.join(types)})"
-        )
-    for key, value in raw.items():
-        expected = types[key]
-        # bool is an int in Python; `true` where a number belongs is still a mistake.
-        if (isinstance(value, bool) and bool not in expected) or not isinstance(value, expected):
-            names = " or ".join(t.__name__ for t in expected)
-            raise ConfigError(f"[{name}] {key} must be of type {names}, not {type(value).__name__}")
-    return raw

@@ -1,11 +1,15 @@
-"""Plain-text rendering for the terminal: quotes, citations, caveats, nothing else."""
+"""Answers as plain text: quotes, citations, caveats, nothing else.
+
+The terminal prints it and Slack sends it as a message's notification text, so it sits beside
+the service rather than in either front end.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.caveats import confidence_line
-from bot.models import Answer, Citation, Quote, Summary
+from bot.core.caveats import confidence_line
+from bot.core.models import Answer, Citation, Quote, Summary
 from index.models import Article
 
 Style = Callable[[str], str]

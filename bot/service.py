@@ -1,20 +1,26 @@
-"""The one object a chat front end holds: the corpus loaded once, safe to call from threads."""
+"""The one object every front end holds: the corpus loaded once, safe to call from threads.
+
+The terminal, Slack and Discord all reach the answer core and the index through `NewsService`,
+so each front end only translates its requests and replies.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
 
-from bot.answer import ask, reader_for
+from bot.core.answer import ask, reader_for
 from bot.config import Config
-from bot.hedges.stored import CueAnnotator
-from bot.models import Answer, Summary
-from bot.summary import summarize
+from bot.core.hedges.stored import CueAnnotator
+from bot.core.models import Answer, Summary
+from bot.core.summary import summarize
 from index.embedding import Embedder
 from index.library import Library
-from index.models import Article, Document, IngestReport
-from index.sources.feeds import FeedPoller
+from index.models import Article, Document, Feed, IngestReport
+from index.sources.feeds import FeedPoller, Followed, PollReport, follow, poll, unfollow
 from index.sources.fetching import Fetcher
 from index.sources.files import DocumentError, uploaded_document
 
@@ -34,8 +40,16 @@ def open_library(
     return library, report
 
 
+@dataclass(frozen=True)
+class Reindexed:
+    """What a reindex did: how many passages it refreshed, and whether it re-embedded them."""
+
+    passages: int
+    embedded: bool
+
+
 class NewsService:
-    """Answers, summaries, sources and ingest over one library, from any thread.
+    """Answers, summaries, sources, ingest and feeds over one library, from any thread.
 
     Chat front ends run handlers on worker threads. The library guards itself: an answer or a
     summary reads it as one `Library.read` (a few milliseconds once the model is warm), and an
@@ -84,7 +98,7 @@ class NewsService:
 
     def ingest_url(self, url: str) -> IngestReport:
         """Fetch a web page and index it; questions are answered while the page downloads."""
-        return self.library.ingest_urls([url], Fetcher(self.config.web))
+        return self.library.ingest_urls([url], self._fetcher())
 
     def ingest_text(
         self,
@@ -124,13 +138,47 @@ class NewsService:
         titled = replace(document, title=title or document.title)
         return self.library.ingest([titled])
 
+    def ingest_sources(
+        self, paths: Iterable[Path], urls: Iterable[str], progress: bool = False
+    ) -> IngestReport:
+        """Index files, folders and web pages in one write; questions are answered meanwhile."""
+        return self.library.ingest_sources(paths, urls, self._fetcher(), progress=progress)
+
+    def remove(self, reference: str) -> Article:
+        """Remove the article named by id or part of its title, and its passages."""
+        article = self.library.article(reference)
+        self.library.remove(article.id)
+        return article
+
+    def reindex(self, embed: bool = False, progress: bool = False) -> Reindexed:
+        """Refresh stored hedge cues; re-embed too when asked or when the model changed."""
+        embedding = embed or self.library.needs_embedding()
+        count = self.library.reindex(progress=progress, embed=embedding)
+        return Reindexed(count, embedding)
+
+    def feeds(self) -> list[Feed]:
+        return self.library.feed_store.feeds()
+
+    def add_feed(self, url: str) -> Followed:
+        """Follow the feed at `url` once it is fetched and found to be one."""
+        return follow(self.library.feed_store, url, self._fetcher())
+
+    def remove_feed(self, reference: str) -> Feed:
+        return unfollow(self.library.feed_store, reference)
+
+    def poll_feeds(self, progress: bool = False) -> PollReport:
+        """Poll every followed feed once now and index its new entries."""
+        return poll(self.library, self.library.feed_store, self._fetcher(), progress=progress)
+
     def start_feed_polling(self) -> None:
         """Poll followed feeds in the background while the bot serves."""
-        fetcher = Fetcher(self.config.web)
-        self._poller = FeedPoller(self.library, self.library.feed_store, fetcher)
+        self._poller = FeedPoller(self.library, self.library.feed_store, self._fetcher())
         self._poller.start()
 
     def close(self) -> None:
         if self._poller is not None:
             self._poller.stop()
         self.library.close()
+
+    def _fetcher(self) -> Fetcher:
+        return Fetcher(self.config.web)

@@ -65,6 +65,8 @@ class WebSettings:
         # TOML gives lists; a frozen settings object keeps tuples.
         for name in ("allowed_networks", "page_types", "feed_types"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+            if not all(isinstance(v, str) for v in getattr(self, name)):
+                raise ValueError(f"{name} must be a list of strings")
         for network in self.allowed_networks:
             ipaddress.ip_network(network, strict=False)  # ValueError names the bad entry
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench import answers
-from bot.reader.evalsets import QUAIL, SQUAD1, SQUAD2
+from bot.core.reader.evalsets import QUAIL, SQUAD1, SQUAD2
 
 # Two articles of two paragraphs: article 0 is the even half, article 1 the odd one.
 # (context, [(question, answer)])

@@ -26,9 +26,9 @@ def test_defaults_without_a_file(tmp_path, monkeypatch):
 def test_the_example_file_loads_and_documents_every_setting():
     from dataclasses import fields
 
-    from bot.answer import AnswerSettings
-    from bot.discord_app.settings import DiscordSettings
-    from bot.slack_app.settings import SlackSettings
+    from bot.core.answer import AnswerSettings
+    from bot.discord.settings import DiscordSettings
+    from bot.slack.settings import SlackSettings
     from index.embedding import EmbeddingSettings
     from index.retrieval import RetrievalWeights
     from index.settings import IndexSettings
@@ -115,7 +115,7 @@ def test_data_dir_from_the_environment_wins(tmp_path):
         ("colour = 1\n", "unknown key"),
         ("[answer]\ntop_kk = 3\n", r"unknown key\(s\) in \[answer\]: top_kk"),
         ('[answer]\ntop_k = "five"\n', r"\[answer\] top_k must be of type int"),
-        ("[answer]\nmin_similarity = true\n", "must be of type float"),
+        ("[answer]\nmin_similarity = true\n", "must be of type int or float"),
         ('[answer]\nreader = "llm"\n', 'reader must be "trained" or "similarity"'),
         ("[answer]\nmin_probability = 1.5\n", "min_probability must be between 0 and 1"),
         ("answer = 3\n", r"\[answer\] must be a table"),

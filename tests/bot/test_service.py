@@ -203,3 +203,17 @@ def test_an_upload_over_the_size_limit_is_refused_unread(service):
     report = service.ingest_upload("long.txt", b"Title\n" + b"Words. " * 20)
     assert report.failed == [("long.txt", "long.txt: larger than 100 bytes")]
     assert [a.id for a in service.sources()] == [1]
+
+
+def test_remove_names_the_article_it_removed(service):
+    service.ingest_text("Port reopens\nThe port reopened on Monday.", submitted_by="U1")
+    assert service.remove("port reopens").title == "Port reopens"
+    assert [a.id for a in service.sources()] == [1]
+    with pytest.raises(ArticleLookupError):
+        service.remove("port reopens")
+
+
+def test_reindex_refreshes_every_passage_and_says_whether_it_re_embedded(service):
+    passages = sum(a.passage_count for a in service.sources())
+    done = service.reindex()
+    assert (done.passages, done.embedded) == (passages, False)

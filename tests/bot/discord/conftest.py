@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from discord_payloads import GUILD_ID
-from discord_standin import BotThread, DiscordStandIn
-
 from bot.config import load_config
-from bot.discord_app.client import build_client
-from bot.discord_app.settings import DiscordSettings
+from bot.discord.client import build_client
+from bot.discord.settings import DiscordSettings
 from bot.service import NewsService
 from index.embedding import Embedder
 from index.library import Library
 from index.models import Document
+from tests.support.discord import BotThread, DiscordStandIn
+from tests.support.discord_payloads import GUILD_ID
 
 # An article that tries to ping everyone and to format (and break) the reply.
 MISCHIEF = Document(

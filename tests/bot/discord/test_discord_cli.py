@@ -9,11 +9,11 @@ from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
-from discord_payloads import GUILD_ID
-from discord_standin import DiscordStandIn
 
 from bot.config import load_config
-from bot.discord_app.cli import discord_command
+from bot.discord.cli import discord_command
+from tests.support.discord import DiscordStandIn
+from tests.support.discord_payloads import GUILD_ID
 
 
 @pytest.fixture

@@ -6,10 +6,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from discord_payloads import API, APP_ID, GUILD_ID
-from discord_standin import DiscordStandIn
-
-from bot.discord_app.embeds import NO_ARTICLES
+from bot.discord.embeds import NO_ARTICLES
+from tests.support.discord import DiscordStandIn
+from tests.support.discord_payloads import API, APP_ID, GUILD_ID
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 SEED_TITLE = "Putin Sends Troops To North Korean Border Sparking Fears Of Conflict"

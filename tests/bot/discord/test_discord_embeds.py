@@ -8,12 +8,12 @@ import re
 import discord
 import pytest
 
-from bot.discord_app import embeds
-from bot.discord_app.commands import choice_name
-from bot.discord_app.embeds import CUT_NOTE, answer_reply, sources_reply, summary_reply
-from bot.discord_app.markup import escape, quotation, size
-from bot.hedges import Cue
-from bot.models import Answer, Citation, Highlight, Quote, Summary
+from bot.core.hedges import Cue
+from bot.core.models import Answer, Citation, Highlight, Quote, Summary
+from bot.discord import embeds
+from bot.discord.commands import choice_name
+from bot.discord.embeds import CUT_NOTE, answer_reply, sources_reply, summary_reply
+from bot.discord.markup import escape, quotation, size
 from index.models import Article, IngestReport
 
 CITATION = Citation(

@@ -6,14 +6,14 @@ import re
 import time
 
 import pytest
-from discord_payloads import APP_ID, MANAGER_PERMISSIONS
-from discord_standin import BotThread, DiscordStandIn
 
-from bot.discord_app.client import build_client
-from bot.discord_app.commands import NOT_ADMIN
-from bot.discord_app.settings import DiscordSettings
-from bot.models import Answer
+from bot.core.models import Answer
+from bot.discord.client import build_client
+from bot.discord.commands import FAILED, NOT_ADMIN
+from bot.discord.settings import DiscordSettings
 from bot.service import NewsService
+from tests.support.discord import BotThread, DiscordStandIn
+from tests.support.discord_payloads import APP_ID, MANAGER_PERMISSIONS
 
 SLOW_SECONDS = 3.5
 PORT_ARTICLE = (
@@ -127,3 +127,24 @@ def test_the_cooldown_refuses_a_fast_asker_in_friendly_words(standin: DiscordSta
     standin.mention(f"<@{APP_ID}> how many Chinese troops?")
     reply = standin.wait_for(lambda r: r.path.endswith("/messages"))
     assert reply.body["content"].startswith("You're asking faster")
+
+
+class BrokenService(NewsService):
+    """The real service, except that answering fails in a way the asker cannot fix."""
+
+    def ask(self, question: str) -> Answer:
+        raise RuntimeError("the disk is on fire")
+
+
+def test_any_other_failure_is_logged_and_answered_with_the_apology(
+    standin: DiscordStandIn, run_bot, news_service, caplog
+):
+    run_bot(service=BrokenService(news_service.config, news_service.library))
+    sent = standin.slash("ask", {"question": "how many Chinese troops?"})
+    body = standin.followup(sent).body
+    assert (body["content"], body["flags"] & 64) == (FAILED, 64)
+    standin.mention(f"<@{APP_ID}> how many Chinese troops?")
+    reply = standin.wait_for(lambda r: r.path.endswith("/messages"))
+    assert reply.body["content"] == FAILED
+    assert "/ask failed" in caplog.text and "an @mention failed" in caplog.text
+    assert "on fire" in caplog.text

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 
-from discord_payloads import API, APP_ID, CHANNEL_ID
-from discord_standin import DiscordStandIn, Request
-
-from bot.discord_app.client import MENTION_USAGE
+from bot.discord.client import MENTION_USAGE
+from tests.support.discord import DiscordStandIn, Request
+from tests.support.discord_payloads import API, APP_ID, CHANNEL_ID
 
 CHANNEL_MESSAGES = f"{API}/channels/{CHANNEL_ID}/messages"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from discord_payloads import APP_ID
-from discord_standin import DiscordStandIn
+from tests.support.discord import DiscordStandIn
+from tests.support.discord_payloads import APP_ID
 
 MENTION_FREE = {"parse": []}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_config
-from bot.discord_app.settings import DiscordSettings, load_settings, parse_settings
+from bot.discord.settings import DiscordSettings, load_settings, parse_settings
 
 
 def test_defaults_when_the_table_is_missing():

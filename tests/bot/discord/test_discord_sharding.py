@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import discord
-from discord_payloads import API, APP_ID
-from discord_standin import DiscordStandIn
 
-from bot.discord_app.client import NewsClient, ShardedNewsClient, build_client
-from bot.discord_app.settings import DiscordSettings
+from bot.discord.client import NewsClient, ShardedNewsClient, build_client
+from bot.discord.settings import DiscordSettings
+from tests.support.discord import DiscordStandIn
+from tests.support.discord_payloads import API, APP_ID
 
 COMMANDS = {"ask", "summarize", "sources", "ingest"}
 

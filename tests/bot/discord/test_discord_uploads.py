@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from discord_payloads import MANAGER_PERMISSIONS
-from discord_standin import DiscordStandIn, Upload
 
-from bot.discord_app.commands import INGEST_ONE_THING, NOT_ADMIN
+from bot.discord.commands import INGEST_ONE_THING, NOT_ADMIN
 from index.sources.fetching import WebSettings
+from tests.support.discord import DiscordStandIn, Upload
+from tests.support.discord_payloads import MANAGER_PERMISSIONS
 
 # Longer than the 6,000 characters a text option can hold: what a file is for.
 FILLER = "Ships queued outside the breakwater while divers checked the hull of each vessel. " * 80

@@ -17,12 +17,12 @@ from slack_sdk import WebClient
 
 from bot.config import load_config
 from bot.service import NewsService
-from bot.slack_app.app import build_app
-from bot.slack_app.server import HttpServer
-from bot.slack_app.settings import SlackSettings
-from bot.slack_app.testing import SlackStandIn, command_body, mention_body, send
+from bot.slack.app import build_app
+from bot.slack.server import HttpServer
+from bot.slack.settings import SlackSettings
 from index.embedding import Embedder
 from index.library import Library
+from tests.support.slack import SlackStandIn, command_body, mention_body, send
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"

@@ -8,8 +8,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.service import NewsService
-from bot.slack_app.app import NOT_ADMIN, USAGE
-from bot.slack_app.testing import BOT_USER_ID, block_problems
+from bot.slack.app import FAILED, NOT_ADMIN, USAGE
+from tests.support.slack import BOT_USER_ID, block_problems
 
 
 def texts(post) -> str:  # type: ignore[no-untyped-def]
@@ -236,3 +236,33 @@ def test_rate_limit_refuses_in_the_ack_per_user(make_slack):
     (post,) = slack.stand_in.wait_for("/api/chat.postEphemeral")
     assert "faster than I can keep up" in post.body["text"]
     assert slack.stand_in.posts("/api/chat.postMessage") == []
+
+
+class BrokenService(NewsService):
+    """The real service, except that answering fails in a way the asker cannot fix."""
+
+    def ask(self, question: str):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the disk is on fire")
+
+
+def test_a_question_the_core_refuses_is_told_in_its_words(slack):
+    _, _, _, key = slack.command("/ask", "why " * 400)
+    (post,) = slack.stand_in.wait_for(key)
+    assert post.body["response_type"] == "ephemeral"
+    assert post.body["text"] == "Sorry, the question is 1,599 characters long; the limit is 1,000."
+    assert "`/sources`" not in post.all_text()  # the hint is /summarize's alone
+
+
+def test_any_other_failure_is_logged_and_answered_with_the_apology(
+    make_slack, news_service, caplog
+):
+    slack = make_slack(BrokenService(news_service.config, news_service.library))
+    _, _, _, key = slack.command("/ask", "how many Chinese troops?")
+    (post,) = slack.stand_in.wait_for(key)
+    assert post.body["response_type"] == "ephemeral"
+    assert post.body["text"] == FAILED
+    assert "on fire" not in post.all_text()
+    slack.mention(f"<@{BOT_USER_ID}> how many Chinese troops?", "1712345678.000900")
+    (mention,) = slack.stand_in.wait_for("/api/chat.postEphemeral")
+    assert mention.body["text"] == FAILED
+    assert "a Slack request failed" in caplog.text and "on fire" in caplog.text

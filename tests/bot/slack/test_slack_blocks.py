@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.hedges import Cue
-from bot.models import Answer, Citation, Highlight, Quote, Summary
-from bot.slack_app.blocks import (
+from bot.core.hedges import Cue
+from bot.core.models import Answer, Citation, Highlight, Quote, Summary
+from bot.slack.blocks import (
     LEFT_OUT,
     NOT_AN_ANSWER,
     QUOTE_CUT,
@@ -14,9 +14,9 @@ from bot.slack_app.blocks import (
     sources_messages,
     summary_messages,
 )
-from bot.slack_app.mrkdwn import clip, from_slack, link, literal, quoted
-from bot.slack_app.testing import block_problems
+from bot.slack.mrkdwn import clip, from_slack, link, literal, quoted
 from index.models import Article, IngestReport
+from tests.support.slack import block_problems
 
 TOKEN = "<!date^00000000^{_}|%s>"
 CITATION = Citation(7, "Port reopens", "Harbour Times", "https://example.org/port", "2024-03-02", 3)

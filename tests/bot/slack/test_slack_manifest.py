@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.slack_app.testing import command_body
+from tests.support.slack import command_body
 
 MANIFEST = Path(__file__).resolve().parents[3] / "manifest.yml"
 

@@ -21,10 +21,10 @@ from slack_sdk import WebClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.config import load_config
-from bot.slack_app.app import build_app
-from bot.slack_app.cli import read_secrets, slack_command, socket_mode_handler, wait_for_stop_signal
-from bot.slack_app.settings import SlackSettings
-from bot.slack_app.testing import SlackStandIn, command_body, send
+from bot.slack.app import build_app
+from bot.slack.cli import read_secrets, slack_command, socket_mode_handler, wait_for_stop_signal
+from bot.slack.settings import SlackSettings
+from tests.support.slack import SlackStandIn, command_body, send
 
 ROOT = Path(__file__).resolve().parents[3]
 BOT = "xoxb-1-2-abc"
@@ -117,7 +117,7 @@ def test_serve_http_answers_then_stops_cleanly_on_sigterm(tmp_path):
     port = _free_port()
     run = (
         "import sys; from bot.config import load_config;"
-        "from bot.slack_app.cli import slack_command;"
+        "from bot.slack.cli import slack_command;"
         "slack_command.main(sys.argv[1:], obj=load_config(), prog_name='newsbot serve slack')"
     )
     process = subprocess.Popen(

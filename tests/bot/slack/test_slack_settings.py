@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import ConfigError, load_config
-from bot.slack_app.settings import SlackSettings, load_settings, parse_settings
+from bot.slack.settings import SlackSettings, load_settings, parse_settings
 
 
 def test_defaults_without_a_table():

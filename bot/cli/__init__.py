@@ -1,0 +1,75 @@
+"""The `newsbot` command: index articles and ask about them from a terminal.
+
+Each command is a thin translator over `NewsService` (opened by `session`); this group reads
+the config once and turns every `NewsbotError` into one line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot.cli.answers import ask_command, sources, summarize_command
+from bot.cli.articles import ingest, reindex, remove
+from bot.cli.feeds import feeds
+from bot.cli.hedges import hedges_command
+from bot.cli.serve import serve
+from bot.config import load_config
+from index.errors import NewsbotError
+
+
+class NewsbotGroup(click.Group):
+    """The root group, the one place the terminal catches newsbot's errors."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewsbotError as error:
+            raise click.ClickException(str(error)) from error
+
+
+@click.group(
+    cls=NewsbotGroup,
+    commands=[
+        ingest,
+        feeds,
+        ask_command,
+        summarize_command,
+        sources,
+        remove,
+        reindex,
+        serve,
+        hedges_command,
+    ],
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Config file (default: $NEWSBOT_CONFIG, then ./config.toml).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where the index lives (overrides the config and $NEWSBOT_DATA_DIR).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log what newsbot is doing to stderr.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, data_dir: Path | None, verbose: bool) -> None:
+    """Answer questions about news articles with verbatim quotes and honest caveats."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="newsbot: %(message)s"
+    )
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    config = load_config(config_path)
+    ctx.obj = config if data_dir is None else replace(config, data_dir=data_dir)
+
+
+def main() -> None:
+    cli(prog_name="newsbot")

@@ -1,0 +1,81 @@
+"""`newsbot ask`, `summarize` and `sources`: what the indexed articles say, in their words."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from bot.cli.session import opened
+from bot.config import Config
+from bot.core.answer import QuestionError
+from bot.render_text import answer_text, sources_text, summary_text
+
+
+@click.command(name="ask")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a question.")
+@click.pass_obj
+def ask_command(config: Config, words: tuple[str, ...], as_json: bool) -> None:
+    """Ask a question (its words, quoted or not), or `-` to read one question a line from stdin."""
+    questions = sys.stdin if words == ("-",) else [" ".join(words)]
+    failed = False
+    with opened(config) as service:
+        for line in questions:
+            if words == ("-",) and not line.strip():
+                continue
+            try:
+                answer = service.ask(line)
+            except QuestionError as error:
+                # One bad line of many is reported and the rest still answered.
+                failed = True
+                _echo_error(line, str(error), as_json)
+                continue
+            if as_json:
+                click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+            else:
+                click.echo(answer_text(answer, lambda s: click.style(s, bold=True)) + "\n")
+    if failed:
+        sys.exit(1)
+
+
+def _echo_error(question: str, message: str, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"question": question.strip()[:200], "error": message}))
+    click.echo(f"Error: {message}", err=True)
+
+
+@click.command(name="summarize")
+@click.argument("article", nargs=-1, required=True)
+@click.option(
+    "-n",
+    "--sentences",
+    type=click.IntRange(1, 20),
+    default=None,
+    help="How many sentences (default from config).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def summarize_command(
+    config: Config, article: tuple[str, ...], sentences: int | None, as_json: bool
+) -> None:
+    """Summarise one article, named by id or part of its title, in its own words."""
+    with opened(config) as service:
+        summary = service.summarize(" ".join(article), sentences)
+    click.echo(
+        json.dumps(summary.to_dict(), ensure_ascii=False) if as_json else summary_text(summary)
+    )
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def sources(config: Config, as_json: bool) -> None:
+    """List the indexed articles."""
+    with opened(config) as service:
+        articles = service.sources()
+    if as_json:
+        click.echo(json.dumps([a.__dict__ for a in articles], ensure_ascii=False))
+    else:
+        click.echo(sources_text(articles))

@@ -1,0 +1,44 @@
+"""`newsbot hedges`: the cues the detector finds, so an operator can see why a caveat appeared."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from bot.core.hedges import Detection, default_detector
+from index.chunking import split_sentences
+
+
+def highlighted(detection: Detection, style: bool = True) -> str:
+    """The sentence with each cue marked, and a line per cue naming its kind and offsets."""
+    text, marked, cursor = detection.text, "", 0
+    for cue in detection.cues:
+        word = click.style(cue.text, bold=True, underline=True) if style else f"[{cue.text}]"
+        marked += text[cursor : cue.start] + word
+        cursor = cue.end
+    marked += text[cursor:]
+    verdict = "uncertain" if detection.uncertain else "certain"
+    lines = [f"{marked}", f"  {verdict} (probability {detection.probability:.2f})"]
+    lines += [f"  {c.kind}: “{c.text}” at {c.start}–{c.end}" for c in detection.cues]
+    return "\n".join(lines)
+
+
+@click.command("hedges")
+@click.argument("text", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a sentence.")
+def hedges_command(text: tuple[str, ...], as_json: bool) -> None:
+    """Show hedge and attribution cues in TEXT, or in one sentence a line from stdin with `-`."""
+    if text == ("-",):
+        sentences = [line.strip() for line in sys.stdin if line.strip()]
+    else:
+        joined = " ".join(text)
+        sentences = [joined[s.start : s.end] for s in split_sentences(joined)]
+    detector = default_detector()
+    for sentence in sentences:
+        detection = detector.detect(sentence)
+        if as_json:
+            click.echo(json.dumps(detection.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(highlighted(detection, style=sys.stdout.isatty()) + "\n")

@@ -1,0 +1,247 @@
+"""The answer core: from a question and the corpus to verbatim quotes and honest caveats."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal, Protocol
+
+from bot.core import caveats
+from bot.core.hedges import Cue
+from bot.core.hedges.attribution import attributed_to
+from bot.core.hedges.stored import sentence_cues
+from bot.core.models import Answer, Citation, Confidence, Quote
+from bot.core.questions import Question, analyse
+from bot.core.reader.features import Candidate, Pool, pool
+from bot.core.reader.model import Reading, default_reader, load_reader
+from bot.core.reader.similarity import SimilarityReader
+from index.errors import UserError
+from index.models import Article, Hit, Passage
+
+
+class QuestionError(UserError):
+    """The question cannot be asked as it stands (empty, too long); the asker can fix it."""
+
+
+class Corpus(Protocol):
+    """What the answer core needs from the index."""
+
+    def is_empty(self) -> bool: ...
+    def search(self, query: str, k: int = 5) -> list[Hit]: ...
+    def article_passages(self, article_id: int) -> list[Passage]: ...
+    def also_reported(self, article_id: int) -> list[Article]: ...
+
+
+class Reader(Protocol):
+    def read(self, pool: Pool) -> Reading: ...
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    top_k: int = 5
+    max_quotes: int = 2
+    # Below this probability that the best sentence answers, newsbot abstains.
+    min_probability: float = 0.4
+    # The reported confidence: "high" from high_probability, "medium" from medium_probability,
+    # "low" from min_probability up to medium_probability.
+    high_probability: float = 0.9
+    medium_probability: float = 0.5
+    # A further quote must be this likely itself, and within quote_margin of the first.
+    quote_margin: float = 0.2
+    max_question_chars: int = 1000
+    # "trained": the shipped reader; "similarity": the earlier hand-weighted scorer.
+    reader: Literal["trained", "similarity"] = "trained"
+    # A weights file written by the reader's training; empty for the one in the package.
+    reader_model: str = ""
+    # Used by the similarity reader only: below this, with few shared words, it abstains.
+    min_similarity: float = 0.35
+    source_ratings: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.reader not in ("trained", "similarity"):
+            raise ValueError(f'reader must be "trained" or "similarity", not {self.reader!r}')
+        if not 0.0 <= self.min_probability <= 1.0:
+            raise ValueError("min_probability must be between 0 and 1")
+
+
+def reader_for(settings: AnswerSettings) -> Reader:
+    """The configured reader; its files are read once per process."""
+    if settings.reader == "similarity":
+        return SimilarityReader(settings.min_similarity)
+    if settings.reader_model:
+        return _reader_in(settings.reader_model)
+    return default_reader()
+
+
+@cache
+def _reader_in(path: str) -> Reader:
+    return load_reader(Path(path).expanduser())
+
+
+def check_question(text: str, settings: AnswerSettings) -> str:
+    question = " ".join(text.split())
+    if not question:
+        raise QuestionError("the question is empty")
+    if len(question) > settings.max_question_chars:
+        raise QuestionError(
+            f"the question is {len(question):,} characters long; "
+            f"the limit is {settings.max_question_chars:,}"
+        )
+    return question
+
+
+def ask(
+    corpus: Corpus,
+    text: str,
+    settings: AnswerSettings | None = None,
+    reader: Reader | None = None,
+) -> Answer:
+    settings = settings or AnswerSettings()
+    text = check_question(text, settings)
+    reader = reader or reader_for(settings)
+    if corpus.is_empty():
+        return _unanswered(text, [caveats.EMPTY_INDEX])
+    question = analyse(text)
+    found = candidate_pool(corpus, question, settings)
+    reading = reader.read(found)
+    if not reading.order:
+        return _unanswered(text, [caveats.NOT_FOUND])
+    best = found.candidates[reading.order[0]]
+    if reading.probability < settings.min_probability:
+        # The near miss is worth showing only when it is about what the question names.
+        near = _quote(best, reading.scores[reading.order[0]], reading.probability)
+        related = () if found.absent_entities else (near,)
+        notes = [caveats.NOT_FOUND, _missing(found, best)]
+        return _unanswered(text, notes, related, reading.probability)
+    return _answered(corpus, found, reading, settings)
+
+
+def candidate_pool(corpus: Corpus, question: Question, settings: AnswerSettings) -> Pool:
+    """The sentences of the best passages, with what the reader reads of each."""
+    hits = corpus.search(question.text, k=settings.top_k)
+    passages = {hit.article.id: corpus.article_passages(hit.article.id) for hit in hits}
+    return pool(question, hits, passages)
+
+
+def _missing(found: Pool, best: Candidate) -> str:
+    """What the closest passages lack, in newsbot's fixed words."""
+    question = found.question
+    if found.absent_entities:
+        return caveats.missing_entities(list(found.absent_entities))
+    named = [e.asked for e in question.entities]
+    if question.kind == "quantity" and best.span is None:
+        return caveats.no_figure(named)
+    return caveats.not_said(named, list(found.missing_terms))
+
+
+def _answered(corpus: Corpus, found: Pool, reading: Reading, settings: AnswerSettings) -> Answer:
+    first = reading.order[0]
+    chosen = [first]
+    for i in reading.order[1:]:
+        if len(chosen) >= settings.max_quotes:
+            break
+        p = reading.probabilities.get(i)
+        if (
+            p is not None
+            and p >= settings.min_probability
+            and p >= reading.probability - settings.quote_margin
+            and not _same_story(corpus, found.candidates[i], [found.candidates[c] for c in chosen])
+        ):
+            chosen.append(i)
+    quotes = [
+        _quote(found.candidates[i], reading.scores[i], reading.probabilities[i]) for i in chosen
+    ]
+    confidence = confidence_band(reading.probability, settings)
+    notes: list[str] = []
+    for position, (quote, i) in enumerate(zip(quotes, chosen, strict=True)):
+        notes += [
+            caveats.attribution(quote.citation),
+            caveats.source_rating(quote.citation, settings.source_ratings),
+        ]
+        others = corpus.also_reported(quote.citation.article_id)
+        if others:
+            notes.append(caveats.also_reported([(a.source, a.title) for a in others]))
+        notes += caveats.hedging(
+            list(quote.hedges),
+            _nearby_cues(found, found.candidates[i]),
+            position,
+            source=attributed_to(quote.text, quote.hedges),
+            figure=found.question.kind == "quantity",
+        )
+    if confidence == "low":
+        notes.append(caveats.LOW_CONFIDENCE)
+    return Answer(
+        found.question.text,
+        True,
+        confidence,
+        tuple(quotes),
+        tuple(dict.fromkeys(notes)),
+        probability=reading.probability,
+    )
+
+
+def _same_story(corpus: Corpus, candidate: Candidate, chosen: list[Candidate]) -> bool:
+    """The same sentence again, or a sentence of a linked near-duplicate article: the answer
+    says "also reported by" instead of quoting it twice."""
+    for other in chosen:
+        if " ".join(candidate.text.split()) == " ".join(other.text.split()):
+            return True
+        if candidate.hit.article.id != other.hit.article.id and candidate.hit.article.id in {
+            a.id for a in corpus.also_reported(other.hit.article.id)
+        }:
+            return True
+    return False
+
+
+def _unanswered(
+    text: str, notes: list[str], related: tuple[Quote, ...] = (), probability: float = 0.0
+) -> Answer:
+    return Answer(text, False, "none", (), tuple(notes), related, probability=probability)
+
+
+def confidence_band(probability: float, settings: AnswerSettings) -> Confidence:
+    if probability >= settings.high_probability:
+        return "high"
+    if probability >= settings.medium_probability:
+        return "medium"
+    return "low"
+
+
+def _quote(candidate: Candidate, score: float, probability: float) -> Quote:
+    return Quote(
+        text=candidate.text,
+        citation=citation(candidate.hit.article, candidate.hit.passage.paragraph),
+        score=score,
+        highlight=candidate.span,
+        hedges=sentence_cues(candidate.hit.passage, candidate.index),
+        probability=probability,
+    )
+
+
+def citation(article: Article, paragraph: int) -> Citation:
+    return Citation(
+        article.id, article.title, article.source, article.url, article.published, paragraph
+    )
+
+
+def _nearby_cues(found: Pool, candidate: Candidate) -> list[Cue]:
+    """Hedge cues in the sentences just before and after the quoted one, in article order."""
+    sentences = [
+        (p, i) for p in found.passages[candidate.hit.article.id] for i in range(len(p.sentences))
+    ]
+    at = next(
+        (
+            n
+            for n, (p, i) in enumerate(sentences)
+            if p.id == candidate.hit.passage.id and i == candidate.index
+        ),
+        None,
+    )
+    if at is None:
+        return []
+    cues: list[Cue] = []
+    for passage, i in (*sentences[max(at - 1, 0) : at], *sentences[at + 1 : at + 2]):
+        cues += sentence_cues(passage, i)
+    return cues

@@ -1,0 +1,128 @@
+"""newsbot's own sentences: fixed templates filled only with names, dates and verbatim words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.core.hedges import Cue, CueKind, hedge_phrases
+from bot.core.models import Citation, Confidence
+
+NOT_FOUND = "I couldn't find that in the indexed articles."
+EMPTY_INDEX = "No articles are indexed yet, so I can't answer anything."
+NOTHING_TO_SUMMARISE = "This article has no sentences newsbot can quote."
+LOW_CONFIDENCE = "This is a weak match: the quoted passage may not answer the question."
+_HEDGE_KINDS: tuple[CueKind, ...] = ("speculation", "belief", "condition", "investigation")
+# Around a quote, only doubt about facts matters; an "if" two sentences away says little.
+_NEARBY_KINDS: tuple[CueKind, ...] = ("unconfirmed", "speculation", "belief")
+
+
+def attribution(citation: Citation) -> str:
+    """Whose claim this is: always said, even when the outlet or date is unknown."""
+    title = f"“{citation.title}”"
+    when = f"published {citation.published}" if citation.published else "date unknown"
+    if citation.source:
+        return f"According to {citation.source}'s article {title} ({when})."
+    return f"According to the article {title} (outlet unknown, {when})."
+
+
+def source_rating(citation: Citation, ratings: Mapping[str, str]) -> str:
+    if not citation.source:
+        return "The article's outlet is unknown, so newsbot cannot say how reliable it is."
+    rating = _lookup(ratings, citation.source)
+    if rating is None:
+        return f"{citation.source} is not rated in newsbot's source list."
+    return f"newsbot's source list rates {citation.source}: {rating}."
+
+
+def _lookup(ratings: Mapping[str, str], source: str) -> str | None:
+    wanted = source.casefold()
+    return next((r for name, r in ratings.items() if name.casefold() == wanted), None)
+
+
+ORDINALS = ("first", "second", "third", "fourth", "fifth")
+
+
+def hedging(
+    in_quote: list[Cue],
+    nearby: list[Cue],
+    position: int = 0,
+    source: str | None = None,
+    figure: bool = False,
+) -> list[str]:
+    """The article's own hedges, in its own words, in and next to the quoted sentence.
+
+    `position` says which quote of an answer this is, so notes on a second quote say so;
+    `source` is whom the sentence credits, in its words; `figure` marks an answer that is a
+    number, whose being unconfirmed matters most.
+    """
+    this = "this" if position == 0 else f"the {ORDINALS[min(position, 4)]} quote"
+    notes = []
+    unconfirmed = hedge_phrases(in_quote, ["unconfirmed"])
+    if unconfirmed:
+        what = "the figure in " + this if figure else this
+        notes.append(f"The article itself says {what} is not confirmed: {_listed(unconfirmed)}.")
+    hedges = hedge_phrases(in_quote, _HEDGE_KINDS)
+    if hedges:
+        notes.append(f"The article hedges {this}: {_listed(hedges)}.")
+    if source:
+        notes.append(f"The article attributes {this} to {_listed([source])}.")
+    else:
+        claims = hedge_phrases(in_quote, ["attribution"])
+        if claims:
+            notes.append(f"The article attributes {this} to others: {_listed(claims)}.")
+    around = hedge_phrases(nearby, _NEARBY_KINDS)
+    if around:
+        notes.append(f"The sentences around {this} in the article hedge: {_listed(around)}.")
+    return notes
+
+
+def also_reported(others: list[tuple[str | None, str]]) -> str:
+    """The same story from other outlets: corroboration to weigh, not independent proof."""
+    named = [f"{source} (“{title}”)" if source else f"“{title}”" for source, title in others]
+    return f"Also reported by: {'; '.join(named)}."
+
+
+def missing_entities(names: list[str]) -> str:
+    return f"The closest passages do not mention {_joined(names)}."
+
+
+def no_figure(names: list[str]) -> str:
+    if names:
+        return f"The indexed articles mention {_joined(names)} but give no figure for this."
+    return "The indexed articles give no figure for this."
+
+
+def confidence_line(level: Confidence, probability: float) -> str:
+    """The confidence band and the probability behind it: "high (97% likely to answer)"."""
+    return f"{level} ({probability:.0%} likely to answer)"
+
+
+def not_said(names: list[str], words: list[str]) -> str:
+    """Why nothing answered when the articles are on the question's subject: what they lack."""
+    absent = " or ".join(f"“{word}”" for word in words[:3])
+    if names and absent:
+        return f"The articles mention {_joined(names, 'and')}, but not {absent}."
+    if names:
+        return (
+            f"The articles mention {_joined(names, 'and')}, "
+            "but none of their sentences answers this."
+        )
+    if absent:
+        return f"The closest passages do not mention {absent}."
+    return "The closest passages are on this subject, but none of their sentences answers this."
+
+
+def summary_header(count: int) -> str:
+    what = "The sentence below is" if count == 1 else f"The {count} sentences below are"
+    return (
+        f"{what} quoted verbatim from the article, chosen by newsbot as its most central. "
+        "The claims are the article's own and newsbot has not checked them."
+    )
+
+
+def _listed(phrases: list[str]) -> str:
+    return ", ".join(f"“{phrase}”" for phrase in phrases)
+
+
+def _joined(names: list[str], conjunction: str = "or") -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {conjunction} {names[-1]}"

@@ -1,0 +1,114 @@
+"""The cue detector behind every caveat: the trained model for hedges, the lexicon for the rest.
+
+The model decides whether a word hedges (it learned "may" the modal from "May" the month from
+annotated text); the lexicon supplies the kinds no training data labels (attribution,
+unconfirmed) and the full phrase around a word the model flagged ("it appears", not "appears").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bot.core.hedges.lexicon import Cue, _longest_first, find_cues, is_false_cue
+from bot.core.hedges.model import HedgeModel
+from bot.core.hedges.tokens import tokenize
+
+# Kinds only the lexicon knows; the model never labels these.
+LEXICON_KINDS = frozenset({"attribution", "unconfirmed"})
+# Words that hedge wherever they stand. Wikipedia, the training data, rarely uses them, so the
+# model is unsure of them; news uses them all the time.
+ALWAYS_HEDGES = frozenset(
+    {
+        "reportedly",
+        "allegedly",
+        "purportedly",
+        "supposedly",
+        "apparently",
+        "presumably",
+        "seemingly",
+        "rumoured",
+        "rumored",
+        "unconfirmed",
+        "unverified",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A sentence's cues and how likely it is to be stated as uncertain."""
+
+    text: str
+    uncertain: bool
+    probability: float
+    cues: tuple[Cue, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "uncertain": self.uncertain,
+            "probability": round(self.probability, 4),
+            "cues": [
+                {"text": c.text, "start": c.start, "end": c.end, "kind": c.kind} for c in self.cues
+            ],
+        }
+
+
+class Detector:
+    def __init__(self, model: HedgeModel):
+        self.model = model
+
+    def detect(self, text: str) -> Detection:
+        learned, probability = self._learned(text)
+        lexical = find_cues(text)
+        spans = [(c.start, c.end, c.kind) for c in learned]
+        for cue in lexical:
+            overlaps = any(c.start < cue.end and cue.start < c.end for c in learned)
+            if cue.kind in LEXICON_KINDS or overlaps or cue.text.lower() in ALWAYS_HEDGES:
+                spans.append((cue.start, cue.end, cue.kind))
+        cues = tuple(Cue(s, e, text[s:e], k) for s, e, k in _longest_first(spans))
+        # The probability is the model's; a lexicon-only hedge still makes the sentence uncertain.
+        uncertain = probability >= self.model.threshold or any(
+            c.kind == "unconfirmed" or c.text.lower() in ALWAYS_HEDGES for c in cues
+        )
+        return Detection(text, uncertain, probability, cues)
+
+    def _learned(self, text: str) -> tuple[list[Cue], float]:
+        """Cue words the model is sure enough of, adjacent ones joined into one phrase."""
+        tokens = tokenize(text)
+        model = self.model
+        cues: list[Cue] = []
+        best = 0.0
+        for i, token in enumerate(tokens):
+            if token.lower not in model.candidates or is_false_cue(
+                text, token.start, token.end, "learned"
+            ):
+                continue
+            probs = model.probabilities(tokens, i)
+            hedge = 1.0 - probs[0]
+            best = max(best, hedge)
+            if hedge < model.threshold:
+                continue
+            kind = model.classes[max(range(1, len(probs)), key=probs.__getitem__)]
+            if cues and cues[-1].kind == kind and _adjacent(text, cues[-1].end, token.start):
+                last = cues.pop()
+                cues.append(Cue(last.start, token.end, text[last.start : token.end], kind))
+            else:
+                cues.append(Cue(token.start, token.end, token.text, kind))
+        return cues, best
+
+
+def _adjacent(text: str, end: int, start: int) -> bool:
+    return not text[end:start].strip()
+
+
+@cache
+def default_detector() -> Detector:
+    """The detector with the weights shipped in the package, loaded once."""
+    return Detector(HedgeModel.load())
+
+
+def load_detector(path: Path) -> Detector:
+    return Detector(HedgeModel.load(path))

@@ -1,0 +1,109 @@
+"""What the answer core hands to the front ends: quotes, citations and caveats, nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from bot.core.hedges import Cue
+
+Confidence = Literal["high", "medium", "low", "none"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a quote comes from, as precisely as the article allows."""
+
+    article_id: int
+    title: str
+    source: str | None
+    url: str | None
+    published: str | None
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """The part of a quote that answers the question, as offsets into the quote's text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One sentence exactly as the article prints it.
+
+    `score` ranks it among the candidates; `probability` is how likely it is to answer.
+    """
+
+    text: str
+    citation: Citation
+    score: float
+    highlight: Highlight | None = None
+    hedges: tuple[Cue, ...] = ()
+    probability: float | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to one question. `related` holds a near miss shown when nothing answered.
+
+    `probability` is that the first quote answers the question (when abstaining: that the
+    near miss would have); `confidence` names its band.
+    """
+
+    question: str
+    answered: bool
+    confidence: Confidence
+    quotes: tuple[Quote, ...]
+    caveats: tuple[str, ...]
+    related: tuple[Quote, ...] = ()
+    probability: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "probability": round(self.probability, 4),
+            "confidence": self.confidence,
+            "quotes": [_quote_dict(q) for q in self.quotes],
+            "caveats": list(self.caveats),
+            "related": [_quote_dict(q) for q in self.related],
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An extractive summary: the article's own sentences, in its order."""
+
+    citation: Citation
+    quotes: tuple[Quote, ...]
+    caveats: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "article_id": self.citation.article_id,
+            "title": self.citation.title,
+            "source": self.citation.source,
+            "quotes": [_quote_dict(q) for q in self.quotes],
+            "caveats": list(self.caveats),
+        }
+
+
+def _quote_dict(quote: Quote) -> dict:
+    citation = quote.citation
+    return {
+        "text": quote.text,
+        "title": citation.title,
+        "source": citation.source,
+        "article_id": citation.article_id,
+        "url": citation.url,
+        "published": citation.published,
+        "paragraph": citation.paragraph,
+        "score": round(quote.score, 4),
+        "probability": None if quote.probability is None else round(quote.probability, 4),
+        "highlight": asdict(quote.highlight) if quote.highlight else None,
+        "hedges": [asdict(cue) for cue in quote.hedges],
+    }

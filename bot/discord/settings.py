@@ -1,0 +1,71 @@
+"""The `[discord]` table of the config, checked once at start-up into one frozen object."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Literal, get_args
+
+from bot.config import Config, ConfigError
+from bot.tables import read_table
+
+SyncMode = Literal["guild", "global", "none"]
+SYNC_MODES: tuple[SyncMode, ...] = get_args(SyncMode)
+
+
+@dataclass(frozen=True)
+class DiscordSettings:
+    """How the bot behaves in Discord. The token is not here: it comes from DISCORD_TOKEN."""
+
+    # Where slash commands are registered at start-up: one guild (instant, for development),
+    # globally (every server the bot is in), or not at all (they are already registered).
+    sync: SyncMode = "global"
+    guild_id: int | None = None
+    # User ids allowed to /ingest besides members with the Manage Server permission.
+    admins: tuple[int, ...] = ()
+    # At most `rate_limit` questions per user in any `rate_window_seconds`; 0 turns it off.
+    rate_limit: int = 5
+    rate_window_seconds: float = 60.0
+    # Replies only the asker sees, unless a command's `private` option says otherwise.
+    ephemeral: bool = False
+    # discord.py's AutoShardedClient, for bots in more than about 2,000 servers.
+    sharded: bool = False
+    # Answer `@newsbot <question>` in channels.
+    mentions: bool = True
+
+    def __post_init__(self) -> None:
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in self.admins):
+            raise ValueError("admins must be a list of Discord user ids (numbers)")
+        if self.rate_limit < 0:
+            raise ValueError("rate_limit must be 0 (off) or more")
+        if self.rate_window_seconds <= 0:
+            raise ValueError("rate_window_seconds must be more than 0")
+        if self.sync not in SYNC_MODES:
+            raise ValueError(f"sync must be one of {', '.join(SYNC_MODES)}, not {self.sync!r}")
+        if self.guild_id is not None and self.guild_id <= 0:
+            raise ValueError("guild_id must be a Discord server id")
+        if self.sync == "guild" and self.guild_id is None:
+            raise ValueError('sync = "guild" needs guild_id (or --guild ID)')
+
+    def with_overrides(
+        self, sync: SyncMode | None = None, guild_id: int | None = None
+    ) -> DiscordSettings:
+        """These settings with the CLI's `--sync` / `--guild`, checked again."""
+        try:
+            return replace(
+                self,
+                sync=sync if sync is not None else self.sync,
+                guild_id=guild_id if guild_id is not None else self.guild_id,
+            )
+        except ValueError as error:
+            raise ConfigError(f"[discord] {error}") from error
+
+
+def load_settings(config: Config) -> DiscordSettings:
+    """The `[discord]` table of `config`, or defaults when it has none."""
+    return parse_settings(config.platforms.get("discord", {}))
+
+
+def parse_settings(raw: Mapping[str, Any]) -> DiscordSettings:
+    """Check every key and type, so a typo fails at start-up instead of being ignored."""
+    return read_table(DiscordSettings, raw, "discord")

@@ -1,0 +1,262 @@
+"""The bolt App: Slack commands and mentions in, NewsService calls out, Block Kit back.
+
+Every listener acks at once and answers from a lazy listener, so Slack's 3-second limit holds
+however slow the answer. With `process_before_response`, the ack runs on the request's own
+thread and never queues behind answers in the worker pool. Cheap refusals (usage, rate limit,
+not an admin) are checks run as listener middleware: the `UserError` a check raises is the ack.
+A request that fails later shows the asker a `UserError`'s message and logs anything else.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond, Say
+from slack_sdk import WebClient
+
+from bot.chat import NotPermitted, RateLimiter
+from bot.service import NewsService
+from bot.slack.blocks import (
+    Message,
+    answer_messages,
+    ingest_message,
+    notice,
+    sources_messages,
+    summary_messages,
+)
+from bot.slack.mrkdwn import from_slack
+from bot.slack.settings import SlackSettings
+from index.errors import UserError
+
+log = logging.getLogger(__name__)
+
+USAGE = {
+    "/ask": "Usage: `/ask [--private|--public] question`, e.g. `/ask how many Chinese troops?`",
+    "/summarize": "Usage: `/summarize [--private|--public] article`, by number or part of title",
+    "/ingest": "Usage: `/ingest text`, with the article's title on the first line",
+}
+MENTION_USAGE = "Ask me after the mention, e.g. `@newsbot how many Chinese troops?`"
+NOT_ADMIN = "Sorry, only newsbot's admins can add articles. Ask one of them to add it for you."
+SOURCES_HINT = "`/sources` lists the indexed articles."
+FAILED = "Sorry, something went wrong on newsbot's side. The error is in its log."
+
+_FLAG = re.compile(r"\s*--(private|public)(?:\s+|$)")
+
+
+def options(text: str) -> tuple[str, bool | None]:
+    """Leading `--private` / `--public` and the rest; None when neither was given."""
+    private = None
+    while match := _FLAG.match(text):
+        private = match[1] == "private"
+        text = text[match.end() :]
+    return text.strip(), private
+
+
+def build_app(
+    service: NewsService,
+    settings: SlackSettings,
+    client: WebClient,
+    signing_secret: str | None,
+    *,
+    token_verification: bool = True,
+    executor: Executor | None = None,
+    limiter: RateLimiter | None = None,
+) -> App:
+    """The app with every listener registered; `signing_secret` is None in Socket Mode.
+
+    Socket Mode requests arrive over an authenticated websocket, not as signed HTTP, so only
+    HTTP mode verifies signatures. `token_verification` calls auth.test once at start-up.
+    """
+    app = App(
+        name="newsbot",
+        client=client,
+        signing_secret=signing_secret or "",
+        request_verification_enabled=signing_secret is not None,
+        token_verification_enabled=token_verification,
+        process_before_response=True,
+        listener_executor=executor or ThreadPoolExecutor(8, thread_name_prefix="newsbot-slack"),
+    )
+    window = settings.rate_window_seconds
+    listeners = Listeners(service, settings, limiter or RateLimiter(settings.rate_limit, window))
+    needs_text = _refusing(listeners.needs_text)
+    within_rate_limit = _refusing(listeners.within_rate_limit)
+    asking = [needs_text, within_rate_limit]
+    app.command("/ask", middleware=asking)(ack=_ack, lazy=[listeners.ask])
+    app.command("/summarize", middleware=asking)(ack=_ack, lazy=[listeners.summarize])
+    app.command("/sources", middleware=[within_rate_limit])(ack=_ack, lazy=[listeners.sources])
+    admin = [_refusing(listeners.only_admins), needs_text]
+    app.command("/ingest", middleware=admin)(ack=_ack, lazy=[listeners.ingest])
+    app.event("app_mention")(ack=_ack, lazy=[listeners.mention])
+    return app
+
+
+def _ack(ack: Ack) -> None:
+    ack()
+
+
+def _refusing(check: Callable[[dict], None]) -> Callable[..., BoltResponse | None]:
+    """Listener middleware from a check: the `UserError` it raises is the ack itself, shown to
+    the user alone, and no listener runs."""
+
+    def middleware(ack: Ack, command: dict, next: Callable[[], None]) -> BoltResponse | None:
+        try:
+            check(command)
+        except UserError as refusal:
+            return ack(text=str(refusal), response_type="ephemeral")
+        next()
+        return None
+
+    return middleware
+
+
+class Listeners:
+    """What each command does, a few lines each: parse, call the service, post the blocks."""
+
+    def __init__(self, service: NewsService, settings: SlackSettings, limiter: RateLimiter):
+        self.service = service
+        self.settings = settings
+        self.limiter = limiter
+        self._recent = _RecentIds()
+
+    # -- checks: refused in the ack itself, nothing queued ------------------------------------
+
+    def needs_text(self, command: dict) -> None:
+        if not options(from_slack(command.get("text", "")))[0]:
+            raise UserError(USAGE.get(command["command"], "This command needs some text."))
+
+    def within_rate_limit(self, command: dict) -> None:
+        self.limiter.check(command["user_id"])
+
+    def only_admins(self, command: dict) -> None:
+        if command["user_id"] not in self.settings.admins:
+            raise NotPermitted(NOT_ADMIN)
+
+    # -- lazy listeners: the slow part, after the ack ------------------------------------------
+
+    def ask(self, command: dict, respond: Respond) -> None:
+        question, private = options(from_slack(command["text"]))
+        self._respond(respond, private, lambda: answer_messages(self.service.ask(question)))
+
+    def summarize(self, command: dict, respond: Respond) -> None:
+        reference, private = options(from_slack(command["text"]))
+        self._respond(
+            respond,
+            private,
+            lambda: summary_messages(self.service.summarize(reference)),
+            hint=SOURCES_HINT,
+        )
+
+    def sources(self, command: dict, respond: Respond) -> None:
+        private = options(from_slack(command.get("text", "")))[1]
+        self._respond(respond, private, lambda: sources_messages(self.service.sources()))
+
+    def ingest(self, command: dict, respond: Respond) -> None:
+        text, user = from_slack(command["text"]), command["user_id"]
+        log.info("ingest from %s: %d characters", user, len(text))
+        self._respond(
+            respond, True, lambda: [ingest_message(self.service.ingest(text, submitted_by=user))]
+        )
+
+    def mention(
+        self, event: dict, body: dict, context: BoltContext, say: Say, client: WebClient
+    ) -> None:
+        """`@newsbot question` in a channel: answered in the mention's thread."""
+        if event.get("bot_id") or not self._recent.first_time(body.get("event_id")):
+            return  # another bot, or Slack retrying an event already being answered
+        user, channel = event.get("user", ""), event["channel"]
+        thread = event.get("thread_ts") or event["ts"]
+        question, flag = options(from_slack(_without_mention(event.get("text", ""), context)))
+        private = self._private(flag)
+        try:
+            if not question:
+                raise UserError(MENTION_USAGE)
+            self.limiter.check(user)
+        except UserError as refusal:
+            messages, private = [notice(str(refusal))], True
+        else:
+            messages, failed = self._work(lambda: answer_messages(self.service.ask(question)))
+            private = private or failed
+        for message in messages:
+            if private:
+                client.chat_postEphemeral(
+                    channel=channel, user=user, thread_ts=thread, **_payload(message)
+                )
+            else:
+                say(thread_ts=thread, unfurl_links=False, unfurl_media=False, **_payload(message))
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _respond(
+        self,
+        respond: Respond,
+        flag: bool | None,
+        work: Callable[[], list[Message]],
+        hint: str | None = None,
+    ) -> None:
+        messages, failed = self._work(work, hint)
+        private = failed or self._private(flag)
+        for message in messages:
+            sent = respond(
+                response_type="ephemeral" if private else "in_channel",
+                replace_original=False,
+                unfurl_links=False,
+                unfurl_media=False,
+                **_payload(message),
+            )
+            if sent.status_code != 200:  # Slack refused it; the user sees nothing
+                log.error("response_url refused a reply: %s %s", sent.status_code, sent.body)
+
+    def _work(
+        self, work: Callable[[], list[Message]], hint: str | None = None
+    ) -> tuple[list[Message], bool]:
+        """The messages, or a notice for the user alone (True) when the request failed: what
+        the asker can fix in their words (with the command's `hint`), anything else logged."""
+        try:
+            return work(), False
+        except UserError as error:
+            return [notice(f"Sorry, {error}.", hint)], True
+        except Exception:
+            log.exception("a Slack request failed")
+            return [notice(FAILED)], True
+
+    def _private(self, flag: bool | None) -> bool:
+        return flag if flag is not None else self.settings.visibility == "ephemeral"
+
+
+def _payload(message: Message) -> dict[str, Any]:
+    return {"text": message["text"], "blocks": message["blocks"]}
+
+
+def _without_mention(text: str, context: BoltContext) -> str:
+    """The mention's text without the bot's own `<@U…>` (anywhere), other mentions kept."""
+    bot = context.bot_user_id
+    pattern = rf"<@{re.escape(bot)}(?:\|[^>]*)?>" if bot else r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>"
+    return re.sub(pattern, " ", text).strip()
+
+
+class _RecentIds:
+    """Event ids seen lately: Slack redelivers an event it thinks was lost."""
+
+    def __init__(self, size: int = 1000):
+        self._seen: set[str] = set()
+        self._order: deque[str] = deque()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def first_time(self, event_id: str | None) -> bool:
+        if not event_id:
+            return True
+        with self._lock:
+            if event_id in self._seen:
+                return False
+            self._seen.add(event_id)
+            self._order.append(event_id)
+            if len(self._order) > self._size:
+                self._seen.discard(self._order.popleft())
+            return True

@@ -1,0 +1,68 @@
+"""The `[slack]` table of the config, checked once at start-up into one frozen object."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.config import Config
+from bot.tables import read_table
+
+Visibility = Literal["channel", "ephemeral"]
+# Slack user ids: U… for ordinary members, W… on Enterprise Grid.
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    """How the bot behaves in Slack. Tokens are not here: they come from the environment."""
+
+    # Who sees an answer by default: the whole channel, or only the asker. `--private` and
+    # `--public` in a command override it.
+    visibility: Visibility = "channel"
+    # Member ids (U…/W…) allowed to `/ingest`.
+    admins: tuple[str, ...] = ()
+    # At most `rate_limit` commands or mentions per user in any `rate_window_seconds`; 0 is off.
+    rate_limit: int = 5
+    rate_window_seconds: float = 60.0
+    # Web API root; GovSlack and tests point it elsewhere. Always ends with "/".
+    base_url: str = "https://slack.com/api/"
+    # HTTP mode only: where Slack's requests arrive (usually via a reverse proxy).
+    host: str = "127.0.0.1"
+    port: int = 3000
+    path: str = "/slack/events"
+
+    def __post_init__(self) -> None:
+        wrong = [v for v in self.admins if not isinstance(v, str) or not _USER_ID.fullmatch(v)]
+        if wrong:
+            raise ValueError(
+                "admins must be Slack member ids like 'U012AB3CD' (in a member's profile: "
+                f"⋮ > Copy member ID), not {wrong[0]!r}"
+            )
+        if self.rate_limit < 0:
+            raise ValueError("rate_limit must be 0 (off) or more")
+        if self.rate_window_seconds <= 0:
+            raise ValueError("rate_window_seconds must be more than 0")
+        if not re.match(r"https?://[^/\s]+", self.base_url):
+            raise ValueError(f"base_url must be an http(s) URL, not {self.base_url!r}")
+        if not self.base_url.endswith("/"):
+            # slack_sdk joins method names onto the base URL, so it must end with a slash.
+            object.__setattr__(self, "base_url", self.base_url + "/")
+        if not 1 <= self.port <= 65535:
+            raise ValueError(f"port must be between 1 and 65535, not {self.port}")
+        if not self.host.strip():
+            raise ValueError("host must name an address to listen on, e.g. 127.0.0.1")
+        if not self.path.startswith("/"):
+            raise ValueError(f"path must start with '/', not {self.path!r}")
+
+
+def load_settings(config: Config) -> SlackSettings:
+    """The `[slack]` table of `config`, or defaults when it has none."""
+    return parse_settings(config.platforms.get("slack", {}))
+
+
+def parse_settings(raw: Mapping[str, Any]) -> SlackSettings:
+    """Check every key and type, so a typo fails at start-up instead of being ignored."""
+    return read_table(SlackSettings, raw, "slack")
