@@ -23,6 +23,7 @@ test: setup lint
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff check --fix .
@@ -45,7 +46,7 @@ train-hedges: setup
 # Rebuilds bot/core/reader/weights.json.gz from the even-numbered articles of ../shared/eval.
 train-answers: setup
 	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[train]'
-	$(BIN)/python -m bot.core.reader.train
+	$(BIN)/python -m bot.core.reader_training
 
 # Benchmarks. `make bench`: the full suite up to 1M passages and every backend, written to
 # bench/report.md with its figures and results.json (about 25 minutes on 2 cores).

@@ -32,6 +32,7 @@ from bot.service import NewsService
 from bot.slack.app import build_app
 from bot.slack.server import HttpServer
 from bot.slack.settings import SlackSettings
+from index.embedding import Embedder
 from index.library import Library
 from tests.support.slack import SlackStandIn, command_body, send
 

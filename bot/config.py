@@ -120,7 +120,9 @@ def _build(raw: dict[str, Any], environ: Mapping[str, str], source: Path | None)
     answer = read_table(AnswerSettings, tables["answer"], "answer", skip={"source_ratings"})
     data_dir = environ.get("NEWSBOT_DATA_DIR")
     return Config(
-        data_dir=Path(data_dir).expanduser() if data_dir else top.data_dir or default_data_dir(environ),
+        data_dir=Path(data_dir).expanduser()
+        if data_dir
+        else top.data_dir or default_data_dir(environ),
         seeds_dir=top.seeds_dir or DEFAULT_SEEDS,
         embedding=read_table(EmbeddingSettings, tables["model"], "model", {"name": "model"}),
         index=replace(index, retrieval=retrieval),

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.core.answer import ask, reader_for
 from bot.config import Config
+from bot.core.answer import ask, reader_for
 from bot.core.hedges.stored import CueAnnotator
 from bot.core.models import Answer, Summary
 from bot.core.summary import summarize

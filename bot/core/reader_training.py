@@ -1,6 +1,6 @@
 """Rebuild the reader's weights from the public question sets (`make train-answers`).
 
-    python -m bot.core.reader.train [--eval ../shared/eval] [--work DIR] [--out PATH]
+    python -m bot.core.reader_training [--eval ../shared/eval] [--work DIR] [--out PATH]
 
 Each set is ingested as article files, one a paragraph or text, exactly as `newsbot ingest`
 would; every question of an even-numbered article is put through the same candidate pool that
@@ -29,7 +29,7 @@ from index.embedding import Embedder, EmbeddingSettings
 from index.library import Library
 from index.settings import IndexSettings
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 FOLDS = 5
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6)
 HIGH_CUTS = (0.7, 0.8, 0.85, 0.9, 0.95)
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--work", type=Path, default=None, help="keep ingested sets here")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / WEIGHTS)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "reader" / WEIGHTS)
     args = parser.parse_args(argv)
     if not args.eval.is_dir():
         sys.exit(f"error: no evaluation sets at {args.eval}")

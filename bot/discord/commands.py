@@ -22,9 +22,9 @@ from bot.chat import NotPermitted, RateLimited, RateLimiter
 from bot.discord import embeds
 from bot.discord.embeds import Reply
 from bot.service import NewsService
-from index.sources.files import SUPPORTED_SUFFIXES
 from index.errors import UserError
 from index.models import IngestReport
+from index.sources.files import SUPPORTED_SUFFIXES
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

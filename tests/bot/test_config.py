@@ -123,6 +123,11 @@ def test_data_dir_from_the_environment_wins(tmp_path):
         ('[index.vectors]\nkind = "tree"\n', "vector index kind must be one of"),
         ('[model]\nbackend = "tensorflow"\n', "backend must be one of"),
         ("[answer\n", "cannot read config file"),
+        ("data_dir = 3\n", r"\[top level\] data_dir must be of type str, not int"),
+        ('[sources.ratings]\n"Times" = 5\n', r"\[sources.ratings\] Times must be of type str"),
+        ("[web]\nallowed_networks = [10]\n", "allowed_networks must be a list of strings"),
+        ("[summary]\nsentences = 0\n", r"\[summary\] sentences must be 1 or more"),
+        ('[model]\nmodel = "x"\n', r"unknown key\(s\) in \[model\]: model \(known: name,"),
     ],
 )
 def test_bad_config_is_a_clear_error(tmp_path, text, message):
