@@ -3,9 +3,14 @@
 The article store holds the truth; the indexes are derived from it. Each write builds them into
 a new folder `generations/N`, which becomes current (the `generation` meta key) in the same
 transaction that commits the passages, and the old folder goes after the commit. A crash at
-any point leaves the previous generation current and usable, and its leftover folder is removed
-at the next open. Index files that are missing, unreadable or out of step with the database are
-rebuilt from it, without the model.
+any point leaves the previous generation current and usable; its leftover folder is removed by
+the next write.
+
+Several processes may share the folder. A write builds its generation while it holds the
+database's write lock, and only a write, holding that lock, removes folders that are not
+current: no folder another process is still writing is ever removed, and opening the folder (to
+read, perhaps from a read-only copy) writes nothing. Index files that are missing, unreadable
+or out of step with the database are rebuilt from it, without the model.
 """
 
 from __future__ import annotations
@@ -56,7 +61,6 @@ class Generations:
         self._lexical: LexicalIndex | None = None
         self._loaded: int | None = None  # generation the in-memory indexes belong to
         self._passage_count: int | None = None  # of that generation, once counted
-        self._remove_stale()
 
     @property
     def current(self) -> int:
@@ -104,9 +108,10 @@ class Generations:
     @contextmanager
     def writing(self) -> Iterator[None]:
         """One atomic write: database changes and a new generation of derived indexes."""
-        old = self.current
         try:
             with self._store.transaction():
+                old = self.current  # read under the write lock: another process may have moved it
+                self._remove_stale()
                 self.refresh()
                 yield
                 self._commit()
@@ -121,20 +126,26 @@ class Generations:
         """Write derived indexes to a new folder and point the open transaction at it."""
         new = self.current + 1
         folder = self.folder(new)
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        if not self.vectors.fits():
-            # The corpus outgrew its index kind (or the config names another): rebuild it.
-            self._vectors = self._rebuild_vectors()
-        self.vectors.save(folder / VECTORS_FILE)
-        self._lexical = self._lexical_builder.build(*self._store.all_passage_texts())
-        self._lexical.save(folder / LEXICAL_FOLDER)
+        folder.mkdir(parents=True, exist_ok=True)  # a stale one was removed as the write began
+        try:
+            if not self.vectors.fits():
+                # The corpus outgrew its index kind (or the config names another): rebuild it.
+                self._vectors = self._rebuild_vectors()
+            self.vectors.save(folder / VECTORS_FILE)
+            self._lexical = self._lexical_builder.build(*self._store.all_passage_texts())
+            self._lexical.save(folder / LEXICAL_FOLDER)
+        except BaseException:
+            # Still under the write lock, so the folder is this write's own to remove.
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         self._store.set_meta("generation", str(new))
         self._loaded = new
         self._passage_count = None
 
     def _remove_stale(self) -> None:
-        """Folders left by a write that crashed before its commit."""
+        """Folders left by a write that crashed before its commit (or after it, before removing
+        the folder it replaced). Only called with the write lock held, when no other write is
+        under way."""
         current = str(self.current)
         for folder in self._root.glob("*"):
             if folder.name != current:

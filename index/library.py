@@ -3,7 +3,9 @@
 The library owns its storage (see `index.storage.factory`) and its lock: callers never hold
 one. Every read and write takes the lock; an ingest takes it only to decide what is new and to
 write, never while pages download or text is chunked and embedded, so a chat bot answers
-questions meanwhile. Writes are atomic (see `index.generations`).
+questions meanwhile. Writes are atomic (see `index.generations`). Other processes may open the
+same data folder: a write waits for theirs, and a folder this process may not write to opens
+read-only, answering questions and refusing writes (see `index.storage.sqlite.Database`).
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ class Library:
         self.embedder = embedder
         self.annotator = annotator
         self._lock = threading.RLock()
-        storage = open_storage(data_dir, settings.vectors)
+        storage = open_storage(data_dir, settings.vectors, settings.wait_for_writer_seconds)
         self.store = storage.articles
         self.feed_store = storage.feeds  # for `index.sources.feeds`, on the same database
         self.indexes = Generations(

@@ -6,6 +6,7 @@ only ever sees the protocols.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +33,10 @@ class Storage:
     lexical: LexicalIndexBuilder
 
 
-def open_storage(data_dir: Path, vectors: VectorIndexSettings) -> Storage:
+def open_storage(data_dir: Path, vectors: VectorIndexSettings, wait_seconds: float) -> Storage:
     """The default: `newsbot.sqlite3` in the data folder (articles and feeds in one database),
-    FAISS and BM25 for the derived indexes.
+    FAISS and BM25 for the derived indexes. A folder or database this process may not write to
+    is opened read-only; `wait_seconds` bounds a wait for another process's write.
 
     :raises StoreError: when the folder or the database cannot be used.
     """
@@ -42,7 +44,9 @@ def open_storage(data_dir: Path, vectors: VectorIndexSettings) -> Storage:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"cannot use {data_dir} as the data folder: {error}") from error
-    database = Database(data_dir / "newsbot.sqlite3")
+    path = data_dir / "newsbot.sqlite3"
+    writable = os.access(data_dir, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+    database = Database(path, wait_seconds, read_only=not writable)
     return Storage(
         articles=SqliteArticleStore(database),
         feeds=SqliteFeedStore(database),

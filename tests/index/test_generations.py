@@ -49,14 +49,16 @@ def test_crash_mid_ingest_keeps_the_previous_state(
         library.ingest_paths([library.data_dir.parent / "articles"])
     monkeypatch.undo()
 
-    # Same object: the database rolled back and the old indexes still answer.
+    # Same object: the database rolled back, the failed write removed its folder, and the old
+    # indexes still answer.
     assert snapshot(library) == before
+    assert generation_folders(data_dir) == [generation]
     assert library.store.get_meta("generation") == generation
     assert_derived_indexes_match_the_database(library)
     assert_answers_troops_question(library)
     assert library.search("Lava sea volcano", k=1)[0].article.title != "Volcano Erupts"
 
-    # A fresh open sees the same previous state and clears the half-written generation.
+    # A fresh open sees the same previous state.
     library.close()
     reopened = Library(data_dir, library.settings, library.embedder)
     try:
@@ -141,17 +143,22 @@ def test_damaged_bm25_folder_is_rebuilt_on_open(library: Library, damage: str) -
         reopened.close()
 
 
-def test_stale_generation_folders_are_removed_on_open(library: Library) -> None:
+def test_stale_generation_folders_are_removed_by_the_next_write(library: Library) -> None:
     data_dir = library.data_dir
     current = library.store.get_meta("generation")
     library.close()
-    for stale in ["0", "99", str(int(current) + 1)]:  # type: ignore[arg-type]
-        (data_dir / "generations" / stale).mkdir()
-        (data_dir / "generations" / stale / "vectors.faiss").write_bytes(b"leftover")
+    stale = ["0", "99", str(int(current) + 1)]  # type: ignore[arg-type]
+    for name in stale:
+        (data_dir / "generations" / name).mkdir()
+        (data_dir / "generations" / name / "vectors.faiss").write_bytes(b"leftover")
 
     reopened = Library(data_dir, library.settings, library.embedder)
     try:
-        assert generation_folders(data_dir) == [current]
+        # Opening writes nothing: a folder may be another process's write under way.
+        assert generation_folders(data_dir) == sorted([current, *stale])
+        assert_answers_troops_question(reopened)
+        reopened.remove(reopened.article("harbour bridge").id)
+        assert generation_folders(data_dir) == [reopened.store.get_meta("generation")]
         assert_answers_troops_question(reopened)
     finally:
         reopened.close()

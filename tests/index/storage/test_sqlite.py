@@ -1,11 +1,13 @@
-"""The SQLite article store: the contract, migrations, clear errors, half-precision vectors, and
-one connection shared safely by threads."""
+"""The SQLite article store: the contract, migrations, clear errors, half-precision vectors, one
+connection shared safely by threads, other processes' writes and read-only files."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -118,3 +120,132 @@ def test_a_transaction_runs_alone_while_other_threads_read(
         store.upsert_article(document("k2", "Second"), "h2")
     reader.join(5)
     assert seen == [2]
+
+
+# -- other processes, read-only files ------------------------------------------------------
+
+
+def test_a_write_that_outwaits_another_connections_write_is_a_clear_error(db_path: Path) -> None:
+    first, second = Database(db_path), Database(db_path, wait_seconds=0.1)
+    try:
+        with first.transaction():
+            first.run("INSERT INTO meta (key, value) VALUES ('first', '1')")
+            with pytest.raises(StoreError) as caught, second.transaction():
+                pass
+            assert str(caught.value) == (
+                f"another process is writing to {db_path.parent}; try again when it has finished"
+            )
+            # Reading goes on meanwhile, from the last commit.
+            assert second.row("SELECT value FROM meta WHERE key = 'first'") is None
+        with second.transaction():
+            second.run("INSERT INTO meta (key, value) VALUES ('second', '2')")
+        assert first.rows("SELECT key FROM meta ORDER BY key") == [("first",), ("second",)]
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_write_waits_for_another_connections_write_and_says_so(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, second = Database(db_path), Database(db_path)
+    written = threading.Event()
+
+    def write() -> None:
+        with second.transaction():
+            second.run("INSERT INTO meta (key, value) VALUES ('second', '2')")
+        written.set()
+
+    writer = threading.Thread(target=write)
+    try:
+        with caplog.at_level(logging.WARNING, logger="index.storage.sqlite"):
+            with first.transaction():
+                first.run("INSERT INTO meta (key, value) VALUES ('first', '1')")
+                writer.start()
+                wait_for(lambda: "another process is writing" in caplog.text)
+                assert not written.is_set()
+            writer.join(30)
+        assert written.is_set()
+        assert first.rows("SELECT key FROM meta ORDER BY key") == [("first",), ("second",)]
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_new_file_migrated_by_another_process_while_this_one_waits(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two processes opening one new data folder at once: the one that waited for the other's
+    migrations finds them done."""
+    migrated = db_path.with_name("migrated.sqlite3")
+    Database(migrated).close()
+    with closing(sqlite3.connect(migrated)) as db:
+        schema = db.execute(
+            "SELECT sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY rowid"
+        ).fetchall()
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("PRAGMA journal_mode = WAL")
+    other.execute("BEGIN IMMEDIATE")
+    opened: list[Database | BaseException] = []
+
+    def open_() -> None:
+        try:
+            opened.append(Database(db_path))
+        except BaseException as error:  # the test reports it below
+            opened.append(error)
+
+    opener = threading.Thread(target=open_)
+    with caplog.at_level(logging.WARNING, logger="index.storage.sqlite"):
+        opener.start()
+        wait_for(lambda: "another process is writing" in caplog.text or bool(opened))
+    for (statement,) in schema:  # the other process's migrations, in its open transaction
+        other.execute(statement)
+    other.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+    other.execute("COMMIT")
+    other.close()
+    opener.join(30)
+    (database,) = opened
+    assert isinstance(database, Database), database
+    database.close()
+    assert user_version(db_path) == len(MIGRATIONS)
+
+
+def test_a_read_only_database_reads_and_refuses_every_write(
+    open_article_store: OpenArticleStore, db_path: Path
+) -> None:
+    store = open_article_store()
+    with store.transaction():
+        store.upsert_article(document(), "h1")
+    store.close()
+
+    database = Database(db_path, read_only=True)
+    try:
+        assert [a.title for a in SqliteArticleStore(database).articles()] == [document().title]
+        message = f"{db_path.parent} is read-only: newsbot can answer from it but not write to it"
+        with pytest.raises(StoreError) as caught, database.transaction():
+            pass
+        assert str(caught.value) == message
+        # The connection itself is read-only (`mode=ro`): SQLite refuses a write outside one.
+        with pytest.raises(StoreError) as caught:
+            database.run("INSERT INTO meta (key, value) VALUES ('x', 'y')")
+        assert str(caught.value) == message
+        assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
+    finally:
+        database.close()
+    assert SqliteArticleStore(Database(db_path)).get_meta("x") is None
+
+
+def test_a_read_only_database_of_an_older_schema_is_refused_clearly(db_path: Path) -> None:
+    with closing(sqlite3.connect(db_path)) as db:
+        db.executescript(f"{MIGRATIONS[0]}; PRAGMA user_version = 1;")
+    with pytest.raises(StoreError, match=r"needs upgrading from schema 1 .* is read-only"):
+        Database(db_path, read_only=True)
+    assert user_version(db_path) == 1
+
+
+def wait_for(condition: Callable[[], bool]) -> None:
+    """Until `condition` holds (another thread has reached a point), or fail after 30 s."""
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.01)
