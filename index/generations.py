@@ -151,17 +151,27 @@ class Generations:
             if folder.name != current:
                 shutil.rmtree(folder, ignore_errors=True)
 
+    def _moved_on(self, generation: int) -> bool:
+        """Whether another process has committed a newer generation since `generation` was read
+        (removing its folder, perhaps mid-load): then the newer one is loaded, not repaired."""
+        self.refresh()
+        return self.current != generation
+
     def _load_vectors(self) -> VectorIndex:
-        path = self.folder(self.current) / VECTORS_FILE
+        generation = self.current
+        path = self.folder(generation) / VECTORS_FILE
         if self._store.passage_count() == 0:
             return self._vector_builder.empty(self._dimension())
         try:
             index = self._vector_builder.load(path)
             if len(index) == self._store.passage_count():
                 return index
-            log.warning("vector index %s is out of step with the database; rebuilding it", path)
+            problem = f"vector index {path} is out of step with the database"
         except VectorIndexError as error:
-            log.warning("%s; rebuilding it from the article database", error)
+            problem = str(error)
+        if self._moved_on(generation):
+            return self._load_vectors()
+        log.warning("%s; rebuilding it from the article database", problem)
         index = self._rebuild_vectors()
         _replace_file(path, index.save)
         return index
@@ -178,13 +188,18 @@ class Generations:
         return self._vector_builder.build(dimension, np.asarray(ids, dtype=np.int64), means)
 
     def _load_lexical(self) -> LexicalIndex:
-        folder = self.folder(self.current) / LEXICAL_FOLDER
+        generation = self.current
+        folder = self.folder(generation) / LEXICAL_FOLDER
         try:
             index = self._lexical_builder.load(folder)
             if len(index) == self._store.passage_count():
                 return index
+            problem = "out of step with the database"
         except (OSError, ValueError) as error:
-            log.warning("BM25 index in %s is unreadable (%s); rebuilding it", folder, error)
+            problem = f"unreadable ({error})"
+        if self._moved_on(generation):
+            return self._load_lexical()
+        log.warning("BM25 index in %s is %s; rebuilding it", folder, problem)
         return self._lexical_builder.build(*self._store.all_passage_texts())
 
 

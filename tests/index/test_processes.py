@@ -1,5 +1,6 @@
 """Two processes on one data folder: a write under way in one survives the other opening the
-folder, and a second writer waits for the first instead of failing."""
+folder, a reader whose generation is replaced as it loads loads the new one, and a second
+writer waits for the first instead of failing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from index.library import Library
+from index.storage.faiss import FaissBuilder, FaissIndex
 from tests.support.corpus import (
     assert_answers_troops_question,
     assert_derived_indexes_match_the_database,
@@ -34,7 +36,7 @@ def running(*arguments: str) -> Iterator[subprocess.Popen[str]]:
     finally:
         if process.poll() is None:
             process.kill()
-        process.communicate()
+            process.communicate()
 
 
 def finish(process: subprocess.Popen[str], stdin: str = "") -> str:
@@ -87,3 +89,31 @@ def test_a_second_writer_waits_for_the_first_and_both_land(
     assert_answers_troops_question(library)
     assert_derived_indexes_match_the_database(library)
     assert generation_folders(library.data_dir) == [library.store.get_meta("generation")]
+
+
+def test_a_reader_whose_generation_is_replaced_as_it_loads_loads_the_new_one(
+    library: Library,
+    open_library: OpenLibrary,
+    write_article: WriteArticle,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    data_dir = library.data_dir
+    found = library.store.get_meta("generation")
+    reader = open_library()  # its indexes load at its first search
+    with running("ingest", str(data_dir), str(write_article(*VOLCANO)), "--pause") as writer:
+        assert writer.stdout.readline() == "paused\n"  # type: ignore[union-attr]
+        load = FaissBuilder.load
+
+        def load_once_replaced(self: FaissBuilder, path: Path) -> FaissIndex:
+            if path.parent.name == found:
+                # The writer commits, and removes the folder the reader found current.
+                assert "Volcano Erupts" in finish(writer, "\n")
+            return load(self, path)
+
+        monkeypatch.setattr(FaissBuilder, "load", load_once_replaced)
+        with caplog.at_level(logging.WARNING, logger="index.generations"):
+            assert reader.search("Lava sea volcano", k=1)[0].article.title == "Volcano Erupts"
+    assert "rebuilding" not in caplog.text
+    assert generation_folders(data_dir) == [str(int(found) + 1)]  # type: ignore[arg-type]
+    assert_derived_indexes_match_the_database(reader)
