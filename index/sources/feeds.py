@@ -71,11 +71,15 @@ class PollReport:
 
 def parse_feed(fetched: Fetched, url: str) -> ParsedFeed:
     """The feed's title and entries that link somewhere; FeedError when it is not a feed."""
-    content_type = fetched.media_type + (f"; charset={fetched.charset}" if fetched.charset else "")
+    # Decoded here like every fetched body, then handed over as UTF-8 under the one media type
+    # whose charset feedparser always follows (it would follow the XML declaration's otherwise).
     # A stream, never a string: feedparser opens strings that look like URLs or file names.
     parsed = feedparser.parse(
-        io.BytesIO(fetched.body),
-        response_headers={"content-location": fetched.url, "content-type": content_type},
+        io.BytesIO(fetched.text().encode("utf-8")),
+        response_headers={
+            "content-location": fetched.url,
+            "content-type": "application/xml; charset=utf-8",
+        },
     )
     if not parsed.get("version"):
         raise FeedError(f"{url}: not an RSS or Atom feed")

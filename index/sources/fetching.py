@@ -24,6 +24,7 @@ from urllib3.exceptions import TimeoutError as ClientTimeout
 
 from index.errors import NewsbotError
 from index.sources.addresses import Resolver, refusal, system_resolve
+from index.sources.charsets import decode_text
 from index.sources.robots import RobotsRules, RobotsUnavailable
 from index.sources.urls import WEB_PORTS
 
@@ -86,6 +87,10 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False
+
+    def text(self) -> str:
+        """The body decoded: by its charset if newsbot can trust it, else as `decode_text` finds."""
+        return decode_text(self.body, self.charset)
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,7 @@ class Fetcher:
             fetched = self._fetch(url, want)
         except WebError as error:
             raise RobotsUnavailable(str(error)) from None
-        return fetched.body.decode(fetched.charset or "utf-8", errors="replace")
+        return fetched.text()
 
     def _fetch(self, url: str, want: _Want) -> Fetched:
         current = url
