@@ -78,6 +78,12 @@ class WebError(NewsbotError):
     """A URL that could not be fetched; the message is one line naming the URL and why."""
 
 
+class WebRefusal(WebError):
+    """A URL newsbot does not fetch whatever the server would say: not http(s), with a password,
+    no valid host, or a host (or redirect) at an address the settings refuse. Asking again gets
+    the same answer, so a feed entry refused so is not retried."""
+
+
 @dataclass(frozen=True)
 class Fetched:
     """A response body that passed every check, or a 304 to a conditional request."""
@@ -139,6 +145,11 @@ class Fetcher:
         want = _Want(self.settings.feed_types, accept, "an RSS or Atom feed", conditions)
         return self._fetch(url, want)
 
+    def check(self, url: str) -> None:
+        """Refuse `url` as fetching it would before connecting, without sending anything:
+        WebRefusal, or WebError when its host cannot be resolved."""
+        self._check(url, url)
+
     def robots_allow(self, url: str) -> bool:
         """Whether the site's robots.txt lets newsbot fetch `url` unasked; its Crawl-delay, if
         any, then spaces out the requests to that host."""
@@ -176,7 +187,7 @@ class Fetcher:
     def _redirect(self, url: str, current: str, location: str) -> str:
         target = urljoin(current, location.strip())
         if urlsplit(target).scheme.lower() not in WEB_PORTS:
-            raise WebError(f"{url}: redirected to {target}, which is not an http or https URL")
+            raise WebRefusal(f"{url}: redirected to {target}, which is not an http or https URL")
         return urlunsplit(urlsplit(target)._replace(fragment=""))
 
     def _request(
@@ -191,20 +202,8 @@ class Fetcher:
         """One hop: check the URL and its addresses, wait for the host's turn, send the GET and
         read the headers, all before the deadline (moved on by the wait)."""
         hop = "" if current == url else f"redirected to {current}: "
+        scheme, host, port, addresses = self._check(url, current)
         parts = urlsplit(current)
-        scheme = parts.scheme.lower()
-        if scheme not in WEB_PORTS:
-            raise WebError(f"{url}: only http and https URLs can be fetched")
-        if parts.username is not None or parts.password is not None:
-            raise WebError(f"{url}: {hop}URLs with a user name or password are not fetched")
-        try:
-            host = _idna_host(current)
-            port = parts.port or WEB_PORTS[scheme]
-        except (UnicodeError, ValueError):
-            raise WebError(f"{url}: {hop}not a valid host and port") from None
-        if not host:
-            raise WebError(f"{url}: {hop}no host name")
-        addresses = self._addresses(url, hop, host, port)
         deadline += self._wait_turn(host)
         watchdog.start(deadline)
         target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
@@ -246,6 +245,24 @@ class Fetcher:
             raise WebError(f"{url}: {hop}timed out after {self.settings.timeout_seconds:g} s")
         raise WebError(f"{url}: {hop}cannot connect to {host} (connection refused or unreachable)")
 
+    def _check(self, url: str, current: str) -> tuple[str, str, int, list[str]]:
+        """The scheme, host, port and checked addresses of one hop, `current`, of `url`."""
+        hop = "" if current == url else f"redirected to {current}: "
+        parts = urlsplit(current)
+        scheme = parts.scheme.lower()
+        if scheme not in WEB_PORTS:
+            raise WebRefusal(f"{url}: only http and https URLs can be fetched")
+        if parts.username is not None or parts.password is not None:
+            raise WebRefusal(f"{url}: {hop}URLs with a user name or password are not fetched")
+        try:
+            host = _idna_host(current)
+            port = parts.port or WEB_PORTS[scheme]
+        except (UnicodeError, ValueError):
+            raise WebRefusal(f"{url}: {hop}not a valid host and port") from None
+        if not host:
+            raise WebRefusal(f"{url}: {hop}no host name")
+        return scheme, host, port, self._addresses(url, hop, host, port)
+
     def _addresses(self, url: str, hop: str, host: str, port: int) -> list[str]:
         try:
             addresses = self._resolve(host, port)
@@ -259,7 +276,7 @@ class Fetcher:
         for address in parsed:  # one bad address refuses the host: DNS may hand out any of them
             reason = refusal(address)
             if reason and not any(address in network for network in self._allowed):
-                raise WebError(f"{url}: {hop}refused, {reason} (allow_private_networks is off)")
+                raise WebRefusal(f"{url}: {hop}refused, {reason} (allow_private_networks is off)")
         return addresses
 
     def _pool(

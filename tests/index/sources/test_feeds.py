@@ -465,3 +465,30 @@ def time_now():  # type: ignore[no-untyped-def]
 
     return datetime(2024, 5, 3, 8, 0, tzinfo=UTC)
 
+
+def test_an_entry_at_a_private_address_is_refused_once_and_not_asked_again(
+    site: NewsSite, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    # The feed's own site is allowed; two entries lead into the private network.
+    fetcher = Fetcher(WebSettings(allowed_networks=("127.0.0.1/32",), host_delay_seconds=0))
+    inside = "http://10.0.0.7/admin/report.html"
+    hop = site.redirect("/go/report", inside)
+    rail = site.url("/news/rail.html")
+    items = [("Report", inside), ("Report, again", hop), (STORIES["/news/rail.html"][0], rail)]
+    body = rss("Island Times", site.url("/"), items)
+    url = site.serve("/rss.xml", body, content_type="application/rss+xml", etag='"v1"')
+    follow(library.feed_store, url, fetcher)
+    first = poll(library, library.feed_store, fetcher)
+    why = "refused, 10.0.0.7 is a private address (allow_private_networks is off)"
+    assert first.ingest.failed == [
+        (inside, f"{inside}: {why}"),
+        (hop, f"{hop}: redirected to {inside}: {why}"),
+    ]
+    assert first.ingest.added == [STORIES["/news/rail.html"][0]]
+    (feed,) = library.feed_store.feeds()
+    states = library.feed_store.feed_entries(feed.id)
+    assert all(states[u].done and states[u].attempts == 1 for u in (inside, hop))
+    again = poll(library, library.feed_store, fetcher)
+    assert again.ingest.failed == []
+    assert len(site.hits("/go/report")) == 1
