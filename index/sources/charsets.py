@@ -22,10 +22,10 @@ _PRESCAN = 1024  # how far into the document its declaration is looked for, as i
 _SAMPLE = 64 * 1024  # how much of an undeclared, non-UTF-8 body the guess reads
 _XML_DECLARATION = re.compile(rb"""\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 _META_CHARSET = re.compile(rb"""<meta\s[^>]*?\bcharset\s*=\s*["']?\s*([^\s"';/>]*)""", re.I)
-# Not encodings of text: "replacement" stands for ones refused as unsafe; a document naming
-# UTF-16 in ASCII was not written in UTF-16, and the standard reads x-user-defined there as
-# windows-1252.
+# The standard's stand-in for encodings it refuses as unsafe: no encoding of text.
 _UNTRUSTED = {"replacement"}
+# A document that names UTF-16 in ASCII bytes was not written in UTF-16; and the standard reads
+# x-user-defined, named there, as windows-1252.
 _IN_DOCUMENT = {"utf-16le": "utf-8", "utf-16be": "utf-8", "x-user-defined": "windows-1252"}
 # The standard's encodings by the Python codec that decodes them, for the guess to choose among;
 # it reads an undeclared body as ASCII-compatible, so UTF-16 is left out.
