@@ -130,7 +130,7 @@ class NewsSite:
                 handler.wfile.flush()
                 if route.interval:
                     time.sleep(route.interval)
-        except (BrokenPipeError, ConnectionResetError):
+        except (ConnectionError, ssl.SSLError):
             pass  # the client gave up, as it should on an oversized or slow body
 
 
@@ -145,7 +145,7 @@ def _trickle_headers(
         for byte in range(len(raw)):
             handler.wfile.write(raw[byte : byte + 1])
             time.sleep(route.header_interval)
-    except (BrokenPipeError, ConnectionResetError):
+    except (ConnectionError, ssl.SSLError):  # over TLS, a closed connection is an SSLError
         pass  # the client gave up, as it should at its deadline
 
 
