@@ -2,7 +2,10 @@
 
 A URL that resolves to a loopback, private, link-local or otherwise non-public address could
 turn newsbot against its own network; `refusal` names why such an address is refused,
-including IPv4 addresses carried inside IPv6 ones.
+including IPv4 addresses carried inside IPv6 ones. An address must be global as `ipaddress`
+reads the IANA registries, and outside the ranges those registries retired, which `ipaddress`
+still calls global: IPv6 site-local addresses (fec0::/10, in use on old internal networks), the
+6bone (3ffe::/16) and the 6to4 relay anycast prefix (192.88.99.0/24).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Callable
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 # The addresses a host name resolves to for a port, as text.
 Resolver = Callable[[str, int], list[str]]
+_RETIRED = [ipaddress.ip_network(n) for n in ("3ffe::/16", "192.88.99.0/24")]
 
 
 def system_resolve(host: str, port: int) -> list[str]:
@@ -30,9 +34,11 @@ def refusal(address: Address) -> str | None:
         ("an unspecified", address.is_unspecified),
         ("a loopback", address.is_loopback),
         ("a link-local", address.is_link_local),
+        ("a site-local", isinstance(address, ipaddress.IPv6Address) and address.is_site_local),
         ("a multicast", address.is_multicast),
         ("a reserved", address.is_reserved),
         ("a private", address.is_private),
+        ("a retired", any(address in network for network in _RETIRED)),
     ):
         if flag:
             return f"{address} is {label} address"

@@ -8,7 +8,6 @@ a canonical URL only on its own site.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import suppress
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
@@ -25,7 +24,7 @@ from index.sources.urls import WEB_PORTS, canonical_url, same_site
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
 
-def extract_html(html: str | bytes, url: str | None = None) -> tuple[str, Meta]:
+def extract_html(html: str, url: str | None = None) -> tuple[str, Meta]:
     """The article's text (paragraphs split by blank lines; "" when the page has none) and its
     metadata."""
     page = trafilatura.bare_extraction(
@@ -56,11 +55,7 @@ def extract_html(html: str | bytes, url: str | None = None) -> tuple[str, Meta]:
 def fetch_article(fetcher: Fetcher, url: str) -> Document:
     """The article on a web page, keyed by its canonical URL when the page names one on its site."""
     fetched = fetcher.page(url)
-    html: str | bytes = fetched.body  # no charset given: trafilatura sniffs the encoding
-    if fetched.charset:
-        with suppress(LookupError):  # an unknown charset: sniffed too
-            html = fetched.body.decode(fetched.charset, errors="replace")
-    body, meta = extract_html(html, fetched.url)
+    body, meta = extract_html(fetched.text(), fetched.url)
     if not body:
         raise WebError(f"{url}: no article text found on the page")
     page = document(body, meta, key=fetched.url, untitled=fetched.url)

@@ -21,7 +21,7 @@ import feedparser
 from index.errors import UserError
 from index.models import Document, Feed, FeedEntryState, IngestReport
 from index.sources.extraction import fetch_article
-from index.sources.fetching import Fetched, Fetcher, WebError
+from index.sources.fetching import Fetched, Fetcher, WebError, WebRefusal
 from index.sources.ingest import Corpus
 from index.sources.urls import canonical_url
 from index.storage.protocols import FeedStore
@@ -71,11 +71,15 @@ class PollReport:
 
 def parse_feed(fetched: Fetched, url: str) -> ParsedFeed:
     """The feed's title and entries that link somewhere; FeedError when it is not a feed."""
-    content_type = fetched.media_type + (f"; charset={fetched.charset}" if fetched.charset else "")
+    # Decoded here like every fetched body, then handed over as UTF-8 under the one media type
+    # whose charset feedparser always follows (it would follow the XML declaration's otherwise).
     # A stream, never a string: feedparser opens strings that look like URLs or file names.
     parsed = feedparser.parse(
-        io.BytesIO(fetched.body),
-        response_headers={"content-location": fetched.url, "content-type": content_type},
+        io.BytesIO(fetched.text().encode("utf-8")),
+        response_headers={
+            "content-location": fetched.url,
+            "content-type": "application/xml; charset=utf-8",
+        },
     )
     if not parsed.get("version"):
         raise FeedError(f"{url}: not an RSS or Atom feed")
@@ -196,12 +200,13 @@ def _poll_feed(
             outcome.entries.append((entry, True, None))
             report.ingest.skipped.append((entry.url, f"{entry.title}: already indexed"))
             continue
-        refusal = _robots_refusal(fetcher, entry.url)
-        if refusal == ROBOTS_DISALLOW:  # the site said no: it is not asked again
-            outcome.entries.append((entry, True, refusal))
-            report.ingest.skipped.append((entry.url, f"{entry.title}: {refusal}"))
-            continue
         try:
+            fetcher.check(entry.url)  # before robots.txt: an address refused is said as such
+            refusal = _robots_refusal(fetcher, entry.url)
+            if refusal == ROBOTS_DISALLOW:  # the site said no: it is not asked again
+                outcome.entries.append((entry, True, refusal))
+                report.ingest.skipped.append((entry.url, f"{entry.title}: {refusal}"))
+                continue
             if refusal:  # robots.txt unreadable: a failure, retried at the next poll
                 raise WebError(f"{entry.url}: {refusal}")
             outcome.documents.append(fetch_article(fetcher, entry.url))
@@ -209,8 +214,10 @@ def _poll_feed(
             fetched_now.add(canonical_url(entry.url))
             fetched_count += 1
         except WebError as error:
+            # A refusal is final; another failure is retried, up to MAX_ATTEMPTS polls.
             attempts = seen[entry.id].attempts + 1 if entry.id in seen else 1
-            outcome.entries.append((entry, attempts >= MAX_ATTEMPTS, str(error)))
+            given_up = isinstance(error, WebRefusal) or attempts >= MAX_ATTEMPTS
+            outcome.entries.append((entry, given_up, str(error)))
             report.ingest.failed.append((entry.url, str(error)))
             failed += 1
     outcome.status = _status(fetched.not_modified, fetched_count, failed, len(indexed))

@@ -4,7 +4,8 @@ Only http and https. Every address a host resolves to must be public (unless the
 private networks), checked again at each redirect hop, which is followed here rather than by the
 HTTP client; the connection then goes to an address that was checked, so a DNS answer that
 changes between the check and the connect cannot slip a private address in. Each download is
-bounded in bytes and seconds, and requests to one host are spaced out.
+bounded in bytes, and in seconds from the connection to the last byte of the body (including
+every redirect), and requests to one host are spaced out.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from urllib3.exceptions import TimeoutError as ClientTimeout
 
 from index.errors import NewsbotError
 from index.sources.addresses import Resolver, refusal, system_resolve
+from index.sources.charsets import decode_text
+from index.sources.deadlines import Watchdog, WatchedHTTPPool, WatchedHTTPSPool
 from index.sources.robots import RobotsRules, RobotsUnavailable
 from index.sources.urls import WEB_PORTS
 
@@ -75,6 +78,12 @@ class WebError(NewsbotError):
     """A URL that could not be fetched; the message is one line naming the URL and why."""
 
 
+class WebRefusal(WebError):
+    """A URL newsbot does not fetch whatever the server would say: not http(s), with a password,
+    no valid host, or a host (or redirect) at an address the settings refuse. Asking again gets
+    the same answer, so a feed entry refused so is not retried."""
+
+
 @dataclass(frozen=True)
 class Fetched:
     """A response body that passed every check, or a 304 to a conditional request."""
@@ -86,6 +95,10 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False
+
+    def text(self) -> str:
+        """The body decoded: by its charset if newsbot can trust it, else as `decode_text` finds."""
+        return decode_text(self.body, self.charset)
 
 
 @dataclass(frozen=True)
@@ -132,6 +145,11 @@ class Fetcher:
         want = _Want(self.settings.feed_types, accept, "an RSS or Atom feed", conditions)
         return self._fetch(url, want)
 
+    def check(self, url: str) -> None:
+        """Refuse `url` as fetching it would before connecting, without sending anything:
+        WebRefusal, or WebError when its host cannot be resolved."""
+        self._check(url, url)
+
     def robots_allow(self, url: str) -> bool:
         """Whether the site's robots.txt lets newsbot fetch `url` unasked; its Crawl-delay, if
         any, then spaces out the requests to that host."""
@@ -150,47 +168,44 @@ class Fetcher:
             fetched = self._fetch(url, want)
         except WebError as error:
             raise RobotsUnavailable(str(error)) from None
-        return fetched.body.decode(fetched.charset or "utf-8", errors="replace")
+        return fetched.text()
 
     def _fetch(self, url: str, want: _Want) -> Fetched:
         current = url
         deadline = time.monotonic() + self.settings.timeout_seconds
         for _ in range(self.settings.max_redirects + 1):
             with ExitStack() as cleanup:
-                response, deadline = self._request(url, current, want, deadline, cleanup)
+                watchdog = cleanup.enter_context(Watchdog())
+                response, deadline = self._request(url, current, want, deadline, watchdog, cleanup)
                 location = response.headers.get("Location")
                 if response.status in _REDIRECTS and location:
                     current = self._redirect(url, current, location)
                     continue
-                return self._accept(url, current, response, want, deadline)
+                return self._accept(url, current, response, want, watchdog)
         raise WebError(f"{url}: more than {self.settings.max_redirects} redirects")
 
     def _redirect(self, url: str, current: str, location: str) -> str:
         target = urljoin(current, location.strip())
         if urlsplit(target).scheme.lower() not in WEB_PORTS:
-            raise WebError(f"{url}: redirected to {target}, which is not an http or https URL")
+            raise WebRefusal(f"{url}: redirected to {target}, which is not an http or https URL")
         return urlunsplit(urlsplit(target)._replace(fragment=""))
 
     def _request(
-        self, url: str, current: str, want: _Want, deadline: float, cleanup: ExitStack
+        self,
+        url: str,
+        current: str,
+        want: _Want,
+        deadline: float,
+        watchdog: Watchdog,
+        cleanup: ExitStack,
     ) -> tuple[urllib3.BaseHTTPResponse, float]:
-        """One hop: check the URL and its addresses, wait for the host's turn, send the GET."""
+        """One hop: check the URL and its addresses, wait for the host's turn, send the GET and
+        read the headers, all before the deadline (moved on by the wait)."""
         hop = "" if current == url else f"redirected to {current}: "
+        scheme, host, port, addresses = self._check(url, current)
         parts = urlsplit(current)
-        scheme = parts.scheme.lower()
-        if scheme not in WEB_PORTS:
-            raise WebError(f"{url}: only http and https URLs can be fetched")
-        if parts.username is not None or parts.password is not None:
-            raise WebError(f"{url}: {hop}URLs with a user name or password are not fetched")
-        try:
-            host = _idna_host(current)
-            port = parts.port or WEB_PORTS[scheme]
-        except (UnicodeError, ValueError):
-            raise WebError(f"{url}: {hop}not a valid host and port") from None
-        if not host:
-            raise WebError(f"{url}: {hop}no host name")
-        addresses = self._addresses(url, hop, host, port)
         deadline += self._wait_turn(host)
+        watchdog.start(deadline)
         target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
         headers = {
             "Host": f"[{host}]" if ":" in host else host,
@@ -205,7 +220,7 @@ class Fetcher:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
-            pool = self._pool(scheme, address, port, host)
+            pool = self._pool(scheme, address, port, host, watchdog)
             cleanup.callback(pool.close)
             try:
                 response = pool.urlopen(
@@ -222,13 +237,31 @@ class Fetcher:
                 error = failure
                 continue
             except ClientError as failure:
-                raise self._client_error(url, hop, failure) from None
+                raise self._client_error(url, hop, failure, watchdog) from None
             cleanup.callback(response.release_conn)
             cleanup.callback(response.close)
             return response, deadline
         if error is None:
             raise WebError(f"{url}: {hop}timed out after {self.settings.timeout_seconds:g} s")
         raise WebError(f"{url}: {hop}cannot connect to {host} (connection refused or unreachable)")
+
+    def _check(self, url: str, current: str) -> tuple[str, str, int, list[str]]:
+        """The scheme, host, port and checked addresses of one hop, `current`, of `url`."""
+        hop = "" if current == url else f"redirected to {current}: "
+        parts = urlsplit(current)
+        scheme = parts.scheme.lower()
+        if scheme not in WEB_PORTS:
+            raise WebRefusal(f"{url}: only http and https URLs can be fetched")
+        if parts.username is not None or parts.password is not None:
+            raise WebRefusal(f"{url}: {hop}URLs with a user name or password are not fetched")
+        try:
+            host = _idna_host(current)
+            port = parts.port or WEB_PORTS[scheme]
+        except (UnicodeError, ValueError):
+            raise WebRefusal(f"{url}: {hop}not a valid host and port") from None
+        if not host:
+            raise WebRefusal(f"{url}: {hop}no host name")
+        return scheme, host, port, self._addresses(url, hop, host, port)
 
     def _addresses(self, url: str, hop: str, host: str, port: int) -> list[str]:
         try:
@@ -243,16 +276,23 @@ class Fetcher:
         for address in parsed:  # one bad address refuses the host: DNS may hand out any of them
             reason = refusal(address)
             if reason and not any(address in network for network in self._allowed):
-                raise WebError(f"{url}: {hop}refused, {reason} (allow_private_networks is off)")
+                raise WebRefusal(f"{url}: {hop}refused, {reason} (allow_private_networks is off)")
         return addresses
 
-    def _pool(self, scheme: str, address: str, port: int, host: str) -> urllib3.HTTPConnectionPool:
+    def _pool(
+        self, scheme: str, address: str, port: int, host: str, watchdog: Watchdog
+    ) -> urllib3.HTTPConnectionPool:
         if scheme == "https":
             # Connect to the checked address, but verify the certificate against the host name.
-            return urllib3.HTTPSConnectionPool(
-                address, port, server_hostname=host, assert_hostname=host, cert_reqs="CERT_REQUIRED"
+            return WatchedHTTPSPool(
+                address,
+                port,
+                server_hostname=host,
+                assert_hostname=host,
+                cert_reqs="CERT_REQUIRED",
+                watchdog=watchdog,
             )
-        return urllib3.HTTPConnectionPool(address, port)
+        return WatchedHTTPPool(address, port, watchdog=watchdog)
 
     def _wait_turn(self, host: str) -> float:
         """Sleep until `host_delay_seconds` (or the site's Crawl-delay) after the last request
@@ -273,7 +313,7 @@ class Fetcher:
         current: str,
         response: urllib3.BaseHTTPResponse,
         want: _Want,
-        deadline: float,
+        watchdog: Watchdog,
     ) -> Fetched:
         validators = {
             "etag": response.headers.get("ETag"),
@@ -289,24 +329,17 @@ class Fetcher:
         if want.types and media_type not in want.types:
             shown = media_type or "none given"
             raise WebError(f"{url}: not {want.what} (Content-Type {shown})")
-        body = self._read(url, response, deadline)
+        body = self._read(url, response, watchdog)
         return Fetched(current, body, media_type, charset, **validators)
 
-    def _read(self, url: str, response: urllib3.BaseHTTPResponse, deadline: float) -> bytes:
+    def _read(self, url: str, response: urllib3.BaseHTTPResponse, watchdog: Watchdog) -> bytes:
         """The body, refused as soon as it passes `max_bytes` or the deadline."""
         limit = self.settings.max_bytes
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
             raise WebError(f"{url}: larger than the {limit:,}-byte limit ({int(declared):,} bytes)")
-        timed_out = WebError(f"{url}: timed out after {self.settings.timeout_seconds:g} s")
         chunks: list[bytes] = []
         size = 0
-        # The socket timeout bounds each read, not their sum: at the deadline a watchdog shuts
-        # the socket, which ends a read that a stalling or trickling server keeps waiting.
-        expired = threading.Event()
-        watchdog = threading.Timer(deadline - time.monotonic(), _expire, (response, expired))
-        watchdog.daemon = True
-        watchdog.start()
         try:
             while chunk := response.read1(_CHUNK):
                 size += len(chunk)
@@ -314,15 +347,16 @@ class Fetcher:
                     raise WebError(f"{url}: larger than the {limit:,}-byte limit")
                 chunks.append(chunk)
         except ClientError as failure:
-            raise timed_out if expired.is_set() else self._client_error(url, "", failure) from None
-        finally:
-            watchdog.cancel()
-        if expired.is_set():  # the shut socket reads as the end of the body
-            raise timed_out
+            raise self._client_error(url, "", failure, watchdog) from None
+        if watchdog.expired.is_set():  # the shut socket reads as the end of the body
+            raise WebError(f"{url}: timed out after {self.settings.timeout_seconds:g} s")
         return b"".join(chunks)
 
-    def _client_error(self, url: str, hop: str, failure: ClientError) -> WebError:
-        if isinstance(failure, ClientTimeout):
+    def _client_error(
+        self, url: str, hop: str, failure: ClientError, watchdog: Watchdog
+    ) -> WebError:
+        # After the deadline the watchdog's shut socket shows as a dropped connection.
+        if watchdog.expired.is_set() or isinstance(failure, ClientTimeout):
             return WebError(f"{url}: {hop}timed out after {self.settings.timeout_seconds:g} s")
         if isinstance(failure, SSLError):
             return WebError(f"{url}: {hop}TLS failed ({_first_line(failure)})")
@@ -333,12 +367,6 @@ def _content_type(header: str) -> tuple[str, str | None]:
     media_type, _, params = header.partition(";")
     found = re.search(r"charset\s*=\s*\"?([\w.:-]+)", params, re.IGNORECASE)
     return media_type.strip().lower(), found.group(1) if found else None
-
-
-def _expire(response: urllib3.BaseHTTPResponse, expired: threading.Event) -> None:
-    expired.set()
-    with suppress(OSError, ValueError, RuntimeError):  # already closed: nothing to interrupt
-        response.shutdown()
 
 
 def _first_line(error: Exception) -> str:

@@ -1,18 +1,25 @@
 """A news site on loopback, for tests and benchmarks: pages, feeds, redirects and misbehaviour.
 
 It honours If-None-Match and If-Modified-Since, records every request it receives, and can be
-told to answer slowly, trickle its body, or leave out Content-Length. Standard library only.
+told to answer slowly, trickle its headers or its body, or leave out Content-Length. It can
+serve https with a self-signed certificate for 127.0.0.1 (`CERTIFICATE`, which a client trusts
+when `SSL_CERT_FILE` names it). Standard library only.
 """
 
 from __future__ import annotations
 
 import html
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+CERTIFICATE = Path(__file__).with_name("newssite.crt")
+_KEY = Path(__file__).with_name("newssite.key")
 
 
 @dataclass
@@ -24,6 +31,7 @@ class Route:
     etag: str | None = None
     last_modified: str | None = None
     delay: float = 0.0  # seconds before the status line
+    header_interval: float = 0.0  # the status line and headers a byte at a time, this far apart
     pieces: int = 1  # the body is sent in this many writes...
     interval: float = 0.0  # ...this many seconds apart
     send_length: bool = True
@@ -39,7 +47,7 @@ class Request:
 class NewsSite:
     """`with NewsSite() as site:` serves on 127.0.0.1 on a free port until the block ends."""
 
-    def __init__(self, host: str = "127.0.0.1"):
+    def __init__(self, host: str = "127.0.0.1", tls: bool = False):
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
         site = self
@@ -53,12 +61,20 @@ class NewsSite:
 
         self._server = ThreadingHTTPServer((host, 0), Handler)
         self._server.daemon_threads = True
+        self._scheme = "https" if tls else "http"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(CERTIFICATE, _KEY)
+            # The handshake happens in the request's thread, not in the one accepting.
+            self._server.socket = context.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self._scheme}://{host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -93,17 +109,20 @@ class NewsSite:
             handler.send_response(304)
             handler.end_headers()
             return
-        handler.send_response(route.status)
-        handler.send_header("Content-Type", route.content_type)
-        for name, value in route.headers.items():
-            handler.send_header(name, value)
+        headers = [("Content-Type", route.content_type), *route.headers.items()]
         if route.etag:
-            handler.send_header("ETag", route.etag)
+            headers.append(("ETag", route.etag))
         if route.last_modified:
-            handler.send_header("Last-Modified", route.last_modified)
+            headers.append(("Last-Modified", route.last_modified))
         if route.send_length:
-            handler.send_header("Content-Length", str(len(route.body)))
-        handler.end_headers()
+            headers.append(("Content-Length", str(len(route.body))))
+        if route.header_interval:
+            _trickle_headers(handler, route, headers)
+        else:
+            handler.send_response(route.status)
+            for name, value in headers:
+                handler.send_header(name, value)
+            handler.end_headers()
         size = -(-len(route.body) // max(route.pieces, 1))
         try:
             for start in range(0, len(route.body), max(size, 1)):
@@ -111,8 +130,23 @@ class NewsSite:
                 handler.wfile.flush()
                 if route.interval:
                     time.sleep(route.interval)
-        except (BrokenPipeError, ConnectionResetError):
+        except (ConnectionError, ssl.SSLError):
             pass  # the client gave up, as it should on an oversized or slow body
+
+
+def _trickle_headers(
+    handler: BaseHTTPRequestHandler, route: Route, headers: list[tuple[str, str]]
+) -> None:
+    reason = handler.responses.get(route.status, ("",))[0]
+    status = f"{handler.protocol_version} {route.status} {reason}"
+    lines = [status, *(f"{n}: {v}" for n, v in headers), "", ""]
+    raw = "\r\n".join(lines).encode("latin-1")
+    try:
+        for byte in range(len(raw)):
+            handler.wfile.write(raw[byte : byte + 1])
+            time.sleep(route.header_interval)
+    except (ConnectionError, ssl.SSLError):  # over TLS, a closed connection is an SSLError
+        pass  # the client gave up, as it should at its deadline
 
 
 def _not_modified(route: Route, handler: BaseHTTPRequestHandler) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from index.library import Library
 from index.models import Document
 from index.sources.extraction import fetch_article
@@ -47,6 +49,43 @@ def test_a_page_without_a_charset_is_decoded_by_sniffing(site: NewsSite, fetcher
     page = article_html("Café owners count the cost", [*STORM[:2], "Le café a fermé."])
     url = site.serve("/cafe.html", page.encode("utf-8"), content_type="text/html")
     assert "Le café a fermé." in fetch_article(fetcher, url).text
+
+
+UNTRUSTED = ["undefined", "idna", "punycode", "rot13", "base64", "zlib", "utf-7", "cp037", "nope"]
+
+
+@pytest.mark.parametrize("charset", UNTRUSTED)
+def test_a_charset_newsbot_cannot_trust_is_ignored(
+    site: NewsSite, fetcher: Fetcher, charset: str
+) -> None:
+    page = article_html("Café owners count the cost", [*STORM[:2], "Le café a fermé."])
+    url = site.serve("/cafe.html", page, content_type=f"text/html; charset={charset}")
+    assert fetch_article(fetcher, url).text.split("\n\n") == [*STORM[:2], "Le café a fermé."]
+
+
+def test_a_declared_legacy_charset_is_honoured(site: NewsSite, fetcher: Fetcher) -> None:
+    page = article_html("Café owners count the cost", [*STORM[:2], "Le café a fermé."])
+    body = page.replace("charset='utf-8'", "charset='windows-1252'").encode("cp1252")
+    in_header = site.serve("/a.html", body, content_type="text/html; charset=ISO-8859-1")
+    in_page = site.serve("/b.html", body, content_type="text/html")
+    for url in (in_header, in_page):
+        assert fetch_article(fetcher, url).text.endswith("Le café a fermé.")
+
+
+def test_a_page_with_a_bad_charset_fails_only_itself(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    odd = site.serve(
+        "/odd.html",
+        "<html><body><p>Hi</p></body></html>",
+        content_type="text/html; charset=undefined",
+    )
+    report = library.ingest_urls([odd, storm_page(site)], fetcher)
+    assert report.added == [STORM_TITLE]
+    assert report.failed == [
+        (odd, f"{odd}: not an article (1 words of text; an article has at least 40)")
+    ]
 
 
 def test_a_page_cannot_claim_another_sites_canonical_url(

@@ -115,6 +115,41 @@ def test_rss_and_atom_feeds_list_their_entries(site: NewsSite, fetcher: Fetcher)
     ]
 
 
+@pytest.mark.parametrize(
+    ("content_type", "declared"),
+    [
+        ("application/rss+xml; charset=undefined", "utf-8"),
+        ("application/rss+xml; charset=idna", "utf-8"),
+        ("text/xml; charset=punycode", "utf-8"),
+        ("application/rss+xml", "undefined"),
+        ("application/octet-stream", "idna"),
+    ],
+)
+def test_a_feed_charset_newsbot_cannot_trust_is_ignored(
+    site: NewsSite, content_type: str, declared: str
+) -> None:
+    settings = WebSettings(
+        allow_private_networks=True,
+        host_delay_seconds=0,
+        feed_types=(content_type.partition(";")[0],),
+    )
+    for title in ("Café de l'Île", "Island Times - news from the coast"):
+        body = rss(title, site.url("/"), [("Ferry strike", site.url("/news/ferry.html"))])
+        body = body.replace('encoding="utf-8"', f'encoding="{declared}"')
+        url = site.serve("/rss.xml", body, content_type=content_type)
+        parsed = parse_feed(Fetcher(settings).feed(url), url)
+        assert parsed.title == title
+        assert [e.url for e in parsed.entries] == [site.url("/news/ferry.html")]
+
+
+def test_a_feed_in_a_declared_legacy_charset_is_read(site: NewsSite, fetcher: Fetcher) -> None:
+    body = rss("Café de l'Île", site.url("/"), [("Grève", site.url("/news/ferry.html"))])
+    body = body.replace('encoding="utf-8"', 'encoding="windows-1252"')
+    url = site.serve("/rss.xml", body.encode("cp1252"), content_type="application/rss+xml")
+    parsed = parse_feed(fetcher.feed(url), url)
+    assert parsed.title == "Café de l'Île" and parsed.entries[0].title == "Grève"
+
+
 def test_adding_a_feed_checks_it_and_lists_it(
     site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
 ) -> None:
@@ -258,6 +293,27 @@ def test_pages_the_sites_robots_txt_disallows_are_skipped_and_not_asked_again(
     poll(library, library.feed_store, fetcher)
     assert site.hits("/news/school.html") == []  # recorded as done: not asked again
     assert len(site.hits("/robots.txt")) == 1  # the rules are kept between polls
+
+
+@pytest.mark.parametrize("charset", ["undefined", "idna", "punycode"])
+def test_a_robots_txt_charset_newsbot_cannot_trust_is_ignored(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary, charset: str
+) -> None:
+    library = open_library()
+    rules = "User-agent: *\nDisallow: /news/school\n"
+    site.serve("/robots.txt", rules, content_type=f"text/plain; charset={charset}")
+    other = site.serve(
+        "/other.xml",
+        rss("Other", site.url("/"), [(STORIES["/news/rail.html"][0], site.url("/news/rail.html"))]),
+        content_type="application/rss+xml",
+    )
+    follow(library.feed_store, serve_rss(site, ["/news/ferry.html", "/news/school.html"]), fetcher)
+    follow(library.feed_store, other, fetcher)
+    report = poll(library, library.feed_store, fetcher)
+    assert sorted(report.ingest.added) == sorted(
+        STORIES[p][0] for p in ("/news/ferry.html", "/news/rail.html")
+    )
+    assert [url for url, _ in report.ingest.skipped] == [site.url("/news/school.html")]
 
 
 def test_an_unreadable_robots_txt_holds_entries_back_until_it_can_be_read(
@@ -408,3 +464,31 @@ def time_now():  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
     return datetime(2024, 5, 3, 8, 0, tzinfo=UTC)
+
+
+def test_an_entry_at_a_private_address_is_refused_once_and_not_asked_again(
+    site: NewsSite, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    # The feed's own site is allowed; two entries lead into the private network.
+    fetcher = Fetcher(WebSettings(allowed_networks=("127.0.0.1/32",), host_delay_seconds=0))
+    inside = "http://10.0.0.7/admin/report.html"
+    hop = site.redirect("/go/report", inside)
+    rail = site.url("/news/rail.html")
+    items = [("Report", inside), ("Report, again", hop), (STORIES["/news/rail.html"][0], rail)]
+    body = rss("Island Times", site.url("/"), items)
+    url = site.serve("/rss.xml", body, content_type="application/rss+xml", etag='"v1"')
+    follow(library.feed_store, url, fetcher)
+    first = poll(library, library.feed_store, fetcher)
+    why = "refused, 10.0.0.7 is a private address (allow_private_networks is off)"
+    assert first.ingest.failed == [
+        (inside, f"{inside}: {why}"),
+        (hop, f"{hop}: redirected to {inside}: {why}"),
+    ]
+    assert first.ingest.added == [STORIES["/news/rail.html"][0]]
+    (feed,) = library.feed_store.feeds()
+    states = library.feed_store.feed_entries(feed.id)
+    assert all(states[u].done and states[u].attempts == 1 for u in (inside, hop))
+    again = poll(library, library.feed_store, fetcher)
+    assert again.ingest.failed == []
+    assert len(site.hits("/go/report")) == 1

@@ -11,7 +11,7 @@ import pytest
 from index.library import Library
 from index.sources.extraction import fetch_article
 from index.sources.fetching import Fetcher, WebError, WebSettings
-from tests.support.newssite import NewsSite, article_html
+from tests.support.newssite import CERTIFICATE, NewsSite, article_html
 from tests.support.stories import STORM, STORM_TITLE, storm_page
 
 OpenLibrary = Callable[..., Library]
@@ -203,3 +203,21 @@ def test_requests_to_one_host_are_spaced_out(site: NewsSite) -> None:
     gaps = [b - a for a, b in pairwise(times)]
     assert all(gap >= 0.28 for gap in gaps[:2]), gaps
     assert gaps[2] < 0.2, gaps
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["http", "https"])
+def test_headers_trickled_a_byte_at_a_time_time_out(
+    tls: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(CERTIFICATE))  # the one certificate trusted
+    quick = Fetcher(
+        WebSettings(allow_private_networks=True, timeout_seconds=1, host_delay_seconds=0)
+    )
+    with NewsSite(tls=tls) as site:
+        assert fetch_article(quick, storm_page(site)).title == STORM_TITLE
+        # Each byte arrives well within the timeout; the status line and headers take 15 s.
+        url = site.serve("/crawl.html", article_html(STORM_TITLE, STORM), header_interval=0.15)
+        started = time.monotonic()
+        with pytest.raises(WebError, match=r"timed out after 1 s$"):
+            quick.page(url)
+        assert time.monotonic() - started < 3
