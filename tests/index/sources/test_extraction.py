@@ -93,7 +93,7 @@ def test_a_page_names_a_canonical_url_only_on_its_own_host_or_one_listed_for_it(
     honoured: bool,
 ) -> None:
     port = site.url("").rsplit(":", 1)[1]
-    fetcher = one_host_per_name(canonical_hosts=canonical_hosts)
+    fetcher = one_host_per_name(**({"canonical_hosts": canonical_hosts} if canonical_hosts else {}))
     library = open_library()
     story = f"http://{named_host}:{port}/story"
     site.serve("/story", article_html(STORM_TITLE, STORM, outlet="The Coast Herald"))
