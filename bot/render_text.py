@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.caveats import confidence_line
+from bot.core.caveats import article_origin, confidence_line, origin
 from bot.core.models import Answer, Citation, Quote, Summary
 from index.models import Article
 
@@ -22,8 +22,7 @@ def _plain(text: str) -> str:
 def citation_line(citation: Citation) -> str:
     parts = [
         citation.title,
-        citation.source or "outlet unknown",
-        citation.published or "date unknown",
+        *origin(citation.source, citation.published, citation.uploaded),
         f"paragraph {citation.paragraph}",
         f"article {citation.article_id}",
     ]
@@ -65,6 +64,6 @@ def sources_text(articles: list[Article]) -> str:
         return "No articles are indexed."
     rows = []
     for a in articles:
-        meta = " · ".join([a.source or "outlet unknown", a.published or "date unknown"])
+        meta = " · ".join(article_origin(a))
         rows.append(f"{a.id:>4}  {a.title}\n      {meta} · {a.passage_count} passages")
     return "\n".join(rows)

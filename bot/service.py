@@ -1,30 +1,47 @@
 """The one object every front end holds: the corpus loaded once, safe to call from threads.
 
 The terminal, Slack and Discord all reach the answer core and the index through `NewsService`,
-so each front end only translates its requests and replies.
+so each front end only translates its requests and replies. Chat front ends pass the scope a
+request comes from (see `index.models.Scope`), and who adds text (`Contributor`); the terminal
+uses the shared corpus.
 """
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.config import Config
+from bot.core import caveats
 from bot.core.answer import ask, reader_for
 from bot.core.hedges.stored import CueAnnotator
 from bot.core.models import Answer, Summary
 from bot.core.summary import summarize
 from index.embedding import Embedder
 from index.library import Library
-from index.models import Article, Document, Feed, IngestReport
+from index.models import Article, Contributor, Feed, IngestReport, Scope
+from index.sources.chat import chat_document
 from index.sources.feeds import FeedPoller, Followed, PollReport, follow, poll, unfollow
 from index.sources.fetching import Fetcher
 from index.sources.files import DocumentError, uploaded_document
 
+log = logging.getLogger(__name__)
 _URL = re.compile(r"https?://\S+", re.I)
+# What a chat is told of a link that failed; why (a resolved address, say) goes to the log.
+COULD_NOT_FETCH = "could not be fetched"
+
+
+def member_of(scope: str, user: str, community: str) -> Contributor:
+    """A member of a server or workspace adding text there: it is answered there alone."""
+    return Contributor(scope, user, caveats.member_of(community))
+
+
+def newsbot_admin(user: str) -> Contributor:
+    """One of newsbot's configured admins adding text outside any server: it is shared."""
+    return Contributor(None, user, caveats.ADDED_BY_ADMIN)
 
 
 def open_library(
@@ -68,44 +85,54 @@ class NewsService:
         reader_for(self.config.answer)
         self.library.search("warm up", k=1)
 
-    def ask(self, question: str) -> Answer:
-        return self.library.read(lambda library: ask(library, question, self.config.answer))
+    def ask(self, question: str, scope: Scope = None) -> Answer:
+        """The answer from the shared corpus and `scope`'s own articles."""
+        return self.library.read(
+            lambda library: ask(library, question, self.config.answer, scope=scope)
+        )
 
-    def summarize(self, reference: str, sentences: int | None = None) -> Summary:
+    def summarize(
+        self, reference: str, sentences: int | None = None, scope: Scope = None
+    ) -> Summary:
+        """A summary of the article, among those visible from `scope`, named by `reference`."""
         return self.library.read(
             lambda library: summarize(
                 library,
-                library.article(reference),
+                library.article(reference, scope),
                 sentences or self.config.summary_sentences,
                 dict(self.config.answer.source_ratings),
             )
         )
 
-    def sources(self) -> list[Article]:
-        return self.library.articles()
+    def sources(self, scope: Scope = None) -> list[Article]:
+        """The articles visible from `scope`: the shared corpus, and that scope's own."""
+        return self.library.articles(scope)
 
-    def titles_matching(self, typed: str, limit: int = 25) -> list[Article]:
-        """Articles whose title contains what the user has typed so far (for autocomplete)."""
+    def titles_matching(self, typed: str, limit: int = 25, scope: Scope = None) -> list[Article]:
+        """Articles visible from `scope` whose title contains what the user has typed so far
+        (for autocomplete)."""
         wanted = typed.casefold().strip()
-        return [a for a in self.sources() if wanted in a.title.casefold()][:limit]
+        return [a for a in self.sources(scope) if wanted in a.title.casefold()][:limit]
 
-    def ingest(self, content: str, submitted_by: str) -> IngestReport:
+    def ingest(self, content: str, contributor: Contributor) -> IngestReport:
         """What an admin's chat `/ingest` hands over: a URL, or article text titled by line one."""
         url = content.strip()
         if _URL.fullmatch(url):
-            return self.ingest_url(url)
-        return self.ingest_text(content, submitted_by=submitted_by)
+            return self.ingest_url(url, contributor.scope)
+        return self.ingest_text(content, contributor)
 
-    def ingest_url(self, url: str) -> IngestReport:
-        """Fetch a web page and index it; questions are answered while the page downloads."""
-        return self.library.ingest_urls([url], self._fetcher())
+    def ingest_url(self, url: str, scope: Scope = None) -> IngestReport:
+        """Fetch a web page given in a chat and index it into `scope`; questions are answered
+        while the page downloads. Why a page could not be fetched is logged, not told: it can
+        name the addresses a host resolves to inside newsbot's network."""
+        report = self.library.ingest_urls([url], self._fetcher(), scope=scope)
+        for _, why in report.failed:
+            log.warning("could not fetch a link given in %s: %s", scope or "a chat", why)
+        report.failed = [(failed, f"{failed}: {COULD_NOT_FETCH}") for failed, _ in report.failed]
+        return report
 
     def ingest_text(
-        self,
-        text: str,
-        title: str | None = None,
-        source: str | None = None,
-        submitted_by: str = "chat",
+        self, text: str, contributor: Contributor, title: str | None = None
     ) -> IngestReport:
         """Index text pasted into a chat; its first line is the title unless one is given."""
         body = text.strip()
@@ -115,23 +142,20 @@ class NewsService:
             return report
         first, _, rest = body.partition("\n")
         heading = title or first.strip()[:200]
-        document = Document(
-            # The same text sent twice, by anyone, is one article.
-            key="chat:" + hashlib.sha256(body.encode()).hexdigest()[:16],
-            title=heading,
-            text=(rest.strip() or first) if title is None else body,
-            source=source,
-        )
-        return self.library.ingest([document])
+        words = (rest.strip() or first) if title is None else body
+        return self.library.ingest([chat_document(heading, words, contributor)])
 
-    def ingest_upload(self, filename: str, data: bytes, title: str | None = None) -> IngestReport:
-        """Index an article file sent through a chat (.txt, .md or .html, as on disk)."""
+    def ingest_upload(
+        self, filename: str, data: bytes, contributor: Contributor, title: str | None = None
+    ) -> IngestReport:
+        """Index an article file sent through a chat (.txt, .md or .html, read as on disk, but
+        as the contributor's text: what it says of its own URL or outlet is left out)."""
         report = IngestReport()
         limit = self.config.web.max_bytes
         try:
             if len(data) > limit:
                 raise DocumentError(f"{filename}: larger than {limit:,} bytes")
-            document = uploaded_document(filename, data)
+            document = uploaded_document(filename, data, contributor)
         except DocumentError as error:
             report.failed.append((filename, str(error)))
             return report

@@ -1,5 +1,8 @@
 """The corpus as one object: ingest documents, search passages, list and remove articles.
 
+One library holds every scope's articles (see `index.models.Scope`); each read takes the scope
+it is asked from and sees only the shared corpus and that scope's own articles.
+
 The library owns its storage (see `index.storage.factory`) and its lock: callers never hold
 one. Every read and write takes the lock; an ingest takes it only to decide what is new and to
 write, never while pages download or text is chunked and embedded, so a chat bot answers
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
@@ -22,7 +26,7 @@ from tqdm import tqdm
 from index.embedding import Encoder
 from index.generations import Generations
 from index.linking import fingerprint_old_articles
-from index.models import Article, Document, Hit, IngestReport, Passage
+from index.models import Article, Document, Hit, IngestReport, Passage, Scope
 from index.planning import plan
 from index.preparation import SentenceAnnotator, prepare
 from index.retrieval import fuse
@@ -71,13 +75,14 @@ class Library:
         with self._lock:
             return self.indexes.passage_count() == 0
 
-    def articles(self) -> list[Article]:
+    def articles(self, scope: Scope = None) -> list[Article]:
+        """The articles visible from `scope`: the shared corpus, and that scope's own."""
         with self._lock:
-            return self.store.articles()
+            return self.store.visible_articles(scope)
 
-    def article(self, reference: str) -> Article:
-        """The article named by id or by a fuzzy match of its title."""
-        return resolve_article(self.articles(), reference)
+    def article(self, reference: str, scope: Scope = None) -> Article:
+        """The article visible from `scope` named by id or by a fuzzy match of its title."""
+        return resolve_article(self.articles(scope), reference)
 
     def article_passages(self, article_id: int) -> list[Passage]:
         with self._lock:
@@ -87,10 +92,11 @@ class Library:
         with self._lock:
             return self.store.sentence_vectors(passage_ids, self._dimension)
 
-    def also_reported(self, article_id: int) -> list[Article]:
-        """Near-duplicates of the article (the same story from other outlets), closest first."""
+    def also_reported(self, article_id: int, scope: Scope = None) -> list[Article]:
+        """Near-duplicates of the article (the same story from other outlets) visible from
+        `scope`, closest first."""
         with self._lock:
-            return self.store.linked_articles(article_id)
+            return self.store.linked_articles(article_id, scope)
 
     def read(self, reading: Callable[[Library], T]) -> T:
         """`reading(library)`, with no write landing between its calls: for a caller whose one
@@ -99,12 +105,13 @@ class Library:
             return reading(self)
 
     def has_article(self, key: str) -> bool:
-        """Whether an article is indexed under `key`, or with it as canonical URL."""
+        """Whether the shared corpus holds an article under `key`, or with it as canonical URL."""
         with self._lock:
-            return self.store.has_key(key)
+            return self.store.has_key(key, None)
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
-        """The `k` best passages for `query`, fusing dense and BM25 rankings."""
+    def search(self, query: str, k: int = 5, scope: Scope = None) -> list[Hit]:
+        """The `k` best passages for `query` visible from `scope`, fusing dense and BM25
+        rankings."""
         with self._lock:
             if self.is_empty():
                 return []
@@ -113,9 +120,13 @@ class Library:
         with self._lock:
             self.indexes.refresh()
             settings = self.settings
-            dense_ids, _ = self.indexes.vectors.search(query_vector, settings.dense_candidates)
-            lexical_ids, lexical_scores = self.indexes.lexical.search(
-                query, settings.lexical_candidates
+            dense_ids, _ = self._visible_top(
+                lambda n: self.indexes.vectors.search(query_vector, n),
+                settings.dense_candidates,
+                scope,
+            )
+            lexical_ids, lexical_scores = self._visible_top(
+                lambda n: self.indexes.lexical.search(query, n), settings.lexical_candidates, scope
             )
             candidates = list(dict.fromkeys([*dense_ids.tolist(), *lexical_ids.tolist()]))
             passages = self.store.passages(candidates)
@@ -135,6 +146,21 @@ class Library:
                 score, dense, lexical = scored.score, scored.dense, scored.lexical
                 hits.append(Hit(passage, article, score, dense, lexical, scored.sentence_scores))
             return hits
+
+    def _visible_top(
+        self, search: Callable[[int], tuple[np.ndarray, np.ndarray]], wanted: int, scope: Scope
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The `wanted` best results of `search` visible from `scope`. Other scopes' passages
+        are dropped before the cut, and more are asked for while they crowd the visible ones
+        out, so another server's uploads never cost this one a candidate."""
+        asked = wanted
+        while True:
+            ids, scores = search(asked)
+            visible = self.store.visible_passages(ids.tolist(), scope)
+            keep = np.fromiter((i in visible for i in ids.tolist()), dtype=bool, count=len(ids))
+            if keep.sum() >= wanted or len(ids) < asked:
+                return ids[keep][:wanted], scores[keep][:wanted]
+            asked *= 2
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -157,10 +183,14 @@ class Library:
         return report
 
     def ingest_urls(
-        self, urls: Iterable[str], fetcher: Fetcher, progress: bool = False
+        self, urls: Iterable[str], fetcher: Fetcher, progress: bool = False, scope: Scope = None
     ) -> IngestReport:
-        """Fetch and index web pages; a bad URL is reported and skipped, not fatal."""
-        return self.ingest_sources((), urls, fetcher, progress)
+        """Fetch and index web pages into `scope`; a bad URL is reported and skipped, not
+        fatal."""
+        report = IngestReport()
+        pages, report.failed = fetch_articles(fetcher, urls, progress)
+        self._ingest([_added_in(scope, page) for page in pages], report, progress)
+        return report
 
     def ingest_sources(
         self, paths: Iterable[Path], urls: Iterable[str], fetcher: Fetcher, progress: bool = False
@@ -256,3 +286,9 @@ class Library:
                 f"the index in {self.data_dir} was built with model {stored!r} but the config "
                 f"names {self.embedder.name!r}; run `newsbot reindex` to re-embed it"
             )
+
+
+def _added_in(scope: Scope, page: Document) -> Document:
+    """A web page fetched for a server or workspace: in its scope, under a key of its own, so
+    the shared corpus's copy of the same page (and another scope's) stays apart."""
+    return page if scope is None else replace(page, scope=scope, key=f"{scope}:{page.key}")

@@ -2,7 +2,9 @@
 
 When an article is written, its MinHash signature is compared with every stored one, and those
 at or above the threshold are linked to it both ways, so an answer quotes one copy and says
-"also reported by" the others. Articles stored before fingerprints existed (schema 1) are
+"also reported by" the others. Links are made across scopes but read only where both ends are
+visible (see `ArticleStore.linked_articles`), and an ingest names only the linked articles its
+own scope can see. Articles stored before fingerprints existed (schema 1) are
 fingerprinted and linked once, from their stored passages.
 """
 
@@ -23,12 +25,13 @@ def link(
     threshold: float,
 ) -> list[str]:
     """Link a written article to its near-duplicates (and add it to `signatures`, for the next
-    article of the same write); the titles of those it was linked to."""
+    article of the same write); the titles of those it was linked to that its scope can see."""
     similar = signatures.similar(signature, threshold, exclude=article_id)
     store.replace_links(article_id, similar)
     signatures.add(article_id, signature)
-    others = (store.article(other_id) for other_id, _ in similar)
-    return [other.title for other in others if other is not None]
+    article = store.article(article_id)
+    scope = article.scope if article else None
+    return [other.title for other in store.linked_articles(article_id, scope)]
 
 
 def fingerprint_old_articles(store: ArticleStore, threshold: float) -> None:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Which corpus an article belongs to: None for the operator's shared corpus (the command line,
+# feeds), answered everywhere; "discord:<guild id>" or "slack:<team id>" for what was added in
+# one server or workspace, answered only there (and beside the shared corpus).
+Scope = str | None
+
 
 @dataclass(frozen=True)
 class Document:
     """An article as read from a file, before it is indexed.
 
     `key` identifies the article across re-ingests (its canonical URL, else its resolved path),
-    so a changed file replaces its old passages instead of adding a second copy.
+    so a changed file replaces its old passages instead of adding a second copy. Keys are
+    unique across scopes: what a chat adds carries its scope in its key.
     """
 
     key: str
@@ -21,6 +27,20 @@ class Document:
     published: str | None = None
     author: str | None = None
     path: str | None = None
+    scope: Scope = None
+    # Text from a chat: who added it, as newsbot names them ("a member of Newsroom"); None for
+    # articles from files, feeds and the web, whose own metadata says where they come from.
+    added_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """Who adds text through a chat: it goes into `scope`, is keyed by `user` (a platform id,
+    "discord:<user id>"), and its citation says `added_by` ("a member of Newsroom")."""
+
+    scope: Scope
+    user: str
+    added_by: str
 
 
 @dataclass(frozen=True)
@@ -36,6 +56,13 @@ class Article:
     author: str | None
     path: str | None
     passage_count: int = 0
+    scope: Scope = None
+    added_by: str | None = None
+    added_at: str | None = None  # when it was first indexed, "YYYY-MM-DD HH:MM:SS" in UTC
+
+    def visible_from(self, scope: Scope) -> bool:
+        """Whether a question asked in `scope` may see this article: shared ones, or its own."""
+        return self.scope is None or self.scope == scope
 
 
 # What the annotator given at ingest says of a passage's sentences: for each chunk, the

@@ -3,7 +3,9 @@
 One article can arrive twice: under one key (two files claiming one URL), under a canonical URL
 already stored (a page and its AMP or tracking-tagged copy), or with the same words (one story
 copied to another host). The first copy is indexed; the others are reported and left out.
-Nothing here writes, and nothing here embeds.
+Duplicates are looked for only where the document's scope can see (the shared corpus and its
+own scope), so another server's articles are neither named nor taken over. Nothing here
+writes, and nothing here embeds.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class Wanted:
 def plan(store: ArticleStore, documents: list[Document], report: IngestReport) -> list[Wanted]:
     """The documents to index; the unchanged and the duplicates are reported and left out."""
     wanted: list[Wanted] = []
-    by_text: dict[str, Document] = {}
+    by_text: dict[tuple[str | None, str], Document] = {}
     for doc in _one_per_key(documents, report):
         canonical = canonical_url(doc.url) if doc.url and is_web(doc.url) else None
         doc = _under_stored_key(store, doc, canonical)
@@ -42,12 +44,12 @@ def plan(store: ArticleStore, documents: list[Document], report: IngestReport) -
             report.unchanged.append(doc.title)
             continue
         text_hash = text_fingerprint(doc.text)
-        twin = _twin(store, text_hash, known[0] if known else None, by_text)
+        twin = _twin(store, doc, text_hash, known[0] if known else None, by_text)
         if twin:
             report.skipped.append((_origin(doc), f"{doc.title}: same text as {twin}"))
             continue
         wanted.append(Wanted(doc, digest, bool(known), text_hash, canonical))
-        by_text[text_hash] = doc
+        by_text[doc.scope, text_hash] = doc
     return wanted
 
 
@@ -70,20 +72,25 @@ def _one_per_key(documents: list[Document], report: IngestReport) -> list[Docume
 
 
 def _under_stored_key(store: ArticleStore, doc: Document, canonical: str | None) -> Document:
-    """The document under the key its canonical URL is already stored with, if any."""
-    stored = store.key_by_canonical_url(canonical) if canonical else None
+    """The document under the key its canonical URL is already stored with in its own scope,
+    if any."""
+    stored = store.key_by_canonical_url(canonical, doc.scope) if canonical else None
     return replace(doc, key=stored) if stored and stored != doc.key else doc
 
 
 def _twin(
-    store: ArticleStore, text_hash: str, article_id: int | None, earlier: dict[str, Document]
+    store: ArticleStore,
+    doc: Document,
+    text_hash: str,
+    article_id: int | None,
+    earlier: dict[tuple[str | None, str], Document],
 ) -> str:
-    """How to name an article, stored or earlier in this ingest (by text hash), with the
-    same text."""
-    stored = store.article_by_text_hash(text_hash, other_than=article_id)
+    """How to name an article the document's scope can see, stored or earlier in this ingest
+    (by text hash), with the same text."""
+    stored = store.article_by_text_hash(text_hash, doc.scope, other_than=article_id)
     if stored:
         return f"“{stored.title}” (article {stored.id})"
-    twin = earlier.get(text_hash)
+    twin = earlier.get((doc.scope, text_hash))
     return f"“{twin.title}” ({_origin(twin)})" if twin else ""
 
 

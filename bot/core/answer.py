@@ -18,7 +18,7 @@ from bot.core.reader.features import Candidate, Pool, pool
 from bot.core.reader.model import Reading, default_reader, load_reader
 from bot.core.reader.similarity import SimilarityReader
 from index.errors import UserError
-from index.models import Article, Hit, Passage
+from index.models import Article, Hit, Passage, Scope
 
 
 class QuestionError(UserError):
@@ -26,12 +26,12 @@ class QuestionError(UserError):
 
 
 class Corpus(Protocol):
-    """What the answer core needs from the index."""
+    """What the answer core needs from the index; `scope` is where the question is asked."""
 
     def is_empty(self) -> bool: ...
-    def search(self, query: str, k: int = 5) -> list[Hit]: ...
+    def search(self, query: str, k: int = 5, scope: Scope = None) -> list[Hit]: ...
     def article_passages(self, article_id: int) -> list[Passage]: ...
-    def also_reported(self, article_id: int) -> list[Article]: ...
+    def also_reported(self, article_id: int, scope: Scope = None) -> list[Article]: ...
 
 
 class Reader(Protocol):
@@ -97,14 +97,17 @@ def ask(
     text: str,
     settings: AnswerSettings | None = None,
     reader: Reader | None = None,
+    scope: Scope = None,
 ) -> Answer:
+    """The answer from the articles visible from `scope` (the shared corpus, and that server's
+    or workspace's own)."""
     settings = settings or AnswerSettings()
     text = check_question(text, settings)
     reader = reader or reader_for(settings)
     if corpus.is_empty():
         return _unanswered(text, [caveats.EMPTY_INDEX])
     question = analyse(text)
-    found = candidate_pool(corpus, question, settings)
+    found = candidate_pool(corpus, question, settings, scope)
     reading = reader.read(found)
     if not reading.order:
         return _unanswered(text, [caveats.NOT_FOUND])
@@ -115,12 +118,14 @@ def ask(
         related = () if found.absent_entities else (near,)
         notes = [caveats.NOT_FOUND, _missing(found, best)]
         return _unanswered(text, notes, related, reading.probability)
-    return _answered(corpus, found, reading, settings)
+    return _answered(corpus, found, reading, settings, scope)
 
 
-def candidate_pool(corpus: Corpus, question: Question, settings: AnswerSettings) -> Pool:
+def candidate_pool(
+    corpus: Corpus, question: Question, settings: AnswerSettings, scope: Scope = None
+) -> Pool:
     """The sentences of the best passages, with what the reader reads of each."""
-    hits = corpus.search(question.text, k=settings.top_k)
+    hits = corpus.search(question.text, k=settings.top_k, scope=scope)
     passages = {hit.article.id: corpus.article_passages(hit.article.id) for hit in hits}
     return pool(question, hits, passages)
 
@@ -136,7 +141,9 @@ def _missing(found: Pool, best: Candidate) -> str:
     return caveats.not_said(named, list(found.missing_terms))
 
 
-def _answered(corpus: Corpus, found: Pool, reading: Reading, settings: AnswerSettings) -> Answer:
+def _answered(
+    corpus: Corpus, found: Pool, reading: Reading, settings: AnswerSettings, scope: Scope
+) -> Answer:
     first = reading.order[0]
     chosen = [first]
     for i in reading.order[1:]:
@@ -147,7 +154,9 @@ def _answered(corpus: Corpus, found: Pool, reading: Reading, settings: AnswerSet
             p is not None
             and p >= settings.min_probability
             and p >= reading.probability - settings.quote_margin
-            and not _same_story(corpus, found.candidates[i], [found.candidates[c] for c in chosen])
+            and not _same_story(
+                corpus, found.candidates[i], [found.candidates[c] for c in chosen], scope
+            )
         ):
             chosen.append(i)
     quotes = [
@@ -160,9 +169,7 @@ def _answered(corpus: Corpus, found: Pool, reading: Reading, settings: AnswerSet
             caveats.attribution(quote.citation),
             caveats.source_rating(quote.citation, settings.source_ratings),
         ]
-        others = corpus.also_reported(quote.citation.article_id)
-        if others:
-            notes.append(caveats.also_reported([(a.source, a.title) for a in others]))
+        notes += caveats.also_reported(corpus.also_reported(quote.citation.article_id, scope))
         notes += caveats.hedging(
             list(quote.hedges),
             _nearby_cues(found, found.candidates[i]),
@@ -182,14 +189,16 @@ def _answered(corpus: Corpus, found: Pool, reading: Reading, settings: AnswerSet
     )
 
 
-def _same_story(corpus: Corpus, candidate: Candidate, chosen: list[Candidate]) -> bool:
+def _same_story(
+    corpus: Corpus, candidate: Candidate, chosen: list[Candidate], scope: Scope
+) -> bool:
     """The same sentence again, or a sentence of a linked near-duplicate article: the answer
     says "also reported by" instead of quoting it twice."""
     for other in chosen:
         if " ".join(candidate.text.split()) == " ".join(other.text.split()):
             return True
         if candidate.hit.article.id != other.hit.article.id and candidate.hit.article.id in {
-            a.id for a in corpus.also_reported(other.hit.article.id)
+            a.id for a in corpus.also_reported(other.hit.article.id, scope)
         }:
             return True
     return False
@@ -222,7 +231,13 @@ def _quote(candidate: Candidate, score: float, probability: float) -> Quote:
 
 def citation(article: Article, paragraph: int) -> Citation:
     return Citation(
-        article.id, article.title, article.source, article.url, article.published, paragraph
+        article.id,
+        article.title,
+        article.source,
+        article.url,
+        article.published,
+        paragraph,
+        caveats.uploaded(article.added_by, article.added_at),
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from bot.core.hedges import Cue, CueKind, hedge_phrases
 from bot.core.models import Citation, Confidence
+from index.models import Article
 
 NOT_FOUND = "I couldn't find that in the indexed articles."
 EMPTY_INDEX = "No articles are indexed yet, so I can't answer anything."
@@ -16,9 +17,42 @@ _HEDGE_KINDS: tuple[CueKind, ...] = ("speculation", "belief", "condition", "inve
 _NEARBY_KINDS: tuple[CueKind, ...] = ("unconfirmed", "speculation", "belief")
 
 
+# Who added a chat's text, as its citation names them.
+ADDED_BY_ADMIN = "one of newsbot's admins"
+
+
+def member_of(community: str) -> str:
+    """Who added a text in a server or workspace: a member of it, never a person by name."""
+    return f"a member of {community}"
+
+
+def uploaded(added_by: str | None, added_at: str | None) -> str | None:
+    """Who added a chat's text and on which day; None for an article from anywhere else."""
+    if not added_by:
+        return None
+    day = (added_at or "")[:10]
+    return f"uploaded by {added_by} on {day}" if day else f"uploaded by {added_by}"
+
+
+def origin(source: str | None, published: str | None, upload: str | None) -> tuple[str, ...]:
+    """Where a text comes from, as a citation shows it: its outlet and date, or its upload."""
+    if upload:
+        return (upload,)
+    return (source or "outlet unknown", published or "date unknown")
+
+
+def article_origin(article: Article) -> tuple[str, ...]:
+    return origin(article.source, article.published, uploaded(article.added_by, article.added_at))
+
+
 def attribution(citation: Citation) -> str:
     """Whose claim this is: always said, even when the outlet or date is unknown."""
     title = f"“{citation.title}”"
+    if citation.uploaded:
+        return (
+            f"According to the text {title}, {citation.uploaded}; "
+            "newsbot does not know where it comes from."
+        )
     when = f"published {citation.published}" if citation.published else "date unknown"
     if citation.source:
         return f"According to {citation.source}'s article {title} ({when})."
@@ -26,6 +60,8 @@ def attribution(citation: Citation) -> str:
 
 
 def source_rating(citation: Citation, ratings: Mapping[str, str]) -> str:
+    if citation.uploaded:
+        return "Text added in a chat has no outlet, so newsbot cannot say how reliable it is."
     if not citation.source:
         return "The article's outlet is unknown, so newsbot cannot say how reliable it is."
     rating = _lookup(ratings, citation.source)
@@ -76,10 +112,19 @@ def hedging(
     return notes
 
 
-def also_reported(others: list[tuple[str | None, str]]) -> str:
-    """The same story from other outlets: corroboration to weigh, not independent proof."""
-    named = [f"{source} (“{title}”)" if source else f"“{title}”" for source, title in others]
-    return f"Also reported by: {'; '.join(named)}."
+def also_reported(others: list[Article]) -> list[str]:
+    """The same story from other outlets: corroboration to weigh, not independent proof. A
+    near-copy added in a chat is no outlet's report, so it is named as the upload it is."""
+    notes = []
+    reported = [a for a in others if not a.added_by]
+    if reported:
+        named = [f"{a.source} (“{a.title}”)" if a.source else f"“{a.title}”" for a in reported]
+        notes.append(f"Also reported by: {'; '.join(named)}.")
+    for other in others:
+        upload = uploaded(other.added_by, other.added_at)
+        if upload:
+            notes.append(f"A text in much the same words, “{other.title}”, was {upload}.")
+    return notes
 
 
 def missing_entities(names: list[str]) -> str:

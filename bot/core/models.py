@@ -12,7 +12,11 @@ Confidence = Literal["high", "medium", "low", "none"]
 
 @dataclass(frozen=True)
 class Citation:
-    """Where a quote comes from, as precisely as the article allows."""
+    """Where a quote comes from, as precisely as the article allows.
+
+    `uploaded` says who added a chat's text and when, in newsbot's words ("uploaded by a member
+    of Newsroom on 2024-06-03"); such a text has no outlet, URL or date of its own.
+    """
 
     article_id: int
     title: str
@@ -20,6 +24,7 @@ class Citation:
     url: str | None
     published: str | None
     paragraph: int
+    uploaded: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ def _quote_dict(quote: Quote) -> dict:
         "article_id": citation.article_id,
         "url": citation.url,
         "published": citation.published,
+        "uploaded": citation.uploaded,
         "paragraph": citation.paragraph,
         "score": round(quote.score, 4),
         "probability": None if quote.probability is None else round(quote.probability, 4),

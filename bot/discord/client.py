@@ -18,10 +18,11 @@ import discord
 
 from bot.chat import RateLimiter
 from bot.discord import embeds
-from bot.discord.commands import FAILED, NO_PINGS, NewsCommands, NewsTree, call
+from bot.discord.commands import FAILED, NO_PINGS, NewsCommands, NewsTree, call, server_scope
 from bot.discord.settings import DiscordSettings
 from bot.service import NewsService
 from index.errors import UserError
+from index.models import Scope
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +55,18 @@ class NewsbotClient(discord.Client):
         commands.register(self.tree)
 
     def is_admin(self, interaction: discord.Interaction[Any]) -> bool:
-        """A configured admin, or a server member with Manage Server (or Administrator)."""
+        """A configured admin, or a member with Manage Server (or Administrator) in the server
+        the command was given in: what they add is answered in that server alone. Outside a
+        server (a DM) there is no one to manage it, so only configured admins."""
         if interaction.user.id in self.settings.admins:
             return True
+        member, guild_id = interaction.user, interaction.guild_id
+        in_this_guild = isinstance(member, discord.Member) and member.guild.id == guild_id
+        if guild_id is None or not in_this_guild:
+            return False
+        # The member's permissions as Discord resolved them in this server's channel.
         permissions = interaction.permissions
-        in_guild = interaction.guild_id is not None
-        return in_guild and (permissions.manage_guild or permissions.administrator)
+        return permissions.manage_guild or permissions.administrator
 
     async def setup_hook(self) -> None:
         """Register the slash commands where the settings say, before the gateway connects."""
@@ -94,7 +101,8 @@ class NewsbotClient(discord.Client):
         question = self.mentioned_question(message)
         if question is None:
             return
-        reply = await self._answer_mention(str(message.author.id), question)
+        scope = server_scope(message.guild.id if message.guild else None)
+        reply = await self._answer_mention(str(message.author.id), question, scope)
         await message.reply(
             content=reply.content,
             embeds=list(reply.embeds),
@@ -115,12 +123,12 @@ class NewsbotClient(discord.Client):
             return None
         return " ".join(pattern.sub(" ", message.content).split())
 
-    async def _answer_mention(self, user: str, question: str) -> embeds.Reply:
+    async def _answer_mention(self, user: str, question: str, scope: Scope) -> embeds.Reply:
         if not question:
             return embeds.Reply(MENTION_USAGE)
         try:
             self.limiter.check(user)
-            answer = await call(self.service.ask, question)
+            answer = await call(self.service.ask, question, scope)
         except UserError as error:
             return embeds.text_reply(str(error))
         except Exception:

@@ -5,6 +5,9 @@ admin check, the default visibility) and registers them on a tree; nothing here 
 client. Every command defers first (Discord allows 3 seconds to acknowledge) and runs the core
 on a worker thread through `call`, so a slow answer never stalls the gateway. Refusals come
 from checks, before anything is deferred, so they can be answered at once and privately.
+
+Each server has a corpus of its own beside the shared one: what is ingested in a server is
+answered, listed and summarised there alone (`scope_of`); in a DM, only the shared corpus.
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ from discord import app_commands
 from bot.chat import NotPermitted, RateLimited, RateLimiter
 from bot.discord import embeds
 from bot.discord.embeds import Reply
-from bot.service import NewsService
+from bot.service import NewsService, member_of, newsbot_admin
 from index.errors import UserError
-from index.models import IngestReport
+from index.models import Contributor, IngestReport, Scope
 from index.sources.files import SUPPORTED_SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,26 @@ class Refusal(app_commands.CheckFailure):
 async def call(function: Callable[..., T], /, *args: Any) -> T:
     """Run a blocking core call on a worker thread, so the gateway heartbeat never waits."""
     return await asyncio.to_thread(function, *args)
+
+
+def scope_of(interaction: Interaction) -> Scope:
+    """The corpus a command reads and adds to: its server's, or none (shared) in a DM."""
+    return server_scope(interaction.guild_id)
+
+
+def server_scope(guild_id: int | None) -> Scope:
+    return None if guild_id is None else f"discord:{guild_id}"
+
+
+def contributor(interaction: Interaction) -> Contributor:
+    """Who adds text with this command: a member of its server, or (in a DM, where only
+    configured admins may) one of newsbot's admins."""
+    user, scope = f"discord:{interaction.user.id}", scope_of(interaction)
+    if scope is None:
+        return newsbot_admin(user)
+    guild = interaction.guild
+    name = guild.name if guild is not None and guild.name else f"server {interaction.guild_id}"
+    return member_of(scope, user, name)
 
 
 async def send(interaction: Interaction, reply: Reply, ephemeral: bool) -> None:
@@ -117,7 +140,7 @@ class NewsCommands:
         async def ask(interaction: Interaction, question: str, private: bool | None = None) -> None:
             ephemeral = self.private(private)
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-            answer = await call(self.service.ask, question)
+            answer = await call(self.service.ask, question, scope_of(interaction))
             await send(interaction, embeds.answer_reply(answer), ephemeral)
 
         return ask
@@ -138,7 +161,7 @@ class NewsCommands:
         ) -> None:
             ephemeral = self.private(private)
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-            summary = await call(self.service.summarize, article, sentences)
+            summary = await call(self.service.summarize, article, sentences, scope_of(interaction))
             await send(interaction, embeds.summary_reply(summary), ephemeral)
 
         @summarize.autocomplete("article")
@@ -148,7 +171,9 @@ class NewsCommands:
             """Indexed titles containing what has been typed; the value sent back is the id."""
             try:
                 articles = await asyncio.wait_for(
-                    call(self.service.titles_matching, current, CHOICE_LIMIT),
+                    call(
+                        self.service.titles_matching, current, CHOICE_LIMIT, scope_of(interaction)
+                    ),
                     AUTOCOMPLETE_SECONDS,
                 )
             except TimeoutError:
@@ -167,7 +192,7 @@ class NewsCommands:
         async def sources(interaction: Interaction, private: bool | None = None) -> None:
             ephemeral = self.private(private)
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-            articles = await call(self.service.sources)
+            articles = await call(self.service.sources, scope_of(interaction))
             await send(interaction, embeds.sources_reply(articles), ephemeral)
 
         return sources
@@ -187,23 +212,25 @@ class NewsCommands:
             file: discord.Attachment | None = None,
             title: app_commands.Range[str, 1, 200] | None = None,
         ) -> None:
-            service, who = self.service, f"discord:{interaction.user.id}"
+            service, who = self.service, contributor(interaction)
             if (content is None) == (file is None):
                 raise UserError(INGEST_ONE_THING)
             if file is not None:
                 check_upload(file, service.config.web.max_bytes)
             await interaction.response.defer(ephemeral=True, thinking=True)
             if file is not None:
-                report = await self._ingest_attachment(file, title)
+                report = await self._ingest_attachment(file, who, title)
             elif title:
-                report = await call(service.ingest_text, content, title, None, who)
+                report = await call(service.ingest_text, content, who, title)
             else:
                 report = await call(service.ingest, content, who)
             await send(interaction, embeds.ingest_reply(report), ephemeral=True)
 
         return ingest
 
-    async def _ingest_attachment(self, file: discord.Attachment, title: str | None) -> IngestReport:
+    async def _ingest_attachment(
+        self, file: discord.Attachment, who: Contributor, title: str | None
+    ) -> IngestReport:
         try:
             data = await file.read()
         except discord.HTTPException as error:
@@ -211,7 +238,7 @@ class NewsCommands:
             why = f"{file.filename}: could not be downloaded from Discord (HTTP {error.status})"
             report.failed.append((file.filename, why))
             return report
-        return await call(self.service.ingest_upload, file.filename, data, title)
+        return await call(self.service.ingest_upload, file.filename, data, who, title)
 
 
 def choice_name(title: str, article_id: int) -> str:

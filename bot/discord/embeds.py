@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.core.caveats import confidence_line
+from bot.core.caveats import article_origin, confidence_line, origin
 from bot.core.models import Answer, Citation, Quote, Summary
 from bot.discord.markup import (
     ELLIPSIS,
@@ -199,8 +199,7 @@ def _citation_text(citation: Citation, paragraph: bool = True, title: bool = Fal
     """Outlet, date, paragraph and article id; the link on its own line when there is one."""
     parts = [
         *([citation.title] if title else []),
-        citation.source or "outlet unknown",
-        citation.published or "date unknown",
+        *origin(citation.source, citation.published, citation.uploaded),
         *([f"paragraph {citation.paragraph}"] if paragraph else []),
         f"article {citation.article_id}",
     ]
@@ -214,9 +213,8 @@ def _citation_text(citation: Citation, paragraph: bool = True, title: bool = Fal
 
 
 def _article_line(article: Article) -> str:
-    outlet = article.source or "outlet unknown"
-    date = article.published or "date unknown"
-    return f"{article.title} — {outlet} · {date} · {article.passage_count} passages"
+    where = " · ".join(article_origin(article))
+    return f"{article.title} — {where} · {article.passage_count} passages"
 
 
 def assemble(cards: Sequence[Card]) -> list[discord.Embed]:

@@ -5,6 +5,9 @@ however slow the answer. With `process_before_response`, the ack runs on the req
 thread and never queues behind answers in the worker pool. Cheap refusals (usage, rate limit,
 not an admin) are checks run as listener middleware: the `UserError` a check raises is the ack.
 A request that fails later shows the asker a `UserError`'s message and logs anything else.
+
+Each workspace has a corpus of its own beside the shared one: what is ingested in a workspace
+is answered, listed and summarised there alone (`scope_of`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond, Say
 from slack_sdk import WebClient
 
 from bot.chat import NotPermitted, RateLimiter
-from bot.service import NewsService
+from bot.service import NewsService, member_of
 from bot.slack.blocks import (
     Message,
     answer_messages,
@@ -56,6 +59,11 @@ def options(text: str) -> tuple[str, bool | None]:
         private = match[1] == "private"
         text = text[match.end() :]
     return text.strip(), private
+
+
+def scope_of(request: dict) -> str:
+    """The corpus a command or event reads and adds to: its workspace's."""
+    return f"slack:{request['team_id']}"
 
 
 def build_app(
@@ -134,34 +142,37 @@ class Listeners:
         self.limiter.check(command["user_id"])
 
     def only_admins(self, command: dict) -> None:
-        if command["user_id"] not in self.settings.admins:
+        if not self.settings.is_admin(command["team_id"], command["user_id"]):
             raise NotPermitted(NOT_ADMIN)
 
     # -- lazy listeners: the slow part, after the ack ------------------------------------------
 
     def ask(self, command: dict, respond: Respond) -> None:
         question, private = options(from_slack(command["text"]))
-        self._respond(respond, private, lambda: answer_messages(self.service.ask(question)))
+        scope = scope_of(command)
+        self._respond(respond, private, lambda: answer_messages(self.service.ask(question, scope)))
 
     def summarize(self, command: dict, respond: Respond) -> None:
         reference, private = options(from_slack(command["text"]))
         self._respond(
             respond,
             private,
-            lambda: summary_messages(self.service.summarize(reference)),
+            lambda: summary_messages(self.service.summarize(reference, scope=scope_of(command))),
             hint=SOURCES_HINT,
         )
 
     def sources(self, command: dict, respond: Respond) -> None:
         private = options(from_slack(command.get("text", "")))[1]
-        self._respond(respond, private, lambda: sources_messages(self.service.sources()))
+        scope = scope_of(command)
+        self._respond(respond, private, lambda: sources_messages(self.service.sources(scope)))
 
     def ingest(self, command: dict, respond: Respond) -> None:
         text, user = from_slack(command["text"]), command["user_id"]
         log.info("ingest from %s: %d characters", user, len(text))
-        self._respond(
-            respond, True, lambda: [ingest_message(self.service.ingest(text, submitted_by=user))]
-        )
+        scope = scope_of(command)
+        workspace = command.get("team_domain") or command["team_id"]
+        who = member_of(scope, f"slack:{user}", workspace)
+        self._respond(respond, True, lambda: [ingest_message(self.service.ingest(text, who))])
 
     def mention(
         self, event: dict, body: dict, context: BoltContext, say: Say, client: WebClient
@@ -180,7 +191,10 @@ class Listeners:
         except UserError as refusal:
             messages, private = [notice(str(refusal))], True
         else:
-            messages, failed = self._work(lambda: answer_messages(self.service.ask(question)))
+            scope = scope_of(body)
+            messages, failed = self._work(
+                lambda: answer_messages(self.service.ask(question, scope))
+            )
             private = private or failed
         for message in messages:
             if private:

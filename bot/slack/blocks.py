@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from bot.core.caveats import confidence_line
+from bot.core.caveats import article_origin, confidence_line, origin
 from bot.core.models import Answer, Citation, Quote, Summary
 from bot.render_text import answer_text, sources_text, summary_text
 from bot.slack.mrkdwn import clip, escape, link, literal, quoted
@@ -120,8 +120,7 @@ def _citation(citation: Citation, short: bool = False, paragraph: bool = True) -
         return "— " + where[0]
     parts = [
         citation.title,
-        citation.source or "outlet unknown",
-        citation.published or "date unknown",
+        *origin(citation.source, citation.published, citation.uploaded),
         *where,
         f"article {citation.article_id}",
     ]
@@ -132,7 +131,7 @@ def _citation(citation: Citation, short: bool = False, paragraph: bool = True) -
 
 
 def _article_row(article: Article) -> str:
-    meta = [article.source or "outlet unknown", article.published or "date unknown"]
+    meta = article_origin(article)
     row = f"*{article.id}* · {literal(article.title)} · " + " · ".join(literal(m) for m in meta)
     row += f" · {article.passage_count} passages"
     if article.url:

@@ -11,8 +11,8 @@ from bot.config import Config
 from bot.tables import read_table
 
 Visibility = Literal["channel", "ephemeral"]
-# Slack user ids: U… for ordinary members, W… on Enterprise Grid.
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+# An admin: the workspace's team id (T…), then the member's id (U…, or W… on Enterprise Grid).
+_ADMIN = re.compile(r"T[A-Z0-9]{2,}:[UW][A-Z0-9]{2,}")
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,8 @@ class SlackSettings:
     # Who sees an answer by default: the whole channel, or only the asker. `--private` and
     # `--public` in a command override it.
     visibility: Visibility = "channel"
-    # Member ids (U…/W…) allowed to `/ingest`.
+    # Who may `/ingest`, in which workspace: "T012AB3CD:U012AB3CD" is member U012AB3CD of the
+    # workspace whose team id is T012AB3CD. What they add is answered in that workspace alone.
     admins: tuple[str, ...] = ()
     # At most `rate_limit` commands or mentions per user in any `rate_window_seconds`; 0 is off.
     rate_limit: int = 5
@@ -35,11 +36,12 @@ class SlackSettings:
     path: str = "/slack/events"
 
     def __post_init__(self) -> None:
-        wrong = [v for v in self.admins if not isinstance(v, str) or not _USER_ID.fullmatch(v)]
+        wrong = [v for v in self.admins if not isinstance(v, str) or not _ADMIN.fullmatch(v)]
         if wrong:
             raise ValueError(
-                "admins must be Slack member ids like 'U012AB3CD' (in a member's profile: "
-                f"⋮ > Copy member ID), not {wrong[0]!r}"
+                "admins must be a workspace's team id and a member id, like "
+                "'T012AB3CD:U012AB3CD' (the member id is in their profile: ⋮ > Copy member ID), "
+                f"not {wrong[0]!r}"
             )
         if self.rate_limit < 0:
             raise ValueError("rate_limit must be 0 (off) or more")
@@ -56,6 +58,10 @@ class SlackSettings:
             raise ValueError("host must name an address to listen on, e.g. 127.0.0.1")
         if not self.path.startswith("/"):
             raise ValueError(f"path must start with '/', not {self.path!r}")
+
+    def is_admin(self, team_id: str, user_id: str) -> bool:
+        """Whether the member may /ingest in this workspace (and only this one)."""
+        return f"{team_id}:{user_id}" in self.admins
 
 
 def load_settings(config: Config) -> SlackSettings:

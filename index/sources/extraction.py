@@ -2,7 +2,7 @@
 
 Trafilatura keeps the article and drops navigation, footers and comments; the metadata comes
 from the page's tags. A fetched page must also read as an article (enough words), and may name
-a canonical URL only on its own site.
+a canonical URL only on its own host, or on one `[web] canonical_hosts` lists for it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from trafilatura.settings import Document as ExtractedPage
 from index.models import Document
 from index.sources.fetching import Fetcher, WebError
 from index.sources.metadata import Meta, document, metadata
-from index.sources.urls import WEB_PORTS, canonical_url, same_site
+from index.sources.urls import WEB_PORTS, canonical_url, may_name
 
 # htmldate's extensive search guesses a date from any year on the page (a copyright line, say),
 # so only dates stated in the markup are trusted.
@@ -53,7 +53,7 @@ def extract_html(html: str, url: str | None = None) -> tuple[str, Meta]:
 
 
 def fetch_article(fetcher: Fetcher, url: str) -> Document:
-    """The article on a web page, keyed by its canonical URL when the page names one on its site."""
+    """The article on a web page, keyed by its canonical URL when the page may name it."""
     fetched = fetcher.page(url)
     body, meta = extract_html(fetched.text(), fetched.url)
     if not body:
@@ -67,8 +67,9 @@ def fetch_article(fetcher: Fetcher, url: str) -> Document:
             f"{fetcher.settings.min_article_words})"
         )
     named = urljoin(fetched.url, page.url or "")
-    # A page may only name a canonical URL on its own site, or it could replace another article.
-    trusted = urlsplit(named).scheme in WEB_PORTS and same_site(named, fetched.url)
+    # A page naming another site's URL would replace the article stored under it.
+    hosts = fetcher.settings.canonical_hosts
+    trusted = urlsplit(named).scheme in WEB_PORTS and may_name(fetched.url, named, hosts)
     key = canonical_url(named if trusted else fetched.url)
     return Document(
         key=key,

@@ -14,6 +14,7 @@ import ipaddress
 import re
 import threading
 import time
+from collections.abc import Mapping
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -28,7 +29,7 @@ from index.sources.addresses import Resolver, refusal, system_resolve
 from index.sources.charsets import decode_text
 from index.sources.deadlines import Watchdog, WatchedHTTPPool, WatchedHTTPSPool
 from index.sources.robots import RobotsRules, RobotsUnavailable
-from index.sources.urls import WEB_PORTS
+from index.sources.urls import WEB_PORTS, host_lists
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = (
@@ -63,6 +64,10 @@ class WebSettings:
     min_article_words: int = 40
     page_types: tuple[str, ...] = PAGE_TYPES
     feed_types: tuple[str, ...] = FEED_TYPES
+    # A fetched page may name a canonical URL on its own host only (exactly: www.example.com
+    # and example.com are two hosts), or on the hosts listed here for the host it was fetched
+    # from, e.g. {"amp.example.com": ["www.example.com"]}.
+    canonical_hosts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # TOML gives lists; a frozen settings object keeps tuples.
@@ -72,6 +77,7 @@ class WebSettings:
                 raise ValueError(f"{name} must be a list of strings")
         for network in self.allowed_networks:
             ipaddress.ip_network(network, strict=False)  # ValueError names the bad entry
+        object.__setattr__(self, "canonical_hosts", host_lists(self.canonical_hosts))
 
 
 class WebError(NewsbotError):

@@ -1,13 +1,13 @@
 """Reads news articles from text, Markdown and HTML files into Documents, with optional sidecars.
 
 Files come from disk (`find_files`, `read_document`) or from a chat upload (`uploaded_document`);
-both are parsed the same way, and a sidecar `<stem>.json` beside a file on disk overrides what
-the file says about itself.
+both are parsed the same way. A sidecar `<stem>.json` beside a file on disk overrides what the
+file says about itself; an upload's claims about itself (URL, outlet, canonical link) are
+dropped, as `index.sources.chat` explains.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -20,7 +20,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from index.errors import NewsbotError
-from index.models import Document
+from index.models import Contributor, Document
+from index.sources.chat import chat_document
 from index.sources.extraction import extract_html
 from index.sources.metadata import Meta, document, metadata
 
@@ -74,16 +75,12 @@ def read_document(path: Path) -> Document:
     return document(body, meta, key=meta.get("url") or resolved, untitled=path.stem, path=resolved)
 
 
-def uploaded_document(filename: str, data: bytes) -> Document:
-    """An article file sent through a chat rather than read from disk.
-
-    The same file uploaded twice (by anyone, under any name) is one article, so its key comes
-    from its content unless its metadata names a URL.
-    """
+def uploaded_document(filename: str, data: bytes, contributor: Contributor) -> Document:
+    """An article file sent through a chat rather than read from disk: its title and text, as
+    text from that chat (`chat_document`); whatever else it says of itself is left out."""
     name = Path(filename)
     body, meta = _parser(name)(name, _decode(data, filename))
-    key = meta.get("url") or "upload:" + hashlib.sha256(data).hexdigest()[:16]
-    return document(body, meta, key=key, untitled=name.stem)
+    return chat_document(meta.get("title") or name.stem, body, contributor)
 
 
 def _parser(path: Path) -> Callable[[Path, str], tuple[str, Meta]]:

@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from index.errors import NewsbotError
-from index.models import Article, Chunk, Document, Feed, FeedEntryState, Notes, Passage
+from index.models import Article, Chunk, Document, Feed, FeedEntryState, Notes, Passage, Scope
 
 
 class StoreError(NewsbotError):
@@ -33,6 +33,11 @@ class ArticleStore(Protocol):
 
     Every write happens inside `transaction()`. Calls may come from several threads; each call,
     and each transaction as a whole, happens as if alone.
+
+    Each article has a scope (`Document.scope`): None for the shared corpus, else the server or
+    workspace it was added in. A lookup that takes a `scope` sees only what a question asked
+    there may see ("visible": the shared corpus and that scope's own articles) or, where it
+    says so, that scope's articles alone.
     """
 
     def transaction(self) -> AbstractContextManager[None]:
@@ -57,7 +62,8 @@ class ArticleStore(Protocol):
         ...
 
     def upsert_article(self, doc: Document, content_hash: str) -> int:
-        """Insert the article under `doc.key`, or update its metadata if one is there.
+        """Insert the article under `doc.key` (with its scope), or update its metadata if one
+        is there; an update keeps the article's scope.
 
         :returns: its id, which an update keeps.
         """
@@ -121,7 +127,16 @@ class ArticleStore(Protocol):
         ...
 
     def articles(self) -> list[Article]:
-        """:returns: every article with its passage count, in increasing id order."""
+        """:returns: every article of every scope with its passage count, in increasing id
+        order."""
+        ...
+
+    def visible_articles(self, scope: Scope) -> list[Article]:
+        """:returns: the articles visible from `scope`, as `articles` gives them."""
+        ...
+
+    def visible_passages(self, ids: Iterable[int], scope: Scope) -> set[int]:
+        """:returns: those of the passage `ids` whose articles are visible from `scope`."""
         ...
 
     def article(self, article_id: int) -> Article | None:
@@ -138,16 +153,21 @@ class ArticleStore(Protocol):
         """:returns: ids of articles stored without fingerprints (before schema 2), in order."""
         ...
 
-    def key_by_canonical_url(self, url: str) -> str | None:
-        """:returns: the key of the first article stored with this canonical URL, or None."""
+    def key_by_canonical_url(self, url: str, scope: Scope) -> str | None:
+        """:returns: the key of the first article of `scope` itself (not the shared corpus,
+        unless `scope` is None) stored with this canonical URL, or None."""
         ...
 
-    def has_key(self, key: str) -> bool:
-        """:returns: whether an article is stored under `key`, or with it as canonical URL."""
+    def has_key(self, key: str, scope: Scope) -> bool:
+        """:returns: whether an article of `scope` itself is stored under `key`, or with it as
+        canonical URL."""
         ...
 
-    def article_by_text_hash(self, text_hash: str, other_than: int | None = None) -> Article | None:
-        """:returns: the first article (lowest id) with this text hash, other than `other_than`."""
+    def article_by_text_hash(
+        self, text_hash: str, scope: Scope, other_than: int | None = None
+    ) -> Article | None:
+        """:returns: the first article (lowest id) visible from `scope` with this text hash,
+        other than `other_than`."""
         ...
 
     def minhashes(self) -> dict[int, np.ndarray]:
@@ -158,8 +178,9 @@ class ArticleStore(Protocol):
         """Link the article both ways to each (other id, similarity), dropping its old links."""
         ...
 
-    def linked_articles(self, article_id: int) -> list[Article]:
-        """:returns: the articles linked to this one, most similar first (then by id)."""
+    def linked_articles(self, article_id: int, scope: Scope) -> list[Article]:
+        """:returns: the articles linked to this one and visible from `scope`, most similar
+        first (then by id)."""
         ...
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from index.models import Article, Chunk, Document, Notes, Passage, Span
+from index.models import Article, Chunk, Document, Notes, Passage, Scope, Span
 from index.storage.protocols import StoreError
 
 log = logging.getLogger(__name__)
@@ -87,9 +87,21 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE passages ADD COLUMN sentence_notes TEXT;
     ALTER TABLE passages ADD COLUMN notes_version TEXT;
     """,
+    # 4: scoped corpora. What a chat adds belongs to its server or workspace (NULL: the shared
+    # corpus), and text from a chat records who added it, for its citation.
+    """
+    ALTER TABLE articles ADD COLUMN scope TEXT;
+    ALTER TABLE articles ADD COLUMN added_by TEXT;
+    CREATE INDEX articles_by_scope ON articles(scope);
+    """,
 )
 
-_ARTICLE_COLUMNS = "a.id, a.key, a.title, a.source, a.url, a.published, a.author, a.path"
+_ARTICLE_COLUMNS = (
+    "a.id, a.key, a.title, a.source, a.url, a.published, a.author, a.path, "
+    "a.scope, a.added_by, a.added_at"
+)
+# Articles a question asked in scope ? may see: the shared corpus and that scope's own.
+_VISIBLE = "(a.scope IS NULL OR a.scope = ?)"
 _PASSAGE_COLUMNS = (
     "id, article_id, position, paragraph, text, sentences, sentence_notes, notes_version"
 )
@@ -296,12 +308,16 @@ class SqliteArticleStore:
         return (row[0], row[1]) if row else None
 
     def upsert_article(self, doc: Document, content_hash: str) -> int:
+        # An update keeps the article's scope: keys are unique across scopes, so an update only
+        # ever comes from the scope the article was added in.
         self._db.run(
-            """INSERT INTO articles (key, title, source, url, published, author, path, content_hash)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """INSERT INTO articles (key, title, source, url, published, author, path, content_hash,
+                 scope, added_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(key) DO UPDATE SET title = excluded.title, source = excluded.source,
                  url = excluded.url, published = excluded.published, author = excluded.author,
-                 path = excluded.path, content_hash = excluded.content_hash""",
+                 path = excluded.path, content_hash = excluded.content_hash,
+                 added_by = excluded.added_by""",
             (
                 doc.key,
                 doc.title,
@@ -311,6 +327,8 @@ class SqliteArticleStore:
                 doc.author,
                 doc.path,
                 content_hash,
+                doc.scope,
+                doc.added_by,
             ),
         )
         row = self._db.row("SELECT id FROM articles WHERE key = ?", (doc.key,))
@@ -403,7 +421,26 @@ class SqliteArticleStore:
             f"""SELECT {_ARTICLE_COLUMNS}, count(p.id) FROM articles a
                 LEFT JOIN passages p ON p.article_id = a.id GROUP BY a.id ORDER BY a.id"""
         )
-        return [Article(*row) for row in rows]
+        return [_article(row) for row in rows]
+
+    def visible_articles(self, scope: Scope) -> list[Article]:
+        rows = self._db.rows(
+            f"""SELECT {_ARTICLE_COLUMNS}, count(p.id) FROM articles a
+                LEFT JOIN passages p ON p.article_id = a.id WHERE {_VISIBLE}
+                GROUP BY a.id ORDER BY a.id""",
+            (scope,),
+        )
+        return [_article(row) for row in rows]
+
+    def visible_passages(self, ids: Iterable[int], scope: Scope) -> set[int]:
+        ids = list(ids)
+        marks = ",".join("?" * len(ids))
+        rows = self._db.rows(
+            f"""SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id
+                WHERE p.id IN ({marks}) AND {_VISIBLE}""",
+            [*ids, scope],
+        )
+        return {row[0] for row in rows}
 
     def article(self, article_id: int) -> Article | None:
         row = self._db.row(
@@ -411,7 +448,7 @@ class SqliteArticleStore:
                 LEFT JOIN passages p ON p.article_id = a.id WHERE a.id = ? GROUP BY a.id""",
             (article_id,),
         )
-        return Article(*row) if row else None
+        return _article(row) if row else None
 
     # -- duplicates ------------------------------------------------------------------------
 
@@ -427,22 +464,27 @@ class SqliteArticleStore:
         rows = self._db.rows("SELECT id FROM articles WHERE text_hash IS NULL ORDER BY id")
         return [row[0] for row in rows]
 
-    def key_by_canonical_url(self, url: str) -> str | None:
+    def key_by_canonical_url(self, url: str, scope: Scope) -> str | None:
         row = self._db.row(
-            "SELECT key FROM articles WHERE canonical_url = ? ORDER BY id LIMIT 1", (url,)
+            "SELECT key FROM articles WHERE canonical_url = ? AND scope IS ? ORDER BY id LIMIT 1",
+            (url, scope),
         )
         return row[0] if row else None
 
-    def has_key(self, key: str) -> bool:
+    def has_key(self, key: str, scope: Scope) -> bool:
         row = self._db.row(
-            "SELECT 1 FROM articles WHERE key = ? OR canonical_url = ? LIMIT 1", (key, key)
+            "SELECT 1 FROM articles WHERE (key = ? OR canonical_url = ?) AND scope IS ? LIMIT 1",
+            (key, key, scope),
         )
         return row is not None
 
-    def article_by_text_hash(self, text_hash: str, other_than: int | None = None) -> Article | None:
+    def article_by_text_hash(
+        self, text_hash: str, scope: Scope, other_than: int | None = None
+    ) -> Article | None:
         row = self._db.row(
-            "SELECT id FROM articles WHERE text_hash = ? AND id IS NOT ? ORDER BY id LIMIT 1",
-            (text_hash, other_than),
+            f"""SELECT a.id FROM articles a WHERE a.text_hash = ? AND a.id IS NOT ?
+                AND {_VISIBLE} ORDER BY a.id LIMIT 1""",
+            (text_hash, other_than, scope),
         )
         return self.article(row[0]) if row else None
 
@@ -465,15 +507,21 @@ class SqliteArticleStore:
             ],
         )
 
-    def linked_articles(self, article_id: int) -> list[Article]:
+    def linked_articles(self, article_id: int, scope: Scope) -> list[Article]:
         rows = self._db.rows(
             f"""SELECT {_ARTICLE_COLUMNS}, (SELECT count(*) FROM passages p
                   WHERE p.article_id = a.id)
                 FROM article_links l JOIN articles a ON a.id = l.other_id
-                WHERE l.article_id = ? ORDER BY l.similarity DESC, a.id""",
-            (article_id,),
+                WHERE l.article_id = ? AND {_VISIBLE} ORDER BY l.similarity DESC, a.id""",
+            (article_id, scope),
         )
-        return [Article(*row) for row in rows]
+        return [_article(row) for row in rows]
+
+
+def _article(row: tuple) -> Article:
+    """An article from a row of `_ARTICLE_COLUMNS` and its passage count."""
+    *fields, scope, added_by, added_at, passage_count = row
+    return Article(*fields, passage_count, scope=scope, added_by=added_by, added_at=added_at)
 
 
 def _passage(row: tuple) -> Passage:

@@ -30,11 +30,14 @@ from tests.support.discord_payloads import (
     APP_ID,
     BOT_USER,
     CHANNEL_ID,
+    DM_CHANNEL_ID,
     GUILD_ID,
+    GUILDS,
     MEMBER_PERMISSIONS,
     USER_ID,
     application_payload,
     channel_payload,
+    dm_channel_payload,
     guild_payload,
     member_payload,
     message_payload,
@@ -189,8 +192,10 @@ class DiscordStandIn:
         user_id: int = USER_ID,
         permissions: discord.Permissions = MEMBER_PERMISSIONS,
         focused: str | None = None,
+        guild: int | None = GUILD_ID,
     ) -> Sent:
-        """A slash command (or, with `focused`, its autocomplete) typed in the guild's channel."""
+        """A slash command (or, with `focused`, its autocomplete) typed in a server's channel
+        (`guild`, one of `GUILDS`), or in a DM with the bot when `guild` is None."""
         interaction_id = self._snowflake()
         token = f"token-{interaction_id}"
         command = self.commands.get(name, {})
@@ -216,7 +221,7 @@ class DiscordStandIn:
         }
         if attachments:
             data["resolved"] = {"attachments": {a["id"]: a for a in attachments.values()}}
-        if command.get("guild_id"):
+        if command.get("guild_id") and command["guild_id"] == str(guild):
             data["guild_id"] = command["guild_id"]
         payload = {
             "id": str(interaction_id),
@@ -224,19 +229,30 @@ class DiscordStandIn:
             "type": 4 if focused else 2,
             "token": token,
             "version": 1,
-            "guild_id": str(GUILD_ID),
-            "channel_id": str(CHANNEL_ID),
-            "channel": channel_payload(),
-            "member": member_payload(user_id, permissions),
             "app_permissions": str(discord.Permissions.all().value),
             "locale": "en-GB",
-            "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
-            "context": 0,
             "attachment_size_limit": 10_485_760,
             "data": data,
         }
+        if guild is None:  # a DM: the user alone, no server and no member permissions
+            payload |= {
+                "channel_id": str(DM_CHANNEL_ID),
+                "channel": dm_channel_payload(user_id),
+                "user": user_payload(user_id, f"reader{user_id % 1000}"),
+                "authorizing_integration_owners": {"0": str(GUILD_ID)},
+                "context": 1,
+            }
+        else:
+            payload |= {
+                "guild_id": str(guild),
+                "channel_id": str(GUILDS[guild][1]),
+                "channel": channel_payload(guild),
+                "member": member_payload(user_id, permissions),
+                "guild_locale": "en-US",
+                "authorizing_integration_owners": {"0": str(guild)},
+                "context": 0,
+            }
         sent = Sent(interaction_id, token, 0.0)
         with self._changed:
             self.sent[token] = sent
@@ -259,9 +275,17 @@ class DiscordStandIn:
             "content_type": upload.content_type,
         }
 
-    def mention(self, content: str, user_id: int = USER_ID, mentions_bot: bool = True) -> int:
-        """A channel message from a member, as MESSAGE_CREATE; its id."""
-        message = self._message(content, user_payload(user_id, "reader"))
+    def mention(
+        self,
+        content: str,
+        user_id: int = USER_ID,
+        mentions_bot: bool = True,
+        guild: int = GUILD_ID,
+    ) -> int:
+        """A channel message from a member of `guild`, as MESSAGE_CREATE; its id."""
+        message = message_payload(
+            self._snowflake(), content, user_payload(user_id, "reader"), None, guild
+        )
         message["mentions"] = [BOT_USER] if mentions_bot else []
         member = member_payload(user_id, MEMBER_PERMISSIONS)
         del member["user"]  # MESSAGE_CREATE carries the author once, outside the member
@@ -291,14 +315,15 @@ class DiscordStandIn:
         ready = {
             "v": 10,
             "user": BOT_USER,
-            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "guilds": [{"id": str(guild), "unavailable": True} for guild in GUILDS],
             "session_id": "standin-session",
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(APP_ID), "flags": 0},
             "shard": identify.get("shard", [0, 1]),
         }
         await self._send(socket, "READY", ready)
-        await self._send(socket, "GUILD_CREATE", guild_payload())
+        for guild in GUILDS:
+            await self._send(socket, "GUILD_CREATE", guild_payload(guild))
         self.identified.set()
 
     async def _dispatch(self, event: str, data: dict[str, Any], sent: Sent | None = None) -> float:

@@ -13,6 +13,11 @@ OWNER_ID = 1_200_000_000_000_000_002
 GUILD_ID = 1_200_000_000_000_000_003
 CHANNEL_ID = 1_200_000_000_000_000_004
 USER_ID = 1_200_000_000_000_000_005
+# A second server the bot is in, for what must stay in the server it was added in.
+OTHER_GUILD_ID = 1_200_000_000_000_000_006
+OTHER_CHANNEL_ID = 1_200_000_000_000_000_007
+DM_CHANNEL_ID = 1_200_000_000_000_000_008
+GUILDS = {GUILD_ID: ("Newsroom", CHANNEL_ID), OTHER_GUILD_ID: ("Elsewhere", OTHER_CHANNEL_ID)}
 MEMBER_PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, read_message_history=True, use_application_commands=True
 )
@@ -35,11 +40,11 @@ def user_payload(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
 BOT_USER = user_payload(APP_ID, "newsbot", bot=True)
 
 
-def channel_payload() -> dict[str, Any]:
+def channel_payload(guild_id: int = GUILD_ID) -> dict[str, Any]:
     return {
-        "id": str(CHANNEL_ID),
+        "id": str(GUILDS[guild_id][1]),
         "type": 0,
-        "guild_id": str(GUILD_ID),
+        "guild_id": str(guild_id),
         "name": "news",
         "position": 0,
         "permission_overwrites": [],
@@ -52,10 +57,14 @@ def channel_payload() -> dict[str, Any]:
     }
 
 
-def guild_payload() -> dict[str, Any]:
+def dm_channel_payload(user_id: int) -> dict[str, Any]:
+    return {"id": str(DM_CHANNEL_ID), "type": 1, "recipients": [user_payload(user_id, "reader")]}
+
+
+def guild_payload(guild_id: int = GUILD_ID) -> dict[str, Any]:
     return {
-        "id": str(GUILD_ID),
-        "name": "Newsroom",
+        "id": str(guild_id),
+        "name": GUILDS[guild_id][0],
         "unavailable": False,
         "owner_id": str(OWNER_ID),
         "member_count": 2,
@@ -63,7 +72,7 @@ def guild_payload() -> dict[str, Any]:
         "features": [],
         "roles": [
             {
-                "id": str(GUILD_ID),
+                "id": str(guild_id),
                 "name": "@everyone",
                 "permissions": str(MEMBER_PERMISSIONS.value),
                 "position": 0,
@@ -74,7 +83,7 @@ def guild_payload() -> dict[str, Any]:
                 "flags": 0,
             }
         ],
-        "channels": [channel_payload()],
+        "channels": [channel_payload(guild_id)],
         "threads": [],
         "members": [],
         "emojis": [],
@@ -113,14 +122,18 @@ def application_payload() -> dict[str, Any]:
 
 
 def message_payload(
-    message_id: int, content: str, author: dict[str, Any], body: Any = None
+    message_id: int,
+    content: str,
+    author: dict[str, Any],
+    body: Any = None,
+    guild_id: int = GUILD_ID,
 ) -> dict[str, Any]:
     """A channel message; `body` is what the bot sent, when the message is the bot's."""
     body = body or {}
     return {
         "id": str(message_id),
-        "channel_id": str(CHANNEL_ID),
-        "guild_id": str(GUILD_ID),
+        "channel_id": str(GUILDS[guild_id][1]),
+        "guild_id": str(guild_id),
         "type": 0,
         "content": content,
         "author": author,

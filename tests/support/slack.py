@@ -173,14 +173,20 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def command_body(
-    command: str, text: str, response_url: str, user_id: str = "U0ASKER", channel_id: str = "C0NEWS"
+    command: str,
+    text: str,
+    response_url: str,
+    user_id: str = "U0ASKER",
+    channel_id: str = "C0NEWS",
+    team: tuple[str, str] = ("T0NEWS", "newsroom"),
 ) -> bytes:
-    """A slash command as Slack posts it: form-encoded."""
+    """A slash command as Slack posts it, from workspace `team` (its id and domain):
+    form-encoded."""
     return urlencode(
         {
             "token": "deprecated-verification-token",
-            "team_id": "T0NEWS",
-            "team_domain": "newsroom",
+            "team_id": team[0],
+            "team_domain": team[1],
             "channel_id": channel_id,
             "channel_name": "newsroom",
             "user_id": user_id,
@@ -202,6 +208,7 @@ def mention_body(
     channel: str = "C0NEWS",
     event_id: str | None = None,
     thread_ts: str | None = None,
+    team_id: str = "T0NEWS",
 ) -> bytes:
     """An `app_mention` event as the Events API posts it: JSON."""
     event: dict[str, Any] = {
@@ -217,13 +224,13 @@ def mention_body(
     return json.dumps(
         {
             "token": "deprecated-verification-token",
-            "team_id": "T0NEWS",
+            "team_id": team_id,
             "api_app_id": "A0NEWSBOT",
             "event": event,
             "type": "event_callback",
             "event_id": event_id or f"Ev{ts.replace('.', '')}",
             "event_time": int(float(ts)),
-            "authorizations": [{"team_id": "T0NEWS", "user_id": BOT_USER_ID, "is_bot": True}],
+            "authorizations": [{"team_id": team_id, "user_id": BOT_USER_ID, "is_bot": True}],
         }
     ).encode()
 

@@ -1,16 +1,17 @@
-"""/ingest with an attached article file: read like a file on disk, refused before download when
-newsbot cannot read it, and only ever for admins."""
+"""/ingest with an attached article file: read like a file on disk (but cited as the upload it
+is), refused before download when newsbot cannot read it, and only ever for admins."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.discord.commands import INGEST_ONE_THING, NOT_ADMIN
 from index.sources.fetching import WebSettings
 from tests.support.discord import DiscordStandIn, Upload
-from tests.support.discord_payloads import MANAGER_PERMISSIONS
+from tests.support.discord_payloads import GUILD_ID, MANAGER_PERMISSIONS
 
 # Longer than the 6,000 characters a text option can hold: what a file is for.
 FILLER = "Ships queued outside the breakwater while divers checked the hull of each vessel. " * 80
@@ -36,7 +37,7 @@ def downloads(standin: DiscordStandIn) -> list[str]:
     return [r.path for r in standin.requests if r.method == "GET" and r.path in standin.files]
 
 
-def test_an_attached_markdown_article_is_indexed_with_its_metadata_and_answered(
+def test_an_attached_markdown_article_is_indexed_as_an_upload_and_answered(
     standin: DiscordStandIn, run_bot, fresh_service
 ):
     assert len(HARBOUR_MD) > 6000
@@ -51,7 +52,9 @@ def test_an_attached_markdown_article_is_indexed_with_its_metadata_and_answered(
     quote = standin.followup(asked).body["embeds"][0]
     assert quote["title"] == "Harbour dredging finished"
     assert "removed **48,000** tonnes of silt" in quote["description"]
-    assert quote["fields"][0]["value"].startswith("Quay News · 2024-06-03")
+    # Its front matter names an outlet and a date; the citation says who uploaded it, when.
+    uploaded = f"uploaded by a member of Newsroom on {datetime.now(UTC).date().isoformat()}"
+    assert quote["fields"][0]["value"].startswith(uploaded + " · paragraph 1")
 
 
 def test_a_title_given_with_the_file_names_the_article(
@@ -61,7 +64,7 @@ def test_a_title_given_with_the_file_names_the_article(
     text = b"ignored first line\nThe ferry service resumed after 9 days, the operator said."
     sent = ingest_file(standin, Upload("ferry.txt", text), title="Ferries are back")
     assert standin.followup(sent, timeout=30).body["content"].startswith("added: Ferries are back")
-    assert "Ferries are back" in [a.title for a in fresh_service.sources()]
+    assert "Ferries are back" in [a.title for a in fresh_service.sources(f"discord:{GUILD_ID}")]
 
 
 @pytest.mark.parametrize(

@@ -63,11 +63,17 @@ class Slack:
     servers: list[HttpServer] = field(default_factory=list)
 
     def command(
-        self, command: str, text: str, user: str = "U0ASKER", **signing: object
+        self,
+        command: str,
+        text: str,
+        user: str = "U0ASKER",
+        team: tuple[str, str] = ("T0NEWS", "newsroom"),
+        **signing: object,
     ) -> tuple[int, bytes, float, str]:
-        """Post a slash command; status, ack body, ack seconds, and its response_url prefix."""
+        """Post a slash command from `team` (workspace id and domain); status, ack body, ack
+        seconds, and its response_url prefix."""
         key = f"/response/{next(_keys)}"
-        body = command_body(command, text, self.stand_in.root + key, user_id=user)
+        body = command_body(command, text, self.stand_in.root + key, user_id=user, team=team)
         status, reply, seconds = send(self.url, body, SECRET, **signing)  # type: ignore[arg-type]
         return status, reply, seconds, key
 

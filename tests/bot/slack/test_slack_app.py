@@ -162,9 +162,9 @@ def test_stale_timestamp_is_rejected(slack):
 class SlowService(NewsService):
     """The real service, behind a slow model: every answer takes a second longer."""
 
-    def ask(self, question: str):  # type: ignore[no-untyped-def]
+    def ask(self, question: str, scope: str | None = None):  # type: ignore[no-untyped-def]
         time.sleep(1.0)
-        return super().ask(question)
+        return super().ask(question, scope)
 
 
 def test_acks_stay_fast_in_a_burst_while_every_worker_is_busy(make_slack, news_service):
@@ -187,7 +187,7 @@ def test_acks_stay_fast_in_a_burst_while_every_worker_is_busy(make_slack, news_s
 
 
 def test_only_admins_may_ingest(make_slack, fresh_service):
-    slack = make_slack(fresh_service, admins=("U0ADMIN",))
+    slack = make_slack(fresh_service, admins=("T0NEWS:U0ADMIN",))
     status, ack, _, key = slack.command("/ingest", "Port reopens\nThe port reopened after 12 days.")
     assert status == 200 and json.loads(ack)["text"] == NOT_ADMIN
     time.sleep(0.3)
@@ -198,7 +198,7 @@ def test_only_admins_may_ingest(make_slack, fresh_service):
 
 
 def test_admin_ingest_is_indexed_and_quoted_harmlessly(make_slack, fresh_service):
-    slack = make_slack(fresh_service, admins=("U0ADMIN",))
+    slack = make_slack(fresh_service, admins=("T0NEWS:U0ADMIN",))
     # Slack sends what the admin typed with &, < and > as entities.
     article = (
         "Harbour closes &lt;!channel&gt;\n"
@@ -241,7 +241,7 @@ def test_rate_limit_refuses_in_the_ack_per_user(make_slack):
 class BrokenService(NewsService):
     """The real service, except that answering fails in a way the asker cannot fix."""
 
-    def ask(self, question: str):  # type: ignore[no-untyped-def]
+    def ask(self, question: str, scope: str | None = None):  # type: ignore[no-untyped-def]
         raise RuntimeError("the disk is on fire")
 
 

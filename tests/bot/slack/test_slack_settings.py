@@ -20,7 +20,7 @@ def test_every_key_from_a_config_file(tmp_path):
     path.write_text(
         "[slack]\n"
         'visibility = "ephemeral"\n'
-        'admins = ["U012AB3CD", "W0ENTERPRISE"]\n'
+        'admins = ["T012AB3CD:U012AB3CD", "T0OTHER:W0ENTERPRISE"]\n'
         "rate_limit = 3\n"
         "rate_window_seconds = 30\n"
         'base_url = "https://slack-gov.com/api"\n'
@@ -32,7 +32,7 @@ def test_every_key_from_a_config_file(tmp_path):
     settings = load_settings(load_config(path, environ={}))
     assert settings == SlackSettings(
         visibility="ephemeral",
-        admins=("U012AB3CD", "W0ENTERPRISE"),
+        admins=("T012AB3CD:U012AB3CD", "T0OTHER:W0ENTERPRISE"),
         rate_limit=3,
         rate_window_seconds=30.0,
         base_url="https://slack-gov.com/api/",  # the slash slack_sdk needs is added
@@ -49,8 +49,9 @@ def test_every_key_from_a_config_file(tmp_path):
         ({"visibility": "everyone"}, 'visibility must be "channel" or "ephemeral"'),
         ({"visibility": True}, "visibility must be of type str, not bool"),
         ({"admins": "U012AB3CD"}, "admins must be of type list, not str"),
-        ({"admins": ["@alice"]}, "admins must be Slack member ids"),
-        ({"admins": [12345]}, "admins must be Slack member ids"),
+        ({"admins": ["@alice"]}, "admins must be a workspace's team id and a member id"),
+        ({"admins": [12345]}, "admins must be a workspace's team id and a member id"),
+        ({"admins": ["U012AB3CD"]}, "like 'T012AB3CD:U012AB3CD'"),
         ({"rate_limit": True}, "rate_limit must be of type int, not bool"),
         ({"rate_limit": 2.5}, "rate_limit must be of type int, not float"),
         ({"rate_limit": -1}, "rate_limit must be 0 (off) or more"),

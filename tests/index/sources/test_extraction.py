@@ -9,7 +9,7 @@ import pytest
 from index.library import Library
 from index.models import Document
 from index.sources.extraction import fetch_article
-from index.sources.fetching import Fetcher
+from index.sources.fetching import Fetcher, WebSettings
 from tests.support.newssite import NewsSite, article_html
 from tests.support.stories import BUDGET, STORM, STORM_TITLE, storm_page
 
@@ -99,3 +99,66 @@ def test_a_page_cannot_claim_another_sites_canonical_url(
     assert report.added == [STORM_TITLE]
     assert {a.key for a in library.articles()} == {notice, url}
     assert library.article("Notice").title == "Notice"
+
+
+PLANTED = [*STORM[:2], "The council leader said the repairs would cost 90 million pounds."]
+
+
+def one_host_per_name(**settings: object) -> Fetcher:
+    """Every host name resolves to the loopback site, as if each were its own server."""
+    web = WebSettings(allowed_networks=("127.0.0.0/8",), host_delay_seconds=0, **settings)  # type: ignore[arg-type]
+    return Fetcher(web, resolve=lambda host, port: ["127.0.0.1"])
+
+
+@pytest.mark.parametrize(
+    ("page_host", "named_host", "canonical_hosts", "honoured"),
+    [
+        ("evil.example.com", "example.com", {}, False),  # a subdomain is another site
+        ("www.example.com", "example.com", {}, False),  # so is www.: exact hosts only
+        ("example.com", "www.example.com", {}, False),
+        ("amp.example.com", "example.com", {"amp.example.com": ("example.com",)}, True),
+        ("evil.example.com", "example.com", {"amp.example.com": ("example.com",)}, False),
+        ("example.com", "amp.example.com", {"amp.example.com": ("example.com",)}, False),
+    ],
+)
+def test_a_page_names_a_canonical_url_only_on_its_own_host_or_one_listed_for_it(
+    site: NewsSite,
+    open_library: OpenLibrary,
+    page_host: str,
+    named_host: str,
+    canonical_hosts: dict[str, tuple[str, ...]],
+    honoured: bool,
+) -> None:
+    port = site.url("").rsplit(":", 1)[1]
+    fetcher = one_host_per_name(**({"canonical_hosts": canonical_hosts} if canonical_hosts else {}))
+    library = open_library()
+    story = f"http://{named_host}:{port}/story"
+    site.serve("/story", article_html(STORM_TITLE, STORM, outlet="The Coast Herald"))
+    assert library.ingest_urls([story], fetcher).added == [STORM_TITLE]
+
+    claim = f"http://{page_host}:{port}/claim.html"
+    site.serve("/claim.html", article_html("Repair bill soars", PLANTED, canonical=story))
+    report = library.ingest_urls([claim], fetcher)
+    original = next(a for a in library.articles() if a.key == story)
+    if honoured:  # the operator says the two hosts are one outlet: one article, updated
+        assert report.updated == ["Repair bill soars"]
+        assert {a.key for a in library.articles()} == {story}
+    else:
+        assert report.added == ["Repair bill soars"] and report.updated == []
+        assert {a.key for a in library.articles()} == {story, claim}
+        assert (original.title, original.source) == (STORM_TITLE, "The Coast Herald")
+        assert [p.text for p in library.article_passages(original.id)] == STORM
+
+
+@pytest.mark.parametrize(
+    ("hosts", "message"),
+    [
+        ({"amp.example.com": "example.com"}, "canonical_hosts.amp.example.com must be a list"),
+        ({"amp.example.com": ("https://example.com/",)}, "must name hosts like example.com"),
+    ],
+)
+def test_canonical_hosts_must_name_hosts(hosts: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        WebSettings(canonical_hosts=hosts)  # type: ignore[arg-type]
+    listed = WebSettings(canonical_hosts={"AMP.example.com": ["Example.com"]})  # type: ignore[dict-item]
+    assert listed.canonical_hosts == {"amp.example.com": ("example.com",)}

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from index.models import Contributor
 from index.sources.files import DocumentError, find_files, read_document, uploaded_document
 from tests.support.corpus import SEED
+
+MEMBER = Contributor("discord:1", "discord:5", "a member of Newsroom")
 
 ARTICLE_HTML = """<!DOCTYPE html>
 <html lang="en"><head>
@@ -262,23 +265,41 @@ def test_find_files_rejects_missing_path(tmp_path: Path) -> None:
     assert str(caught.value) == f"{missing}: no such file or folder"
 
 
-def test_an_uploaded_file_reads_like_the_same_file_on_disk(tmp_path: Path) -> None:
+def test_an_upload_keeps_its_title_and_text_but_none_of_its_claims(tmp_path: Path) -> None:
     on_disk = read_document(write(tmp_path / "bridge.html", ARTICLE_HTML))
-    uploaded = uploaded_document("bridge.html", ARTICLE_HTML.encode())
-    assert uploaded == replace(on_disk, path=None)
+    assert on_disk.url == on_disk.key == "https://example.com/news/bridge-reopens"
+    uploaded = uploaded_document("bridge.html", ARTICLE_HTML.encode(), MEMBER)
+    assert (uploaded.title, uploaded.text) == (on_disk.title, on_disk.text)
+    assert (uploaded.url, uploaded.source, uploaded.author, uploaded.published) == (None,) * 4
+    assert uploaded.key.startswith("chat:discord:1:discord:5:")
+    assert (uploaded.scope, uploaded.added_by) == ("discord:1", "a member of Newsroom")
 
 
-def test_an_uploaded_file_without_a_url_is_keyed_by_its_content() -> None:
+@pytest.mark.parametrize("claim", ["url", "link", "canonical_url"])
+def test_front_matter_gives_an_upload_no_url_and_no_outlet(claim: str) -> None:
+    markdown = (
+        f"---\ntitle: Bridge closes again\n{claim}: https://example.com/news/bridge-reopens\n"
+        "source: Coastal Herald\npublished: 2017-04-18\n---\n\nThe bridge closed again.\n"
+    )
+    uploaded = uploaded_document("bridge.md", markdown.encode(), MEMBER)
+    assert uploaded.title == "Bridge closes again"
+    assert uploaded.key.startswith("chat:discord:1:")
+    assert (uploaded.url, uploaded.source, uploaded.published) == (None, None, None)
+
+
+def test_an_upload_is_keyed_by_its_text_its_uploader_and_its_scope() -> None:
     text = b"Port reopens\r\nThe port reopened on Monday."
-    first = uploaded_document("port.txt", text)
+    first = uploaded_document("port.txt", text, MEMBER)
     assert (first.title, first.text, first.url) == (
         "Port reopens",
         "The port reopened on Monday.",
         None,
     )
-    assert first.key.startswith("upload:")
-    assert uploaded_document("other name.txt", text).key == first.key
-    assert uploaded_document("port.txt", text + b" Ships queued.").key != first.key
+    assert uploaded_document("other name.txt", text, MEMBER).key == first.key
+    assert uploaded_document("port.txt", text + b" Ships queued.", MEMBER).key != first.key
+    someone_else = uploaded_document("port.txt", text, replace(MEMBER, user="discord:6"))
+    another_server = uploaded_document("port.txt", text, replace(MEMBER, scope="discord:2"))
+    assert len({first.key, someone_else.key, another_server.key}) == 3
 
 
 @pytest.mark.parametrize(
@@ -291,5 +312,5 @@ def test_an_uploaded_file_without_a_url_is_keyed_by_its_content() -> None:
 )
 def test_an_unreadable_upload_is_named_in_the_error(name: str, data: bytes, problem: str) -> None:
     with pytest.raises(DocumentError) as caught:
-        uploaded_document(name, data)
+        uploaded_document(name, data, MEMBER)
     assert str(caught.value) == problem

@@ -13,6 +13,7 @@ A backend's test module subclasses these classes and provides the fixture each o
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -198,13 +199,13 @@ class ArticleStoreContract:
             store.set_fingerprints(first, "https://example.com/a", "same", signature(1))
             store.set_fingerprints(second, None, "same", signature(2))
         assert store.unfingerprinted() == [later]
-        assert store.key_by_canonical_url("https://example.com/a") == "/a.txt"
-        assert store.key_by_canonical_url("https://example.com/other") is None
-        assert store.has_key("/a.txt") and store.has_key("https://example.com/a")
-        assert not store.has_key("/nowhere.txt")
-        assert store.article_by_text_hash("same").id == first  # type: ignore[union-attr]
-        assert store.article_by_text_hash("same", other_than=first).id == second  # type: ignore[union-attr]
-        assert store.article_by_text_hash("different") is None
+        assert store.key_by_canonical_url("https://example.com/a", None) == "/a.txt"
+        assert store.key_by_canonical_url("https://example.com/other", None) is None
+        assert store.has_key("/a.txt", None) and store.has_key("https://example.com/a", None)
+        assert not store.has_key("/nowhere.txt", None)
+        assert store.article_by_text_hash("same", None).id == first  # type: ignore[union-attr]
+        assert store.article_by_text_hash("same", None, other_than=first).id == second  # type: ignore[union-attr]
+        assert store.article_by_text_hash("different", None) is None
         minhashes = store.minhashes()
         assert set(minhashes) == {first, second}
         assert minhashes[first].dtype == np.uint32
@@ -216,16 +217,71 @@ class ArticleStoreContract:
         with store.transaction():
             a, b, c, d = (store.upsert_article(document(f"k{n}", f"S{n}"), "h") for n in range(4))
             store.replace_links(a, [(b, 0.6), (c, 0.9)])
-        assert [x.id for x in store.linked_articles(a)] == [c, b]
-        assert [x.id for x in store.linked_articles(b)] == [a]
-        assert [x.id for x in store.linked_articles(c)] == [a]
+        assert [x.id for x in store.linked_articles(a, None)] == [c, b]
+        assert [x.id for x in store.linked_articles(b, None)] == [a]
+        assert [x.id for x in store.linked_articles(c, None)] == [a]
         with store.transaction():
             store.replace_links(a, [(d, 0.7)])
-        assert [x.id for x in store.linked_articles(a)] == [d]
-        assert store.linked_articles(b) == store.linked_articles(c) == []
+        assert [x.id for x in store.linked_articles(a, None)] == [d]
+        assert store.linked_articles(b, None) == store.linked_articles(c, None) == []
         with store.transaction():
             store.delete_article(d)
-        assert store.linked_articles(a) == []
+        assert store.linked_articles(a, None) == []
+
+    def test_a_scopes_articles_are_seen_only_from_it_beside_the_shared_ones(
+        self, store: ArticleStore
+    ) -> None:
+        chunk, vector = one_chunk()
+        url = "https://example.com/a"
+        with store.transaction():
+            shared = store.upsert_article(document(url, "Shared"), "h")
+            mine = store.upsert_article(
+                replace(document(f"discord:1:{url}", "Mine"), scope="discord:1", added_by="A"), "h"
+            )
+            theirs = store.upsert_article(
+                replace(document("chat:discord:2:u:x", "Theirs"), scope="discord:2"), "h"
+            )
+            passages = {
+                a: store.insert_passages(a, chunk, vector)[0] for a in (shared, mine, theirs)
+            }
+            for article in (shared, mine, theirs):
+                store.set_fingerprints(article, url, "same", signature(article))
+            store.replace_links(shared, [(mine, 0.9), (theirs, 0.8)])
+
+        assert [a.id for a in store.articles()] == [shared, mine, theirs]
+        assert [a.id for a in store.visible_articles(None)] == [shared]
+        seen = store.visible_articles("discord:1")
+        assert [(a.id, a.scope, a.added_by) for a in seen] == [
+            (shared, None, None),
+            (mine, "discord:1", "A"),
+        ]
+        assert seen[1].added_at and seen[1].passage_count == 1
+        assert store.visible_passages(passages.values(), "discord:1") == {
+            passages[shared],
+            passages[mine],
+        }
+        assert store.visible_passages(passages.values(), None) == {passages[shared]}
+        assert store.visible_passages([], "discord:1") == set()
+
+        # Lookups that find an article again look in one scope alone.
+        assert store.key_by_canonical_url(url, None) == url
+        assert store.key_by_canonical_url(url, "discord:1") == f"discord:1:{url}"
+        assert store.key_by_canonical_url(url, "discord:3") is None
+        assert store.has_key(url, None) and store.has_key(url, "discord:1")
+        assert not store.has_key(url, "discord:3")
+        # Duplicates are looked for where the scope can see.
+        assert store.article_by_text_hash("same", "discord:2", other_than=shared).id == theirs  # type: ignore[union-attr]
+        assert store.article_by_text_hash("same", None, other_than=shared) is None
+        assert store.article_by_text_hash("same", "discord:3").id == shared  # type: ignore[union-attr]
+        # Links are read only where both ends are visible.
+        assert [a.id for a in store.linked_articles(shared, "discord:1")] == [mine]
+        assert store.linked_articles(shared, None) == []
+        assert [a.id for a in store.linked_articles(theirs, "discord:1")] == [shared]
+
+        with store.transaction():  # an update keeps the scope the article was added in
+            again = store.upsert_article(document(f"discord:1:{url}", "Mine, again"), "h2")
+        assert again == mine
+        assert store.article(mine).scope == "discord:1"  # type: ignore[union-attr]
 
 
 class FeedStoreContract:

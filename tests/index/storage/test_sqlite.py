@@ -65,6 +65,24 @@ def test_migrations_set_user_version_and_keep_data(
     assert user_version(db_path) == len(MIGRATIONS)
 
 
+def test_articles_stored_before_scopes_are_shared_after_the_migration(db_path: Path) -> None:
+    with closing(sqlite3.connect(db_path)) as db:
+        for number, script in enumerate(MIGRATIONS[:3], start=1):
+            db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+        db.execute(
+            "INSERT INTO articles (key, title, content_hash) VALUES ('/a.txt', 'Old story', 'h')"
+        )
+        db.commit()
+    store = SqliteArticleStore(Database(db_path))
+    try:
+        assert user_version(db_path) == len(MIGRATIONS) == 4
+        (article,) = store.visible_articles(None)
+        assert (article.title, article.scope, article.added_by) == ("Old story", None, None)
+        assert store.visible_articles("discord:1") == [article]
+    finally:
+        store.close()
+
+
 def test_newer_schema_is_refused(db_path: Path) -> None:
     Database(db_path).close()
     with closing(sqlite3.connect(db_path)) as db:
