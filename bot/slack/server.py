@@ -4,10 +4,10 @@ Anyone who can reach the port can send requests before any signature is checked,
 unsigned client may cost is bounded here. waitress reads each request on one event loop and
 hands it to a worker thread only once it is complete, so a client that stalls holds a socket,
 never a thread; it is dropped after `idle_timeout_seconds`. A `Content-Length` over
-`max_request_bytes` is answered 413 before the body is read, and at most `max_connections`
-are open at once. Then the signature is checked before bolt parses the body, so bytes from a
-stranger never reach bolt's parser (which fails on a non-numeric timestamp, a body that is not
-UTF-8 or JSON that is not an object).
+`max_request_bytes` is answered 413 before the body is read. At most `max_connections` are open
+at once, and a newcomer past that closes the one silent longest. Then the signature is checked
+before bolt parses the body, so bytes from a stranger never reach bolt's parser (which fails on
+a non-numeric timestamp, a body that is not UTF-8 or JSON that is not an object).
 
 bolt's own `App.start()` is a development server bound to 0.0.0.0; this one binds where it is
 told (127.0.0.1 behind a reverse proxy by default) and stops on request.
@@ -18,13 +18,14 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 from waitress import wasyncore
-from waitress.server import create_server
+from waitress.adjustments import Adjustments
+from waitress.server import TcpWSGIServer
 
 from bot.slack.settings import SlackSettings
 
@@ -81,6 +82,28 @@ def _refused(status: int, why: str) -> BoltResponse:
     return BoltResponse(status=status, body={"error": "invalid request"})
 
 
+class _RoomMakingServer(TcpWSGIServer):
+    """waitress's server, except that at its connection limit it makes room for a newcomer.
+
+    waitress itself stops accepting at the limit until a connection times out, so a crowd of
+    clients that stall would keep Slack out for `idle_timeout_seconds` at a time. Here the
+    connection that has been silent longest, with no request being served, is closed instead.
+    A request from Slack arrives whole within milliseconds, so it is never the one chosen.
+    """
+
+    def __init__(self, application: object, room: int, **kwargs: Any):
+        self._room = room
+        super().__init__(application, **kwargs)
+
+    def handle_accept(self) -> None:
+        super().handle_accept()
+        open_ = [c for c in self.active_channels.values() if not c.will_close]
+        waiting = sorted((c for c in open_ if not c.requests), key=lambda c: c.last_activity)
+        for channel in waiting[: max(0, len(open_) - self._room)]:
+            log.debug("%d connections open: closing the one silent longest", len(open_))
+            channel.will_close = True  # closed by the loop at once: it is writable now
+
+
 class HttpServer:
     """The app served at http://host:port/path on a background thread until `close()`."""
 
@@ -99,18 +122,26 @@ class HttpServer:
         # resolves to; this keeps one socket on exactly the host asked for.
         listener = socket.create_server((host, port), family=family)
         self._connections: dict = {}  # waitress's socket map, read and written by its loop
-        self._server = create_server(
-            VerifiedRequestHandler(app, signing_secret, settings.path),
-            map=self._connections,
+        adjustments = Adjustments(
             sockets=[listener],
             threads=_THREADS,
             max_request_body_size=settings.max_request_bytes,
             channel_timeout=settings.idle_timeout_seconds,
             cleanup_interval=1,  # how often idle connections are looked for
-            # The map also holds the listening socket and the loop's wake-up pipe.
-            connection_limit=settings.max_connections + 2,
+            # A backstop only: _RoomMakingServer keeps to max_connections itself. Past it are
+            # connections chosen to close, the listening socket and the loop's wake-up pipe.
+            connection_limit=settings.max_connections + 10,
             asyncore_use_poll=True,  # select() fails on descriptors past 1024
             ident="newsbot",
+        )
+        self._server = _RoomMakingServer(
+            VerifiedRequestHandler(app, signing_secret, settings.path),
+            settings.max_connections,
+            map=self._connections,
+            _sock=listener,
+            adj=adjustments,
+            bind_socket=False,
+            sockinfo=(listener.family, listener.type, listener.proto, listener.getsockname()),
         )
         self.port: int = listener.getsockname()[1]  # the real one when `port` was 0
         shown = f"[{host}]" if ":" in host else host

@@ -39,7 +39,7 @@ class SlackSettings:
     max_request_bytes: int = 1_048_576
     # A connection that sends nothing for this long, mid-request or idle, is closed.
     idle_timeout_seconds: int = 30
-    # Connections open at once; more wait in the listen queue until one closes.
+    # Connections open at once; a newcomer past that closes the one silent longest.
     max_connections: int = 100
 
     def __post_init__(self) -> None:
