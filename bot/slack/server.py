@@ -121,6 +121,9 @@ class HttpServer:
         # Bound here rather than by waitress, which would listen on every address a name
         # resolves to; this keeps one socket on exactly the host asked for.
         listener = socket.create_server((host, port), family=family)
+        # waitress warns of every request that waits for a free thread; in a burst from Slack,
+        # acknowledgements wait a few milliseconds, which is not worth a warning each.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         self._connections: dict = {}  # waitress's socket map, read and written by its loop
         adjustments = Adjustments(
             sockets=[listener],
