@@ -100,7 +100,7 @@ def main() -> None:
         settings = SlackSettings(rate_limit=0, base_url=stand_in.base_url)
         client = WebClient(token="xoxb-bench", base_url=settings.base_url)
         app = build_app(service, settings, client, SECRET)
-        server = HttpServer(app, "127.0.0.1", 0).start()
+        server = HttpServer(app, SECRET, settings, port=0).start()
         try:
             send(server.url, command_body("/ask", asked[0], stand_in.response_url("warm")), SECRET)
             stand_in.wait_for("/response/warm", timeout=30)

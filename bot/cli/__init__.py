@@ -6,7 +6,9 @@ the config once and turns every `NewsbotError` into one line on stderr and exit 
 
 from __future__ import annotations
 
+import errno
 import logging
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from bot.cli.articles import ingest, reindex, remove
 from bot.cli.feeds import feeds
 from bot.cli.hedges import hedges_command
 from bot.cli.serve import serve
-from bot.config import load_config
+from bot.config import Config, load_config
 from index.errors import NewsbotError
 
 
@@ -30,6 +32,32 @@ class NewsbotGroup(click.Group):
             return super().invoke(ctx)
         except NewsbotError as error:
             raise click.ClickException(str(error)) from error
+        except (OSError, sqlite3.Error) as error:
+            if not disk_full(error):
+                raise
+            where = ctx.obj.data_dir if isinstance(ctx.obj, Config) else "the data folder"
+            raise click.ClickException(
+                f"no space left on the device holding {where}: that change was not made and "
+                "nothing indexed before is lost; free some space and try again"
+            ) from error
+
+
+def disk_full(error: BaseException) -> bool:
+    """Whether `error`, or one it was raised while handling, says the disk (or quota) is full.
+
+    Every write to the index is one transaction, so a full disk loses nothing; SQLite reports
+    it as SQLITE_FULL (and may roll back before newsbot does), files as ENOSPC or EDQUOT.
+    """
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(seen, sqlite3.Error) and (
+            getattr(seen, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 @click.group(

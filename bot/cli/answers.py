@@ -8,6 +8,7 @@ import sys
 import click
 
 from bot.cli.session import opened
+from bot.cli.text import Line, argument, stdin_lines
 from bot.config import Config
 from bot.core.answer import QuestionError
 from bot.render_text import answer_text, sources_text, summary_text
@@ -19,18 +20,23 @@ from bot.render_text import answer_text, sources_text, summary_text
 @click.pass_obj
 def ask_command(config: Config, words: tuple[str, ...], as_json: bool) -> None:
     """Ask a question (its words, quoted or not), or `-` to read one question a line from stdin."""
-    questions = sys.stdin if words == ("-",) else [" ".join(words)]
+    from_stdin = words == ("-",)
+    questions = (
+        stdin_lines() if from_stdin else [Line(1, argument(" ".join(words), "the question"))]
+    )
     failed = False
     with opened(config) as service:
         for line in questions:
-            if words == ("-",) and not line.strip():
+            if from_stdin and not line.text.strip():
                 continue
             try:
-                answer = service.ask(line)
+                if line.error is not None:  # refused like any question that cannot be asked
+                    raise QuestionError(line.error)
+                answer = service.ask(line.text)
             except QuestionError as error:
                 # One bad line of many is reported and the rest still answered.
                 failed = True
-                _echo_error(line, str(error), as_json)
+                _echo_error(line.text, str(error), as_json)
                 continue
             if as_json:
                 click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
@@ -61,8 +67,9 @@ def summarize_command(
     config: Config, article: tuple[str, ...], sentences: int | None, as_json: bool
 ) -> None:
     """Summarise one article, named by id or part of its title, in its own words."""
+    reference = argument(" ".join(article), "the article")
     with opened(config) as service:
-        summary = service.summarize(" ".join(article), sentences)
+        summary = service.summarize(reference, sentences)
     click.echo(
         json.dumps(summary.to_dict(), ensure_ascii=False) if as_json else summary_text(summary)
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from bot.cli.session import allow_private_networks, echo_report, interactive, opened, widened
+from bot.cli.text import argument
 from bot.config import Config
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -37,8 +38,9 @@ def ingest(config: Config, sources: tuple[str, ...], allow_private_networks: boo
 @click.pass_obj
 def remove(config: Config, article: tuple[str, ...]) -> None:
     """Remove an article, named by id or part of its title, and its passages."""
+    reference = argument(" ".join(article), "the article")
     with opened(config, seed=False) as service:
-        removed = service.remove(" ".join(article))
+        removed = service.remove(reference)
     click.echo(f"removed: {removed.title}")
 
 

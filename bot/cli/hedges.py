@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from bot.cli.text import Line, argument, stdin_lines
 from bot.core.hedges import Detection, default_detector
 from index.chunking import split_sentences
 
@@ -31,14 +32,21 @@ def highlighted(detection: Detection, style: bool = True) -> str:
 def hedges_command(text: tuple[str, ...], as_json: bool) -> None:
     """Show hedge and attribution cues in TEXT, or in one sentence a line from stdin with `-`."""
     if text == ("-",):
-        sentences = [line.strip() for line in sys.stdin if line.strip()]
+        sentences = (line for line in stdin_lines() if line.text.strip())
     else:
-        joined = " ".join(text)
-        sentences = [joined[s.start : s.end] for s in split_sentences(joined)]
+        joined = argument(" ".join(text), "the text")
+        sentences = (Line(1, joined[s.start : s.end]) for s in split_sentences(joined))
     detector = default_detector()
+    failed = False
     for sentence in sentences:
-        detection = detector.detect(sentence)
+        if sentence.error is not None:  # reported, and the lines after it still read
+            failed = True
+            click.echo(f"Error: {sentence.error}", err=True)
+            continue
+        detection = detector.detect(sentence.text.strip())
         if as_json:
             click.echo(json.dumps(detection.to_dict(), ensure_ascii=False))
         else:
             click.echo(highlighted(detection, style=sys.stdout.isatty()) + "\n")
+    if failed:
+        sys.exit(1)

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
@@ -34,6 +32,7 @@ from bot.slack.blocks import (
     summary_messages,
 )
 from bot.slack.mrkdwn import from_slack
+from bot.slack.replays import RecentRequests, once_only
 from bot.slack.settings import SlackSettings
 from index.errors import UserError
 
@@ -90,6 +89,7 @@ def build_app(
         process_before_response=True,
         listener_executor=executor or ThreadPoolExecutor(8, thread_name_prefix="newsbot-slack"),
     )
+    app.use(once_only(RecentRequests()))  # after bolt's own middleware: the signature check
     window = settings.rate_window_seconds
     listeners = Listeners(service, settings, limiter or RateLimiter(settings.rate_limit, window))
     needs_text = _refusing(listeners.needs_text)
@@ -130,7 +130,6 @@ class Listeners:
         self.service = service
         self.settings = settings
         self.limiter = limiter
-        self._recent = _RecentIds()
 
     # -- checks: refused in the ack itself, nothing queued ------------------------------------
 
@@ -174,12 +173,10 @@ class Listeners:
         who = member_of(scope, f"slack:{user}", workspace)
         self._respond(respond, True, lambda: [ingest_message(self.service.ingest(text, who))])
 
-    def mention(
-        self, event: dict, body: dict, context: BoltContext, say: Say, client: WebClient
-    ) -> None:
+    def mention(self, event: dict, context: BoltContext, say: Say, client: WebClient) -> None:
         """`@newsbot question` in a channel: answered in the mention's thread."""
-        if event.get("bot_id") or not self._recent.first_time(body.get("event_id")):
-            return  # another bot, or Slack retrying an event already being answered
+        if event.get("bot_id"):
+            return  # another bot
         user, channel = event.get("user", ""), event["channel"]
         thread = event.get("thread_ts") or event["ts"]
         question, flag = options(from_slack(_without_mention(event.get("text", ""), context)))
@@ -252,25 +249,3 @@ def _without_mention(text: str, context: BoltContext) -> str:
     bot = context.bot_user_id
     pattern = rf"<@{re.escape(bot)}(?:\|[^>]*)?>" if bot else r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>"
     return re.sub(pattern, " ", text).strip()
-
-
-class _RecentIds:
-    """Event ids seen lately: Slack redelivers an event it thinks was lost."""
-
-    def __init__(self, size: int = 1000):
-        self._seen: set[str] = set()
-        self._order: deque[str] = deque()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def first_time(self, event_id: str | None) -> bool:
-        if not event_id:
-            return True
-        with self._lock:
-            if event_id in self._seen:
-                return False
-            self._seen.add(event_id)
-            self._order.append(event_id)
-            if len(self._order) > self._size:
-                self._seen.discard(self._order.popleft())
-            return True

@@ -89,7 +89,7 @@ def slack_command(config: Config, http_mode: bool, host: str | None, port: int |
     try:
         app = _app(service, settings, secrets, executor)
         if http_mode:
-            _serve_http(app, host or settings.host, port or settings.port, settings.path)
+            _serve_http(app, secrets.signing_secret or "", settings, host, port)
         else:
             _serve_socket_mode(app, secrets.app_token or "")
     finally:
@@ -153,13 +153,16 @@ def _serve_socket_mode(app: App, app_token: str) -> None:
         handler.close()
 
 
-def _serve_http(app: App, host: str, port: int, path: str) -> None:
+def _serve_http(
+    app: App, signing_secret: str, settings: SlackSettings, host: str | None, port: int | None
+) -> None:
     from bot.slack.server import HttpServer
 
     try:
-        server = HttpServer(app, host, port, path).start()
+        server = HttpServer(app, signing_secret, settings, host, port).start()
     except OSError as error:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {error}") from error
+        where = f"{host or settings.host}:{port or settings.port}"
+        raise click.ClickException(f"cannot listen on {where}: {error}") from error
     click.echo(f"newsbot: taking Slack requests at {server.url}; Ctrl+C stops it", err=True)
     try:
         wait_for_stop_signal()

@@ -34,6 +34,14 @@ class SlackSettings:
     host: str = "127.0.0.1"
     port: int = 3000
     path: str = "/slack/events"
+    # HTTP mode only: what one client may cost before its request is signed and verified.
+    # A request whose Content-Length is over `max_request_bytes` gets 413 with its body unread;
+    # Slack's own requests are a few kB (a message holds at most 40,000 characters).
+    max_request_bytes: int = 1_048_576
+    # A connection that sends nothing for this long, mid-request or idle, is closed.
+    idle_timeout_seconds: int = 30
+    # Connections open at once; a newcomer past that closes the one silent longest.
+    max_connections: int = 100
 
     def __post_init__(self) -> None:
         wrong = [v for v in self.admins if not isinstance(v, str) or not _ADMIN.fullmatch(v)]
@@ -58,6 +66,12 @@ class SlackSettings:
             raise ValueError("host must name an address to listen on, e.g. 127.0.0.1")
         if not self.path.startswith("/"):
             raise ValueError(f"path must start with '/', not {self.path!r}")
+        if self.max_request_bytes < 64 * 1024:
+            raise ValueError("max_request_bytes must be at least 65536: Slack's requests fit")
+        if self.idle_timeout_seconds < 1:
+            raise ValueError("idle_timeout_seconds must be 1 or more")
+        if self.max_connections < 1:
+            raise ValueError("max_connections must be 1 or more")
 
     def is_admin(self, team_id: str, user_id: str) -> bool:
         """Whether the member may /ingest in this workspace (and only this one)."""

@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -236,17 +237,26 @@ def mention_body(
 
 
 def send(
-    url: str, body: bytes, secret: str, timestamp: int | None = None, signed_with: str | None = None
+    url: str,
+    body: bytes,
+    secret: str,
+    timestamp: int | None = None,
+    signed_with: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> tuple[int, bytes, float]:
-    """POST `body` signed like Slack (under `signed_with` to forge); status, body, seconds."""
+    """POST `body` signed like Slack (under `signed_with` to forge); status, body, seconds.
+
+    `headers` are sent too, in place of the signed ones they name (to send malformed ones).
+    """
     stamp = int(time.time()) if timestamp is None else timestamp
     json_body = body.startswith(b"{")
-    headers = {
+    sent = {
         "Content-Type": "application/json" if json_body else "application/x-www-form-urlencoded",
         "X-Slack-Request-Timestamp": str(stamp),
         "X-Slack-Signature": signature(signed_with or secret, stamp, body),
+        **(headers or {}),
     }
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    request = urllib.request.Request(url, data=body, headers=sent, method="POST")
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, no proxy
     start = time.perf_counter()
     try:

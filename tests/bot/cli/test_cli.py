@@ -14,21 +14,6 @@ SEEDS = Path(__file__).parents[3] / "seeds"
 
 
 @pytest.fixture
-def newsbot(tmp_path):
-    """Run `newsbot ARGS...` against a data folder of this test's own."""
-    runner = CliRunner()
-    data = tmp_path / "data"
-
-    def run(*args: str, input: str | None = None):
-        return runner.invoke(
-            cli, ["--data-dir", str(data), *args], input=input, catch_exceptions=False
-        )
-
-    run.data = data
-    return run
-
-
-@pytest.fixture
 def article(tmp_path):
     path = tmp_path / "port.md"
     path.write_text(

@@ -54,17 +54,6 @@ def site():
         yield running
 
 
-@pytest.fixture
-def newsbot(tmp_path: Path):
-    runner = CliRunner()
-    data = tmp_path / "data"
-
-    def run(*args: str):
-        return runner.invoke(cli, ["--data-dir", str(data), *args], catch_exceptions=False)
-
-    return run
-
-
 def test_ingest_a_url_then_ask_about_it(newsbot, site: NewsSite) -> None:
     url = site.url("/harbour.html")
     result = newsbot("ingest", url, "--allow-private-networks")

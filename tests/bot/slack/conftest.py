@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -58,9 +58,12 @@ class Slack:
     """One running app and its stand-in, with helpers that act like Slack."""
 
     stand_in: SlackStandIn
-    url: str
+    server: HttpServer
     settings: SlackSettings
-    servers: list[HttpServer] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
 
     def command(
         self,
@@ -97,9 +100,9 @@ def make_slack(news_service: NewsService) -> Iterator:
         client = WebClient(token=BOT_TOKEN, base_url=chosen.base_url)
         executor = ThreadPoolExecutor(8)
         app = build_app(service or news_service, chosen, client, SECRET, executor=executor)
-        server = HttpServer(app, "127.0.0.1", 0).start()
+        server = HttpServer(app, SECRET, chosen, port=0).start()
         running.append((server, stand_in, executor))
-        return Slack(stand_in, server.url, chosen)
+        return Slack(stand_in, server, chosen)
 
     yield start
     for server, stand_in, executor in running:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 from bot.service import NewsService
 from bot.slack.app import FAILED, NOT_ADMIN, USAGE
-from tests.support.slack import BOT_USER_ID, block_problems
+from tests.bot.slack.conftest import SECRET
+from tests.support.slack import (
+    BOT_USER_ID,
+    block_problems,
+    command_body,
+    mention_body,
+    send,
+    signature,
+)
 
 
 def texts(post) -> str:  # type: ignore[no-untyped-def]
@@ -127,6 +137,50 @@ def test_a_redelivered_event_is_answered_once(slack):
     slack.stand_in.wait_for("/api/chat.postMessage")
     time.sleep(0.5)
     assert len(slack.stand_in.posts("/api/chat.postMessage")) == 1
+
+
+def test_a_retried_event_is_acknowledged_without_running_again(slack):
+    ts = "1712345678.000310"
+    body = mention_body(f"<@{BOT_USER_ID}> how many Chinese troops?", ts, event_id="Ev310")
+    assert slack.send(body)[0] == 200
+    # Slack's retry: the same event, signed anew, with the retry headers.
+    stamp = int(time.time()) + 1
+    retry = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": str(stamp),
+        "X-Slack-Signature": signature(SECRET, stamp, body),
+        "X-Slack-Retry-Num": "1",
+        "X-Slack-Retry-Reason": "http_timeout",
+    }
+    parts = urlsplit(slack.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.request("POST", parts.path, body=body, headers=retry)
+    reply = connection.getresponse()
+    assert reply.status == 200 and reply.read() == b""
+    assert reply.getheader("X-Slack-No-Retry") == "1"  # and Slack need not try again
+    connection.close()
+    slack.stand_in.wait_for("/api/chat.postMessage")
+    time.sleep(0.5)
+    assert len(slack.stand_in.posts("/api/chat.postMessage")) == 1
+
+
+def test_a_replayed_slash_command_is_answered_once(slack):
+    body = command_body("/ask", "how many Chinese troops?", slack.stand_in.response_url("again"))
+    stamp = int(time.time())
+    assert [send(slack.url, body, SECRET, timestamp=stamp)[0] for _ in range(3)] == [200] * 3
+    slack.stand_in.wait_for("/response/again")
+    time.sleep(0.5)
+    assert len(slack.stand_in.posts("/response/again")) == 1
+    # The same command sent again, with a timestamp of its own, is a new request.
+    assert send(slack.url, body, SECRET, timestamp=stamp + 1)[0] == 200
+    slack.stand_in.wait_for("/response/again", count=2)
+
+
+def test_a_forged_request_does_not_stop_the_real_one(slack):
+    body = mention_body(f"<@{BOT_USER_ID}> how many Chinese troops?", "1712345678.000320")
+    assert send(slack.url, body, SECRET, signed_with="not-the-secret")[0] == 401
+    assert slack.send(body)[0] == 200  # its event id was not remembered from the forgery
+    assert "150,000" in slack.stand_in.wait_for("/api/chat.postMessage")[0].all_text()
 
 
 def test_private_flag_and_ephemeral_default(make_slack):

@@ -13,6 +13,8 @@ def test_defaults_without_a_table():
     settings = SlackSettings()
     assert settings.visibility == "channel" and settings.base_url == "https://slack.com/api/"
     assert (settings.host, settings.port, settings.path) == ("127.0.0.1", 3000, "/slack/events")
+    limits = (settings.max_request_bytes, settings.idle_timeout_seconds, settings.max_connections)
+    assert limits == (1_048_576, 30, 100)
 
 
 def test_every_key_from_a_config_file(tmp_path):
@@ -26,7 +28,10 @@ def test_every_key_from_a_config_file(tmp_path):
         'base_url = "https://slack-gov.com/api"\n'
         'host = "0.0.0.0"\n'
         "port = 8080\n"
-        'path = "/newsbot/events"\n',
+        'path = "/newsbot/events"\n'
+        "max_request_bytes = 262144\n"
+        "idle_timeout_seconds = 10\n"
+        "max_connections = 500\n",
         encoding="utf-8",
     )
     settings = load_settings(load_config(path, environ={}))
@@ -39,6 +44,9 @@ def test_every_key_from_a_config_file(tmp_path):
         host="0.0.0.0",
         port=8080,
         path="/newsbot/events",
+        max_request_bytes=262144,
+        idle_timeout_seconds=10,
+        max_connections=500,
     )
 
 
@@ -62,6 +70,10 @@ def test_every_key_from_a_config_file(tmp_path):
         ({"port": "3000"}, "port must be of type int, not str"),
         ({"host": " "}, "host must name an address"),
         ({"path": "slack/events"}, "path must start with '/'"),
+        ({"max_request_bytes": 1000}, "max_request_bytes must be at least 65536"),
+        ({"idle_timeout_seconds": 0}, "idle_timeout_seconds must be 1 or more"),
+        ({"idle_timeout_seconds": 2.5}, "idle_timeout_seconds must be of type int, not float"),
+        ({"max_connections": 0}, "max_connections must be 1 or more"),
     ],
 )
 def test_mistakes_are_config_errors_naming_the_key(raw, message):
