@@ -173,7 +173,9 @@ class Listeners:
         who = member_of(scope, f"slack:{user}", workspace)
         self._respond(respond, True, lambda: [ingest_message(self.service.ingest(text, who))])
 
-    def mention(self, event: dict, context: BoltContext, say: Say, client: WebClient) -> None:
+    def mention(
+        self, event: dict, body: dict, context: BoltContext, say: Say, client: WebClient
+    ) -> None:
         """`@newsbot question` in a channel: answered in the mention's thread."""
         if event.get("bot_id"):
             return  # another bot

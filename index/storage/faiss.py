@@ -201,7 +201,12 @@ class FaissIndex:
     def save(self, path: Path) -> None:
         import faiss
 
-        faiss.write_index(self._index, str(path))
+        try:
+            faiss.write_index(self._index, str(path))
+        except RuntimeError as error:
+            # FAISS reports a failed write (a full disk, a missing folder) as a RuntimeError;
+            # callers handle file errors as the OSError the protocol promises.
+            raise OSError(f"cannot write the vector index {path}: {error}") from error
 
     # -- kind-specific details -------------------------------------------------------------
 

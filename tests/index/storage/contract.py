@@ -431,6 +431,12 @@ class VectorIndexContract:
         index.add(np.array([], dtype=np.int64), np.zeros((0, 8), dtype=np.float32))
         assert len(index) == 2
 
+    def test_a_save_that_cannot_write_raises_oserror(
+        self, index: VectorIndex, tmp_path: Path
+    ) -> None:
+        with pytest.raises(OSError):
+            index.save(tmp_path / "no such folder" / "vectors.index")
+
     def test_save_load_round_trip(
         self, index: VectorIndex, vector_builder: VectorIndexBuilder, tmp_path: Path
     ) -> None:
