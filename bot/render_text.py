@@ -64,6 +64,6 @@ def sources_text(articles: list[Article]) -> str:
         return "No articles are indexed."
     rows = []
     for a in articles:
-        meta = " · ".join(article_origin(a))
+        meta = " · ".join((*article_origin(a), *([f"in {a.scope}"] if a.scope else [])))
         rows.append(f"{a.id:>4}  {a.title}\n      {meta} · {a.passage_count} passages")
     return "\n".join(rows)

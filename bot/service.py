@@ -27,6 +27,7 @@ from index.sources.chat import chat_document
 from index.sources.feeds import FeedPoller, Followed, PollReport, follow, poll, unfollow
 from index.sources.fetching import Fetcher
 from index.sources.files import DocumentError, uploaded_document
+from index.titles import resolve_article
 
 log = logging.getLogger(__name__)
 _URL = re.compile(r"https?://\S+", re.I)
@@ -168,9 +169,14 @@ class NewsService:
         """Index files, folders and web pages in one write; questions are answered meanwhile."""
         return self.library.ingest_sources(paths, urls, self._fetcher(), progress=progress)
 
+    def every_source(self) -> list[Article]:
+        """Every scope's articles, for the operator (the CLI's `sources --all`)."""
+        return self.library.every_article()
+
     def remove(self, reference: str) -> Article:
-        """Remove the article named by id or part of its title, and its passages."""
-        article = self.library.article(reference)
+        """Remove the article named by id or part of its title, and its passages. The operator
+        may remove any scope's article (one a chat added, say), so every scope is searched."""
+        article = resolve_article(self.library.every_article(), reference)
         self.library.remove(article.id)
         return article
 

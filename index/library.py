@@ -80,6 +80,11 @@ class Library:
         with self._lock:
             return self.store.visible_articles(scope)
 
+    def every_article(self) -> list[Article]:
+        """Every scope's articles: the operator's view, to find and remove what a chat added."""
+        with self._lock:
+            return self.store.articles()
+
     def article(self, reference: str, scope: Scope = None) -> Article:
         """The article visible from `scope` named by id or by a fuzzy match of its title."""
         return resolve_article(self.articles(scope), reference)

@@ -76,12 +76,15 @@ def summarize_command(
 
 
 @click.command()
+@click.option(
+    "--all", "every", is_flag=True, help="Also list what each server or workspace added in chat."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def sources(config: Config, as_json: bool) -> None:
-    """List the indexed articles."""
+def sources(config: Config, every: bool, as_json: bool) -> None:
+    """List the indexed articles (the shared corpus, or with --all every scope's)."""
     with opened(config) as service:
-        articles = service.sources()
+        articles = service.every_source() if every else service.sources()
     if as_json:
         click.echo(json.dumps([a.__dict__ for a in articles], ensure_ascii=False))
     else:

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from index.errors import UserError
+from index.errors import NewsbotError, UserError
 from index.models import Document, Feed, FeedEntryState, IngestReport
 from index.sources.extraction import fetch_article
 from index.sources.fetching import Fetched, Fetcher, WebError, WebRefusal
@@ -295,6 +295,8 @@ class FeedPoller:
                 report = self.poll_once()
                 if self.on_report is not None:
                     self.on_report(report)
+            except NewsbotError as error:  # expected (another writer, a full disk): one line
+                log.warning("feed poll failed: %s", error)
             except Exception:  # a poll must never kill the thread that serves the next one
                 log.exception("feed poll failed")
             self._stop.wait(self.interval)

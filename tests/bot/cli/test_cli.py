@@ -3,12 +3,16 @@
 import json
 import re
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from bot.config import load_config
+from bot.service import NewsService
+from index.models import Contributor
 
 SEEDS = Path(__file__).parents[3] / "seeds"
 
@@ -150,6 +154,26 @@ def test_remove_deletes_the_article_and_its_answers(newsbot, article):
     assert "removed: Port reopens after repairs" in result.stdout
     answer = json.loads(newsbot("ask", "--json", "How many ships waited offshore?").stdout)
     assert not answer["answered"]
+
+
+def test_the_operator_sees_and_removes_what_a_chat_added(newsbot):
+    newsbot("sources")  # indexes the seed article
+    config = replace(load_config(environ={}), data_dir=newsbot.data)
+    member = Contributor(scope="discord:42", user="discord:7", added_by="a member of Newsroom")
+    service = NewsService(config)
+    try:
+        service.ingest_text("Planted claim\n\nThe port closed for good.", member)
+    finally:
+        service.close()
+    assert "Planted claim" not in newsbot("sources").stdout
+    listed = newsbot("sources", "--all").stdout
+    assert re.search(
+        r"2  Planted claim\n\s+uploaded by a member of Newsroom .* in discord:42", listed
+    )
+    result = newsbot("remove", "2")
+    assert result.exit_code == 0
+    assert "removed: Planted claim" in result.stdout
+    assert "Planted claim" not in newsbot("sources", "--all").stdout
 
 
 def test_remove_unknown_article_is_an_error(newsbot, article):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from itertools import pairwise
@@ -22,6 +23,7 @@ from index.sources.feeds import (
     unfollow,
 )
 from index.sources.fetching import Fetcher, WebError, WebSettings
+from index.storage.protocols import StoreError
 from tests.support.newssite import NewsSite, article_html, atom, http_date, rss
 
 OpenLibrary = Callable[..., Library]
@@ -451,6 +453,34 @@ def test_the_poller_survives_a_failing_poll(
         wait_for(lambda: len(calls) >= 3)
     finally:
         poller.stop()
+
+
+def test_an_expected_poll_failure_is_logged_as_one_line(
+    site: NewsSite,
+    open_library: OpenLibrary,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    library = open_library()
+    fetcher = Fetcher(WebSettings(allow_private_networks=True, poll_interval_minutes=0.001))
+    calls: list[int] = []
+
+    def busy_poll(*args: object, **kwargs: object) -> PollReport:
+        calls.append(1)
+        raise StoreError("another process is writing to /data; try again when it has finished")
+
+    monkeypatch.setattr("index.sources.feeds.poll", busy_poll)
+    poller = FeedPoller(library, library.feed_store, fetcher)
+    with caplog.at_level(logging.WARNING, logger="index.sources.feeds"):
+        poller.start()
+        try:
+            wait_for(lambda: len(calls) >= 2)
+        finally:
+            poller.stop()
+    failures = [r for r in caplog.records if r.getMessage().startswith("feed poll failed")]
+    assert failures
+    assert all(r.exc_info is None for r in failures)
+    assert "another process is writing" in failures[0].getMessage()
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
