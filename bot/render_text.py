@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.caveats import article_origin, confidence_line, origin
+from bot.core.caveats import article_origin, cited_origin, confidence_line
 from bot.core.models import Answer, Citation, Quote, Summary
 from index.models import Article
 
@@ -22,7 +22,7 @@ def _plain(text: str) -> str:
 def citation_line(citation: Citation) -> str:
     parts = [
         citation.title,
-        *origin(citation.source, citation.published, citation.uploaded),
+        *cited_origin(citation),
         f"paragraph {citation.paragraph}",
         f"article {citation.article_id}",
     ]

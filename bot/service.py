@@ -22,7 +22,7 @@ from bot.core.models import Answer, Summary
 from bot.core.summary import summarize
 from index.embedding import Embedder
 from index.library import Library
-from index.models import Article, Contributor, Feed, IngestReport, Scope
+from index.models import Article, Contributor, Feed, Filters, IngestReport, Scope
 from index.sources.chat import chat_document
 from index.sources.feeds import FeedPoller, Followed, PollReport, follow, poll, unfollow
 from index.sources.fetching import Fetcher
@@ -86,10 +86,10 @@ class NewsService:
         reader_for(self.config.answer)
         self.library.search("warm up", k=1)
 
-    def ask(self, question: str, scope: Scope = None) -> Answer:
-        """The answer from the shared corpus and `scope`'s own articles."""
+    def ask(self, question: str, scope: Scope = None, filters: Filters | None = None) -> Answer:
+        """The answer from the shared corpus and `scope`'s own articles that pass `filters`."""
         return self.library.read(
-            lambda library: ask(library, question, self.config.answer, scope=scope)
+            lambda library: ask(library, question, self.config.answer, scope=scope, filters=filters)
         )
 
     def summarize(
@@ -114,6 +114,13 @@ class NewsService:
         (for autocomplete)."""
         wanted = typed.casefold().strip()
         return [a for a in self.sources(scope) if wanted in a.title.casefold()][:limit]
+
+    def outlets_matching(self, typed: str, limit: int = 25, scope: Scope = None) -> list[str]:
+        """The outlets of articles visible from `scope` whose name contains what the user has
+        typed so far (for autocomplete), in alphabetical order."""
+        wanted = typed.casefold().strip()
+        named = {a.source for a in self.sources(scope) if a.source}
+        return sorted((s for s in named if wanted in s.casefold()), key=str.casefold)[:limit]
 
     def ingest(self, content: str, contributor: Contributor) -> IngestReport:
         """What an admin's chat `/ingest` hands over: a URL, or article text titled by line one."""

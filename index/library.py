@@ -26,7 +26,7 @@ from tqdm import tqdm
 from index.embedding import Encoder
 from index.generations import Generations
 from index.linking import fingerprint_old_articles
-from index.models import Article, Document, Hit, IngestReport, Passage, Scope
+from index.models import Article, Document, Filters, Hit, IngestReport, Passage, Scope
 from index.planning import plan
 from index.preparation import SentenceAnnotator, prepare
 from index.retrieval import fuse
@@ -114,9 +114,11 @@ class Library:
         with self._lock:
             return self.store.has_key(key, None)
 
-    def search(self, query: str, k: int = 5, scope: Scope = None) -> list[Hit]:
-        """The `k` best passages for `query` visible from `scope`, fusing dense and BM25
-        rankings."""
+    def search(
+        self, query: str, k: int = 5, scope: Scope = None, filters: Filters | None = None
+    ) -> list[Hit]:
+        """The `k` best passages for `query` visible from `scope` and passing `filters`,
+        fusing dense and BM25 rankings."""
         with self._lock:
             if self.is_empty():
                 return []
@@ -129,9 +131,13 @@ class Library:
                 lambda n: self.indexes.vectors.search(query_vector, n),
                 settings.dense_candidates,
                 scope,
+                filters,
             )
             lexical_ids, lexical_scores = self._visible_top(
-                lambda n: self.indexes.lexical.search(query, n), settings.lexical_candidates, scope
+                lambda n: self.indexes.lexical.search(query, n),
+                settings.lexical_candidates,
+                scope,
+                filters,
             )
             candidates = list(dict.fromkeys([*dense_ids.tolist(), *lexical_ids.tolist()]))
             passages = self.store.passages(candidates)
@@ -153,15 +159,20 @@ class Library:
             return hits
 
     def _visible_top(
-        self, search: Callable[[int], tuple[np.ndarray, np.ndarray]], wanted: int, scope: Scope
+        self,
+        search: Callable[[int], tuple[np.ndarray, np.ndarray]],
+        wanted: int,
+        scope: Scope,
+        filters: Filters | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The `wanted` best results of `search` visible from `scope`. Other scopes' passages
-        are dropped before the cut, and more are asked for while they crowd the visible ones
-        out, so another server's uploads never cost this one a candidate."""
+        """The `wanted` best results of `search` visible from `scope` and passing `filters`.
+        Other passages are dropped before the cut, and more are asked for while they crowd the
+        visible ones out, so another server's uploads (or articles outside the dates asked
+        for) never cost a candidate."""
         asked = wanted
         while True:
             ids, scores = search(asked)
-            visible = self.store.visible_passages(ids.tolist(), scope)
+            visible = self.store.visible_passages(ids.tolist(), scope, filters)
             keep = np.fromiter((i in visible for i in ids.tolist()), dtype=bool, count=len(ids))
             if keep.sum() >= wanted or len(ids) < asked:
                 return ids[keep][:wanted], scores[keep][:wanted]

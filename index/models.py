@@ -28,9 +28,22 @@ class Document:
     author: str | None = None
     path: str | None = None
     scope: Scope = None
+    # When the article was last changed, as it says itself; None when it never says.
+    updated: str | None = None
     # Text from a chat: who added it, as newsbot names them ("a member of Newsroom"); None for
     # articles from files, feeds and the web, whose own metadata says where they come from.
     added_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search may draw on beyond its scope: articles dated (updated, else published)
+    from `since` to `until`, both ISO days and inclusive, and from the outlet `source`. A bound
+    that is set leaves out undated articles. None everywhere filters nothing."""
+
+    since: str | None = None
+    until: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,12 @@ class Article:
     scope: Scope = None
     added_by: str | None = None
     added_at: str | None = None  # when it was first indexed, "YYYY-MM-DD HH:MM:SS" in UTC
+    updated: str | None = None  # when it was last changed, as it says itself
+
+    @property
+    def dated(self) -> str | None:
+        """The day the article's text is as of: its last update, else its publication."""
+        return self.updated or self.published
 
     def visible_from(self, scope: Scope) -> bool:
         """Whether a question asked in `scope` may see this article: shared ones, or its own."""

@@ -96,6 +96,8 @@ def _twin(
 
 def _content_hash(doc: Document) -> str:
     fields = [doc.title, doc.text, doc.source, doc.url, doc.published, doc.author]
+    if doc.updated:  # only when known, so articles hashed before it was kept stay unchanged
+        fields.append(doc.updated)
     return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
 
 

@@ -11,15 +11,31 @@ from bot.cli.session import opened
 from bot.cli.text import Line, argument, stdin_lines
 from bot.config import Config
 from bot.core.answer import QuestionError
+from bot.core.filters import filters
 from bot.render_text import answer_text, sources_text, summary_text
 
 
 @click.command(name="ask")
 @click.argument("words", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a question.")
+@click.option("--since", metavar="DATE", help="Only articles dated on or after this day.")
+@click.option("--until", metavar="DATE", help="Only articles dated on or before this day.")
+@click.option("--source", metavar="OUTLET", help="Only articles from this outlet.")
 @click.pass_obj
-def ask_command(config: Config, words: tuple[str, ...], as_json: bool) -> None:
-    """Ask a question (its words, quoted or not), or `-` to read one question a line from stdin."""
+def ask_command(
+    config: Config,
+    words: tuple[str, ...],
+    as_json: bool,
+    since: str | None,
+    until: str | None,
+    source: str | None,
+) -> None:
+    """Ask a question (its words, quoted or not), or `-` to read one question a line from stdin.
+
+    An article's date is its last update, else its publication; with --since or --until,
+    undated articles are left out.
+    """
+    limits = filters(since, until, source)
     from_stdin = words == ("-",)
     questions = (
         stdin_lines() if from_stdin else [Line(1, argument(" ".join(words), "the question"))]
@@ -32,7 +48,7 @@ def ask_command(config: Config, words: tuple[str, ...], as_json: bool) -> None:
             try:
                 if line.error is not None:  # refused like any question that cannot be asked
                     raise QuestionError(line.error)
-                answer = service.ask(line.text)
+                answer = service.ask(line.text, filters=limits)
             except QuestionError as error:
                 # One bad line of many is reported and the rest still answered.
                 failed = True

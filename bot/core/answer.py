@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Literal, Protocol
@@ -12,13 +12,13 @@ from bot.core import caveats
 from bot.core.hedges import Cue
 from bot.core.hedges.attribution import attributed_to
 from bot.core.hedges.stored import sentence_cues
-from bot.core.models import Answer, Citation, Confidence, Quote
+from bot.core.models import Answer, Citation, Confidence, Quote, Window
 from bot.core.questions import Question, analyse
 from bot.core.reader.features import Candidate, Pool, pool
 from bot.core.reader.model import Reading, default_reader, load_reader
 from bot.core.reader.similarity import SimilarityReader
 from index.errors import UserError
-from index.models import Article, Hit, Passage, Scope
+from index.models import Article, Filters, Hit, Passage, Scope
 
 
 class QuestionError(UserError):
@@ -29,7 +29,9 @@ class Corpus(Protocol):
     """What the answer core needs from the index; `scope` is where the question is asked."""
 
     def is_empty(self) -> bool: ...
-    def search(self, query: str, k: int = 5, scope: Scope = None) -> list[Hit]: ...
+    def search(
+        self, query: str, k: int = 5, scope: Scope = None, filters: Filters | None = None
+    ) -> list[Hit]: ...
     def article_passages(self, article_id: int) -> list[Passage]: ...
     def also_reported(self, article_id: int, scope: Scope = None) -> list[Article]: ...
 
@@ -98,34 +100,41 @@ def ask(
     settings: AnswerSettings | None = None,
     reader: Reader | None = None,
     scope: Scope = None,
+    filters: Filters | None = None,
 ) -> Answer:
     """The answer from the articles visible from `scope` (the shared corpus, and that server's
-    or workspace's own)."""
+    or workspace's own) that pass the asker's `filters`."""
     settings = settings or AnswerSettings()
     text = check_question(text, settings)
     reader = reader or reader_for(settings)
+    filters = filters or Filters()
+    window = Window(filters.since, filters.until)
     if corpus.is_empty():
-        return _unanswered(text, [caveats.EMPTY_INDEX])
+        return replace(_unanswered(text, [caveats.EMPTY_INDEX]), window=window)
     question = analyse(text)
-    found = candidate_pool(corpus, question, settings, scope)
+    found = candidate_pool(corpus, question, settings, scope, filters)
     reading = reader.read(found)
     if not reading.order:
-        return _unanswered(text, [caveats.NOT_FOUND])
+        return replace(_unanswered(text, [caveats.NOT_FOUND]), window=window)
     best = found.candidates[reading.order[0]]
     if reading.probability < settings.min_probability:
         # The near miss is worth showing only when it is about what the question names.
         near = _quote(best, reading.scores[reading.order[0]], reading.probability)
         related = () if found.absent_entities else (near,)
         notes = [caveats.NOT_FOUND, _missing(found, best)]
-        return _unanswered(text, notes, related, reading.probability)
-    return _answered(corpus, found, reading, settings, scope)
+        return replace(_unanswered(text, notes, related, reading.probability), window=window)
+    return replace(_answered(corpus, found, reading, settings, scope), window=window)
 
 
 def candidate_pool(
-    corpus: Corpus, question: Question, settings: AnswerSettings, scope: Scope = None
+    corpus: Corpus,
+    question: Question,
+    settings: AnswerSettings,
+    scope: Scope = None,
+    filters: Filters | None = None,
 ) -> Pool:
     """The sentences of the best passages, with what the reader reads of each."""
-    hits = corpus.search(question.text, k=settings.top_k, scope=scope)
+    hits = corpus.search(question.text, k=settings.top_k, scope=scope, filters=filters)
     passages = {hit.article.id: corpus.article_passages(hit.article.id) for hit in hits}
     return pool(question, hits, passages)
 
@@ -167,6 +176,7 @@ def _answered(
     for position, (quote, i) in enumerate(zip(quotes, chosen, strict=True)):
         notes += [
             caveats.attribution(quote.citation),
+            caveats.as_of(quote.citation),
             caveats.source_rating(quote.citation, settings.source_ratings),
         ]
         notes += caveats.also_reported(corpus.also_reported(quote.citation.article_id, scope))
@@ -238,6 +248,7 @@ def citation(article: Article, paragraph: int) -> Citation:
         article.published,
         paragraph,
         caveats.uploaded(article.added_by, article.added_at),
+        article.updated,
     )
 
 

@@ -34,15 +34,41 @@ def uploaded(added_by: str | None, added_at: str | None) -> str | None:
     return f"uploaded by {added_by} on {day}" if day else f"uploaded by {added_by}"
 
 
-def origin(source: str | None, published: str | None, upload: str | None) -> tuple[str, ...]:
-    """Where a text comes from, as a citation shows it: its outlet and date, or its upload."""
+def origin(
+    source: str | None, published: str | None, upload: str | None, updated: str | None = None
+) -> tuple[str, ...]:
+    """Where a text comes from, as a citation shows it: its outlet and dates, or its upload."""
     if upload:
         return (upload,)
-    return (source or "outlet unknown", published or "date unknown")
+    return (
+        source or "outlet unknown",
+        published or "date unknown",
+        *([f"updated {updated}"] if updated else []),
+    )
+
+
+def cited_origin(citation: Citation) -> tuple[str, ...]:
+    return origin(citation.source, citation.published, citation.uploaded, citation.updated)
 
 
 def article_origin(article: Article) -> tuple[str, ...]:
-    return origin(article.source, article.published, uploaded(article.added_by, article.added_at))
+    upload = uploaded(article.added_by, article.added_at)
+    return origin(article.source, article.published, upload, article.updated)
+
+
+def as_of(citation: Citation) -> str:
+    """How current the quoted article is: as of its last update, else of its publication."""
+    title = f"“{citation.title}”"
+    if citation.updated and citation.published:
+        return (
+            f"As of {citation.updated}: {title} was published {citation.published} "
+            f"and last updated {citation.updated}."
+        )
+    if citation.updated:
+        return f"As of {citation.updated}, when {title} was last updated."
+    if citation.published:
+        return f"As of {citation.published}, when {title} was published."
+    return f"{title} is undated: newsbot does not know how current it is."
 
 
 def attribution(citation: Citation) -> str:

@@ -25,6 +25,17 @@ class Citation:
     published: str | None
     paragraph: int
     uploaded: str | None = None
+    updated: str | None = None  # the article's last update, as it says itself
+
+
+@dataclass(frozen=True)
+class Window:
+    """The dates an answer looked within (ISO days, None for no bound); `from_question` when
+    the question's words set them rather than the asker's options."""
+
+    since: str | None = None
+    until: str | None = None
+    from_question: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ class Answer:
     caveats: tuple[str, ...]
     related: tuple[Quote, ...] = ()
     probability: float = 0.0
+    window: Window = Window()
 
     def to_dict(self) -> dict:
         return {
@@ -76,6 +88,7 @@ class Answer:
             "quotes": [_quote_dict(q) for q in self.quotes],
             "caveats": list(self.caveats),
             "related": [_quote_dict(q) for q in self.related],
+            "window": asdict(self.window),
         }
 
 
@@ -106,6 +119,7 @@ def _quote_dict(quote: Quote) -> dict:
         "article_id": citation.article_id,
         "url": citation.url,
         "published": citation.published,
+        "updated": citation.updated,
         "uploaded": citation.uploaded,
         "paragraph": citation.paragraph,
         "score": round(quote.score, 4),

@@ -22,6 +22,7 @@ import discord
 from discord import app_commands
 
 from bot.chat import NotPermitted, RateLimited, RateLimiter
+from bot.core.filters import filters
 from bot.discord import embeds
 from bot.discord.embeds import Reply
 from bot.service import NewsService, member_of, newsbot_admin
@@ -135,13 +136,41 @@ class NewsCommands:
         @app_commands.command(
             description="Ask about the indexed news articles; answers quote them."
         )
-        @app_commands.describe(question="What you want to know", private="Only you see the answer")
+        @app_commands.describe(
+            question="What you want to know",
+            private="Only you see the answer",
+            since="Only articles dated on or after this day, e.g. 2017-04-01",
+            until="Only articles dated on or before this day, e.g. 2017-04-30",
+            source="Only articles from this outlet",
+        )
         @app_commands.check(self.within_rate_limit)
-        async def ask(interaction: Interaction, question: str, private: bool | None = None) -> None:
+        async def ask(
+            interaction: Interaction,
+            question: str,
+            private: bool | None = None,
+            since: str | None = None,
+            until: str | None = None,
+            source: str | None = None,
+        ) -> None:
+            limits = filters(since, until, source)  # a bad date is told before any work
             ephemeral = self.private(private)
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-            answer = await call(self.service.ask, question, scope_of(interaction))
+            answer = await call(self.service.ask, question, scope_of(interaction), limits)
             await send(interaction, embeds.answer_reply(answer), ephemeral)
+
+        @ask.autocomplete("source")
+        async def outlets(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+            """The outlets of the articles this server can see that contain what was typed."""
+            try:
+                names = await asyncio.wait_for(
+                    call(
+                        self.service.outlets_matching, current, CHOICE_LIMIT, scope_of(interaction)
+                    ),
+                    AUTOCOMPLETE_SECONDS,
+                )
+            except TimeoutError:
+                return []
+            return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names]
 
         return ask
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.core.caveats import article_origin, confidence_line, origin
+from bot.core.caveats import article_origin, cited_origin, confidence_line
 from bot.core.models import Answer, Citation, Quote, Summary
 from bot.discord.markup import (
     ELLIPSIS,
@@ -199,7 +199,7 @@ def _citation_text(citation: Citation, paragraph: bool = True, title: bool = Fal
     """Outlet, date, paragraph and article id; the link on its own line when there is one."""
     parts = [
         *([citation.title] if title else []),
-        *origin(citation.source, citation.published, citation.uploaded),
+        *cited_origin(citation),
         *([f"paragraph {citation.paragraph}"] if paragraph else []),
         f"article {citation.article_id}",
     ]

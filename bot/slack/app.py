@@ -22,6 +22,7 @@ from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond, Say
 from slack_sdk import WebClient
 
 from bot.chat import NotPermitted, RateLimiter
+from bot.core.filters import filters
 from bot.service import NewsService, member_of
 from bot.slack.blocks import (
     Message,
@@ -35,11 +36,15 @@ from bot.slack.mrkdwn import from_slack
 from bot.slack.replays import RecentRequests, once_only
 from bot.slack.settings import SlackSettings
 from index.errors import UserError
+from index.models import Filters
 
 log = logging.getLogger(__name__)
 
 USAGE = {
-    "/ask": "Usage: `/ask [--private|--public] question`, e.g. `/ask how many Chinese troops?`",
+    "/ask": (
+        "Usage: `/ask [--private|--public] question [since:DATE] [until:DATE] "
+        '[source:"Outlet"]`, e.g. `/ask how many Chinese troops? since:2017-04-01`'
+    ),
     "/summarize": "Usage: `/summarize [--private|--public] article`, by number or part of title",
     "/ingest": "Usage: `/ingest text`, with the article's title on the first line",
 }
@@ -58,6 +63,18 @@ def options(text: str) -> tuple[str, bool | None]:
         private = match[1] == "private"
         text = text[match.end() :]
     return text.strip(), private
+
+
+# `since:2017-04-01`, `until:…`, `source:"Viral Thread"` anywhere in an /ask's text; Slack may
+# turn straight quotes into curly ones.
+_FILTER = re.compile(r'(?<!\S)(since|until|source):(?:["“]([^"”]*)["”]|(\S+))')
+
+
+def asked_with_filters(text: str) -> tuple[str, Filters]:
+    """The question without its `name:value` filters, and the filters they give."""
+    given = {m[1]: m[2] if m[2] is not None else m[3] for m in _FILTER.finditer(text)}
+    question = " ".join(_FILTER.sub(" ", text).split())
+    return question, filters(given.get("since"), given.get("until"), given.get("source"))
 
 
 def scope_of(request: dict) -> str:
@@ -147,9 +164,14 @@ class Listeners:
     # -- lazy listeners: the slow part, after the ack ------------------------------------------
 
     def ask(self, command: dict, respond: Respond) -> None:
-        question, private = options(from_slack(command["text"]))
+        text, private = options(from_slack(command["text"]))
         scope = scope_of(command)
-        self._respond(respond, private, lambda: answer_messages(self.service.ask(question, scope)))
+
+        def answer() -> list[Message]:
+            question, limits = asked_with_filters(text)
+            return answer_messages(self.service.ask(question, scope, limits))
+
+        self._respond(respond, private, answer)
 
     def summarize(self, command: dict, respond: Respond) -> None:
         reference, private = options(from_slack(command["text"]))

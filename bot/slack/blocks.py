@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from bot.core.caveats import article_origin, confidence_line, origin
+from bot.core.caveats import article_origin, cited_origin, confidence_line
 from bot.core.models import Answer, Citation, Quote, Summary
 from bot.render_text import answer_text, sources_text, summary_text
 from bot.slack.mrkdwn import clip, escape, link, literal, quoted
@@ -120,7 +120,7 @@ def _citation(citation: Citation, short: bool = False, paragraph: bool = True) -
         return "— " + where[0]
     parts = [
         citation.title,
-        *origin(citation.source, citation.published, citation.uploaded),
+        *cited_origin(citation),
         *where,
         f"article {citation.article_id}",
     ]

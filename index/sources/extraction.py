@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
+from htmldate import find_date
 from tqdm import tqdm
 from trafilatura.settings import Document as ExtractedPage
 
@@ -37,6 +38,8 @@ def extract_html(html: str, url: str | None = None) -> tuple[str, Meta]:
         date_extraction_params=_DATE_PARAMS,
     )
     found = page.as_dict() if isinstance(page, ExtractedPage) else {}
+    # The newest date the markup states; an update only when it is not the publication date.
+    latest = find_date(html, url=url, original_date=False, extensive_search=False)
     paragraphs = [line.strip() for line in (found.get("text") or "").split("\n") if line.strip()]
     meta = metadata(
         {
@@ -45,6 +48,7 @@ def extract_html(html: str, url: str | None = None) -> tuple[str, Meta]:
             "url": found.get("url"),
             "published": found.get("date"),
             "author": found.get("author"),
+            "updated": latest if latest != found.get("date") else None,
         }
     )
     if len(paragraphs) > 1 and paragraphs[0] == meta.get("title"):
@@ -79,6 +83,7 @@ def fetch_article(fetcher: Fetcher, url: str) -> Document:
         url=key,
         published=page.published,
         author=page.author,
+        updated=page.updated,
     )
 
 

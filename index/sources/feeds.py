@@ -12,7 +12,7 @@ import io
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
@@ -23,6 +23,7 @@ from index.models import Document, Feed, FeedEntryState, IngestReport
 from index.sources.extraction import fetch_article
 from index.sources.fetching import Fetched, Fetcher, WebError, WebRefusal
 from index.sources.ingest import Corpus
+from index.sources.metadata import normalise_date
 from index.sources.urls import canonical_url
 from index.storage.protocols import FeedStore
 
@@ -46,6 +47,9 @@ class FeedEntry:
     id: str
     url: str
     title: str
+    # The dates the feed gives the entry, as it writes them; the page's own take precedence.
+    published: str | None = None
+    updated: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,16 @@ def parse_feed(fetched: Fetched, url: str) -> ParsedFeed:
         if not link:
             continue
         link = urljoin(fetched.url, link)
-        entries.append(FeedEntry(item.get("id") or link, link, item.get("title") or link))
+        entries.append(
+            FeedEntry(
+                item.get("id") or link,
+                link,
+                item.get("title") or link,
+                item.get("published") or None,
+                # The entry's own <updated>: feedparser's `get` would fall back to its published.
+                dict.get(item, "updated") or None,
+            )
+        )
     return ParsedFeed(parsed.feed.get("title") or None, tuple(entries))
 
 
@@ -209,7 +222,7 @@ def _poll_feed(
                 continue
             if refusal:  # robots.txt unreadable: a failure, retried at the next poll
                 raise WebError(f"{entry.url}: {refusal}")
-            outcome.documents.append(fetch_article(fetcher, entry.url))
+            outcome.documents.append(_dated(fetch_article(fetcher, entry.url), entry))
             outcome.entries.append((entry, True, None))
             fetched_now.add(canonical_url(entry.url))
             fetched_count += 1
@@ -222,6 +235,13 @@ def _poll_feed(
             failed += 1
     outcome.status = _status(fetched.not_modified, fetched_count, failed, len(indexed))
     return outcome
+
+
+def _dated(page: Document, entry: FeedEntry) -> Document:
+    """The page with the feed's dates for the entry where the page states none."""
+    published = page.published or normalise_date(entry.published)
+    updated = page.updated or normalise_date(entry.updated)
+    return replace(page, published=published, updated=updated if updated != published else None)
 
 
 def _robots_refusal(fetcher: Fetcher, url: str) -> str | None:

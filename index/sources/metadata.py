@@ -15,7 +15,7 @@ from dateutil import parser as date_parser
 
 from index.models import Document
 
-METADATA_FIELDS = ("title", "source", "url", "published", "author")
+METADATA_FIELDS = ("title", "source", "url", "published", "author", "updated")
 _ALIASES = {
     "outlet": "source",
     "publisher": "source",
@@ -23,6 +23,9 @@ _ALIASES = {
     "link": "url",
     "canonical_url": "url",
     "date": "published",
+    "modified": "updated",
+    "last_modified": "updated",
+    "date_modified": "updated",
 }
 # Meta maps Document field names to non-empty stripped strings.
 Meta = dict[str, str]
@@ -42,16 +45,17 @@ def metadata(raw: Mapping[Any, Any]) -> Meta:
 
 def document(body: str, meta: Meta, key: str, untitled: str, path: str | None = None) -> Document:
     """The Document of a parsed article; `untitled` is its title when its metadata has none."""
-    published = meta.get("published")
+    published, updated = meta.get("published"), meta.get("updated")
     return Document(
         key=key,
         title=meta.get("title") or untitled,
         text=body,
         source=meta.get("source"),
         url=meta.get("url"),
-        published=_normalise_date(published) if published else None,
+        published=normalise_date(published),
         author=meta.get("author"),
         path=path,
+        updated=normalise_date(updated),
     )
 
 
@@ -68,9 +72,9 @@ def _as_text(value: Any) -> str | None:
     return str(value).strip() or None
 
 
-def _normalise_date(value: str) -> str:
+def normalise_date(value: str | None) -> str | None:
     """ISO `YYYY-MM-DD` when the value is a date with a year; otherwise the value as given."""
-    if not re.search(r"\d{4}", value):
+    if not value or not re.search(r"\d{4}", value):
         return value
     try:
         return date_parser.parse(value, default=datetime(2000, 1, 1)).date().isoformat()

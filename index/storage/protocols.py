@@ -17,7 +17,17 @@ from typing import Protocol
 import numpy as np
 
 from index.errors import NewsbotError
-from index.models import Article, Chunk, Document, Feed, FeedEntryState, Notes, Passage, Scope
+from index.models import (
+    Article,
+    Chunk,
+    Document,
+    Feed,
+    FeedEntryState,
+    Filters,
+    Notes,
+    Passage,
+    Scope,
+)
 
 
 class StoreError(NewsbotError):
@@ -135,8 +145,11 @@ class ArticleStore(Protocol):
         """:returns: the articles visible from `scope`, as `articles` gives them."""
         ...
 
-    def visible_passages(self, ids: Iterable[int], scope: Scope) -> set[int]:
-        """:returns: those of the passage `ids` whose articles are visible from `scope`."""
+    def visible_passages(
+        self, ids: Iterable[int], scope: Scope, filters: Filters | None = None
+    ) -> set[int]:
+        """:returns: those of the passage `ids` whose articles are visible from `scope` and
+        pass `filters` (see `index.models.Filters`)."""
         ...
 
     def article(self, article_id: int) -> Article | None:

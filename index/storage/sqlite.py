@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from index.models import Article, Chunk, Document, Notes, Passage, Scope, Span
+from index.models import Article, Chunk, Document, Filters, Notes, Passage, Scope, Span
 from index.storage.protocols import StoreError
 
 log = logging.getLogger(__name__)
@@ -94,11 +94,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN added_by TEXT;
     CREATE INDEX articles_by_scope ON articles(scope);
     """,
+    # 5: an article's own date of last change, beside its publication date.
+    """
+    ALTER TABLE articles ADD COLUMN updated TEXT;
+    """,
 )
 
 _ARTICLE_COLUMNS = (
     "a.id, a.key, a.title, a.source, a.url, a.published, a.author, a.path, "
-    "a.scope, a.added_by, a.added_at"
+    "a.scope, a.added_by, a.added_at, a.updated"
 )
 # Articles a question asked in scope ? may see: the shared corpus and that scope's own.
 _VISIBLE = "(a.scope IS NULL OR a.scope = ?)"
@@ -312,12 +316,12 @@ class SqliteArticleStore:
         # ever comes from the scope the article was added in.
         self._db.run(
             """INSERT INTO articles (key, title, source, url, published, author, path, content_hash,
-                 scope, added_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 scope, added_by, updated)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(key) DO UPDATE SET title = excluded.title, source = excluded.source,
                  url = excluded.url, published = excluded.published, author = excluded.author,
                  path = excluded.path, content_hash = excluded.content_hash,
-                 added_by = excluded.added_by""",
+                 added_by = excluded.added_by, updated = excluded.updated""",
             (
                 doc.key,
                 doc.title,
@@ -329,6 +333,7 @@ class SqliteArticleStore:
                 content_hash,
                 doc.scope,
                 doc.added_by,
+                doc.updated,
             ),
         )
         row = self._db.row("SELECT id FROM articles WHERE key = ?", (doc.key,))
@@ -432,13 +437,16 @@ class SqliteArticleStore:
         )
         return [_article(row) for row in rows]
 
-    def visible_passages(self, ids: Iterable[int], scope: Scope) -> set[int]:
+    def visible_passages(
+        self, ids: Iterable[int], scope: Scope, filters: Filters | None = None
+    ) -> set[int]:
         ids = list(ids)
         marks = ",".join("?" * len(ids))
+        where, values = _filtered(filters or Filters())
         rows = self._db.rows(
             f"""SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id
-                WHERE p.id IN ({marks}) AND {_VISIBLE}""",
-            [*ids, scope],
+                WHERE p.id IN ({marks}) AND {_VISIBLE}{where}""",
+            [*ids, scope, *values],
         )
         return {row[0] for row in rows}
 
@@ -518,10 +526,29 @@ class SqliteArticleStore:
         return [_article(row) for row in rows]
 
 
+def _filtered(filters: Filters) -> tuple[str, list[str]]:
+    """The SQL conditions (each led by AND) and values that keep what `filters` lets through.
+    Dates are compared by their ISO day, so a stored time of day does not matter."""
+    day = "substr(COALESCE(a.updated, a.published), 1, 10)"
+    where, values = "", []
+    if filters.since:
+        where += f" AND {day} >= ?"
+        values.append(filters.since)
+    if filters.until:
+        where += f" AND {day} <= ?"
+        values.append(filters.until)
+    if filters.source:
+        where += " AND a.source = ? COLLATE NOCASE"
+        values.append(filters.source)
+    return where, values
+
+
 def _article(row: tuple) -> Article:
     """An article from a row of `_ARTICLE_COLUMNS` and its passage count."""
-    *fields, scope, added_by, added_at, passage_count = row
-    return Article(*fields, passage_count, scope=scope, added_by=added_by, added_at=added_at)
+    *fields, scope, added_by, added_at, updated, passage_count = row
+    return Article(
+        *fields, passage_count, scope=scope, added_by=added_by, added_at=added_at, updated=updated
+    )
 
 
 def _passage(row: tuple) -> Passage:

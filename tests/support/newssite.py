@@ -167,6 +167,7 @@ def article_html(
     outlet: str | None = None,
     author: str | None = None,
     published: str | None = None,
+    updated: str | None = None,
     canonical: str | None = None,
 ) -> str:
     """A news page as outlets write them: meta tags, navigation, the article, a footer."""
@@ -179,6 +180,8 @@ def article_html(
         head.append(f'<meta name="author" content="{e(author)}">')
     if published:
         head.append(f'<meta property="article:published_time" content="{e(published)}">')
+    if updated:
+        head.append(f'<meta property="article:modified_time" content="{e(updated)}">')
     if canonical:
         head.append(f'<link rel="canonical" href="{e(canonical)}">')
     body = "\n".join(f"<p>{e(p)}</p>" for p in paragraphs)
@@ -192,11 +195,12 @@ def article_html(
     )
 
 
-def rss(title: str, link: str, items: list[tuple[str, str]]) -> str:
-    """An RSS 2.0 feed of (title, link) items."""
+def rss(title: str, link: str, items: list[tuple[str, str]], published: str | None = None) -> str:
+    """An RSS 2.0 feed of (title, link) items, each with `published` as its pubDate."""
     e = html.escape
+    date = f"<pubDate>{e(published)}</pubDate>" if published else ""
     entries = "".join(
-        f"<item><title>{e(t)}</title><link>{e(u)}</link><guid>{e(u)}</guid></item>"
+        f"<item><title>{e(t)}</title><link>{e(u)}</link><guid>{e(u)}</guid>{date}</item>"
         for t, u in items
     )
     return (

@@ -12,7 +12,7 @@ from bot.discord.client import build_client
 from bot.discord.commands import FAILED, NOT_ADMIN
 from bot.discord.settings import DiscordSettings
 from bot.service import NewsService
-from index.models import Scope
+from index.models import Filters, Scope
 from tests.support.discord import BotThread, DiscordStandIn
 from tests.support.discord_payloads import APP_ID, MANAGER_PERMISSIONS
 
@@ -27,9 +27,9 @@ class SlowService(NewsService):
 
     delay = SLOW_SECONDS
 
-    def ask(self, question: str, scope: Scope = None) -> Answer:
+    def ask(self, question: str, scope: Scope = None, filters: Filters | None = None) -> Answer:
         time.sleep(self.delay)
-        return super().ask(question, scope)
+        return super().ask(question, scope, filters)
 
 
 def test_a_slow_answer_is_deferred_within_the_deadline_and_still_delivered(
@@ -133,7 +133,7 @@ def test_the_cooldown_refuses_a_fast_asker_in_friendly_words(standin: DiscordSta
 class BrokenService(NewsService):
     """The real service, except that answering fails in a way the asker cannot fix."""
 
-    def ask(self, question: str, scope: Scope = None) -> Answer:
+    def ask(self, question: str, scope: Scope = None, filters: Filters | None = None) -> Answer:
         raise RuntimeError("the disk is on fire")
 
 

@@ -216,9 +216,9 @@ def test_stale_timestamp_is_rejected(slack):
 class SlowService(NewsService):
     """The real service, behind a slow model: every answer takes a second longer."""
 
-    def ask(self, question: str, scope: str | None = None):  # type: ignore[no-untyped-def]
+    def ask(self, question: str, scope: str | None = None, filters=None):  # type: ignore[no-untyped-def]
         time.sleep(1.0)
-        return super().ask(question, scope)
+        return super().ask(question, scope, filters)
 
 
 def test_acks_stay_fast_in_a_burst_while_every_worker_is_busy(make_slack, news_service):
@@ -295,7 +295,7 @@ def test_rate_limit_refuses_in_the_ack_per_user(make_slack):
 class BrokenService(NewsService):
     """The real service, except that answering fails in a way the asker cannot fix."""
 
-    def ask(self, question: str, scope: str | None = None):  # type: ignore[no-untyped-def]
+    def ask(self, question: str, scope: str | None = None, filters=None):  # type: ignore[no-untyped-def]
         raise RuntimeError("the disk is on fire")
 
 

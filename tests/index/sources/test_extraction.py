@@ -31,6 +31,27 @@ def test_a_page_gives_its_article_and_metadata(site: NewsSite, fetcher: Fetcher)
     assert "text/html" in sent["Accept"]
 
 
+def test_a_page_gives_its_last_update_beside_its_publication(
+    site: NewsSite, fetcher: Fetcher
+) -> None:
+    page = article_html(
+        "Bridge repairs run over budget",
+        [" ".join(["The repairs to the bridge have cost more than planned this spring."] * 8)],
+        outlet="Coastal Herald",
+        published="2017-04-03T08:00:00Z",
+        updated="2017-04-10T16:30:00Z",
+    )
+    doc = fetch_article(fetcher, site.serve("/news/bridge.html", page))
+    assert (doc.published, doc.updated) == ("2017-04-03", "2017-04-10")
+    unchanged = article_html(
+        "Bridge repairs begin",
+        [" ".join(["The repairs to the bridge began on Monday morning in the rain."] * 8)],
+        published="2017-04-03T08:00:00Z",
+    )
+    doc = fetch_article(fetcher, site.serve("/news/begin.html", unchanged))
+    assert (doc.published, doc.updated) == ("2017-04-03", None)
+
+
 def test_an_ingested_page_answers_questions(
     site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
 ) -> None:

@@ -117,6 +117,29 @@ def test_rss_and_atom_feeds_list_their_entries(site: NewsSite, fetcher: Fetcher)
     ]
 
 
+def test_a_feed_dates_its_entries_where_their_pages_do_not(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    items = [(STORIES["/news/ferry.html"][0], site.url("/news/ferry.html"))]
+    body = rss("Island Times", site.url("/"), items, published="Mon, 10 Apr 2017 09:00:00 GMT")
+    url = site.serve("/rss.xml", body, content_type="application/rss+xml")
+    atom_url = serve_atom(site, ["/news/rail.html"], http_date(time_now()))
+    site.serve(
+        "/news/rail.html",
+        article_html(*STORIES["/news/rail.html"], outlet="Island Times", published="2024-05-01"),
+    )
+    for feed in (url, atom_url):
+        follow(library.feed_store, feed, fetcher)
+    poll(library, library.feed_store, fetcher)
+    dates = {a.title: (a.published, a.updated) for a in library.articles()}
+    assert dates == {
+        STORIES["/news/ferry.html"][0]: ("2017-04-10", None),
+        # The page's own publication date, and the Atom entry's <updated>.
+        STORIES["/news/rail.html"][0]: ("2024-05-01", "2024-05-03"),
+    }
+
+
 @pytest.mark.parametrize(
     ("content_type", "declared"),
     [

@@ -193,6 +193,20 @@ def test_sidecar_overrides_file_metadata(tmp_path: Path) -> None:
     assert doc.author == "Jane Doe"
 
 
+@pytest.mark.parametrize("name", ["updated", "modified", "date_modified"])
+def test_front_matter_and_sidecars_give_the_last_update(tmp_path: Path, name: str) -> None:
+    path = write(
+        tmp_path / "floods.md",
+        f"---\npublished: 2021-03-05\n{name}: March 7, 2021 14:00\n---\n# Floods\n\nRain.\n",
+    )
+    assert (read_document(path).published, read_document(path).updated) == (
+        "2021-03-05",
+        "2021-03-07",
+    )
+    write(tmp_path / "floods.json", json.dumps({name: "2021-03-09"}))
+    assert read_document(path).updated == "2021-03-09"
+
+
 def test_sidecar_gives_txt_metadata_and_keeps_unparsed_date(tmp_path: Path) -> None:
     path = write(tmp_path / "story.txt", "Headline\n\nBody.\n")
     write(tmp_path / "story.json", json.dumps({"source": "Gazette", "published": "last spring"}))

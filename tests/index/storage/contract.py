@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.models import Chunk, Document, Span
+from index.models import Chunk, Document, Filters, Span
 from index.storage.protocols import (
     ArticleStore,
     FeedStore,
@@ -227,6 +227,47 @@ class ArticleStoreContract:
         with store.transaction():
             store.delete_article(d)
         assert store.linked_articles(a, None) == []
+
+    def test_an_article_keeps_its_dates_and_passages_are_filtered_by_date_and_outlet(
+        self, store: ArticleStore
+    ) -> None:
+        chunk, vector = one_chunk()
+        dated = {
+            "early": ("Herald", "2017-03-20", None),
+            "updated": ("Herald", "2017-03-28", "2017-04-02T09:30:00"),
+            "late": ("Viral Thread", "2017-04-10", None),
+            "undated": ("Herald", None, None),
+        }
+        with store.transaction():
+            ids = {
+                name: store.upsert_article(
+                    replace(
+                        document(f"https://example.com/{name}", name),
+                        source=source,
+                        published=published,
+                        updated=updated,
+                    ),
+                    "h",
+                )
+                for name, (source, published, updated) in dated.items()
+            }
+            passages = {name: store.insert_passages(a, chunk, vector)[0] for name, a in ids.items()}
+        article = store.article(ids["updated"])
+        assert article is not None
+        assert (article.published, article.updated) == ("2017-03-28", "2017-04-02T09:30:00")
+        assert article.dated == "2017-04-02T09:30:00"
+
+        def kept(filters: Filters) -> set[str]:
+            found = store.visible_passages(passages.values(), None, filters)
+            return {name for name, passage in passages.items() if passage in found}
+
+        assert kept(Filters()) == set(dated)
+        # An update counts as the article's date, compared by day.
+        assert kept(Filters(since="2017-04-01")) == {"updated", "late"}
+        assert kept(Filters(until="2017-04-02")) == {"early", "updated"}
+        assert kept(Filters(since="2017-03-21", until="2017-04-09")) == {"updated"}
+        assert kept(Filters(source="viral thread")) == {"late"}
+        assert kept(Filters(since="2017-04-01", source="Herald")) == {"updated"}
 
     def test_a_scopes_articles_are_seen_only_from_it_beside_the_shared_ones(
         self, store: ArticleStore

@@ -75,10 +75,33 @@ def test_articles_stored_before_scopes_are_shared_after_the_migration(db_path: P
         db.commit()
     store = SqliteArticleStore(Database(db_path))
     try:
-        assert user_version(db_path) == len(MIGRATIONS) == 4
+        assert user_version(db_path) == len(MIGRATIONS) == 5
         (article,) = store.visible_articles(None)
         assert (article.title, article.scope, article.added_by) == ("Old story", None, None)
         assert store.visible_articles("discord:1") == [article]
+    finally:
+        store.close()
+
+
+def test_articles_stored_before_update_dates_are_undated_after_the_migration(
+    db_path: Path,
+) -> None:
+    with closing(sqlite3.connect(db_path)) as db:
+        for number, script in enumerate(MIGRATIONS[:4], start=1):
+            db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+        db.execute(
+            "INSERT INTO articles (key, title, published, content_hash) "
+            "VALUES ('/a.txt', 'Old story', '2017-04-03', 'h')"
+        )
+        db.commit()
+    store = SqliteArticleStore(Database(db_path))
+    try:
+        (article,) = store.visible_articles(None)
+        assert (article.published, article.updated, article.dated) == (
+            "2017-04-03",
+            None,
+            "2017-04-03",
+        )
     finally:
         store.close()
 

@@ -1,0 +1,38 @@
+"""The asker's own limits on an answer: dates (`since`, `until`) and an outlet, parsed once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dateutil import parser as date_parser
+
+from index.errors import UserError
+from index.models import Filters
+
+
+class FilterError(UserError):
+    """A date the asker gave cannot be read, or the dates leave no days between them."""
+
+
+def filters(
+    since: str | None = None, until: str | None = None, source: str | None = None
+) -> Filters:
+    """The filters for these options as typed; a missing or blank one filters nothing."""
+    start, end = _day("since", since), _day("until", until)
+    if start and end and start > end:
+        raise FilterError(f"since {start} is after until {end}, so no article could match")
+    return Filters(start, end, (source or "").strip() or None)
+
+
+def _day(name: str, typed: str | None) -> str | None:
+    """An ISO day from any common way of writing a date ("2017-04-01", "1 April 2017")."""
+    text = (typed or "").strip()
+    if not text:
+        return None
+    try:
+        # A date given without its day or month starts at the first of them.
+        return date_parser.parse(text, default=datetime(2000, 1, 1)).date().isoformat()
+    except (ValueError, OverflowError):
+        raise FilterError(
+            f"{name}: {text[:40]!r} is not a date; write it like 2017-04-01"
+        ) from None
