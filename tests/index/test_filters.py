@@ -1,0 +1,44 @@
+"""Searching within dates and an outlet: what is left out goes before the top-k cut."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from index.library import Library
+from index.models import Document, Filters
+from index.settings import IndexSettings
+
+OpenLibrary = Callable[..., Library]
+QUESTION = "How long did the ferry crews walk out?"
+
+
+def test_articles_outside_the_filters_never_crowd_out_the_candidates(
+    open_library: OpenLibrary,
+) -> None:
+    """With two candidates from each index, twenty better-matching passages from other dates
+    and outlets still leave the one article the filters allow."""
+    library = open_library(IndexSettings(dense_candidates=2, lexical_candidates=2))
+    wanted = Document(
+        key="test:ferry",
+        title="Ferry strike",
+        text="The ferry crews walked out for 36 hours over pay and night shifts.",
+        source="Island Times",
+        published="2017-04-03",
+        updated="2017-04-10",
+    )
+    crowd = [
+        Document(
+            key=f"test:crowd:{n}",
+            title=f"Ferry crews {n}",
+            text=f"The ferry crews walked out; ferry crews walked out again ({n}).",
+            source="Island Times" if n % 2 else "Viral Thread",
+            published=f"2017-03-{n + 1:02d}" if n % 2 else "2017-04-05",
+        )
+        for n in range(20)
+    ]
+    assert len(library.ingest([wanted, *crowd]).added) == 21
+    only = Filters(since="2017-04-01", source="island times")
+    hits = library.search(QUESTION, k=3, filters=only)
+    assert [h.article.key for h in hits] == ["test:ferry"]
+    assert hits[0].article.updated == "2017-04-10"
+    assert len(library.search(QUESTION, k=3)) == 3
