@@ -74,11 +74,6 @@ class Article:
     added_at: str | None = None  # when it was first indexed, "YYYY-MM-DD HH:MM:SS" in UTC
     updated: str | None = None  # when it was last changed, as it says itself
 
-    @property
-    def dated(self) -> str | None:
-        """The day the article's text is as of: its last update, else its publication."""
-        return self.updated or self.published
-
     def visible_from(self, scope: Scope) -> bool:
         """Whether a question asked in `scope` may see this article: shared ones, or its own."""
         return self.scope is None or self.scope == scope
