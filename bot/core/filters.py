@@ -31,8 +31,12 @@ def _day(name: str, typed: str | None) -> str | None:
         return None
     try:
         # A date given without its day or month starts at the first of them.
-        return date_parser.parse(text, default=datetime(2000, 1, 1)).date().isoformat()
+        day = date_parser.parse(text, default=datetime(2000, 1, 1))
+        other = date_parser.parse(text, default=datetime(2001, 1, 1))
     except (ValueError, OverflowError):
         raise FilterError(
             f"{name}: {text[:40]!r} is not a date; write it like 2017-04-01"
         ) from None
+    if day.year != other.year:  # "Monday", "1 April": which year is the parser's guess
+        raise FilterError(f"{name}: {text[:40]!r} names no year; write it like 2017-04-01")
+    return day.date().isoformat()

@@ -38,6 +38,12 @@ def test_a_bad_or_empty_window_is_a_user_error() -> None:
         filters("2017-05-01", "2017-04-01")
 
 
+@pytest.mark.parametrize("typed", ["Monday", "1 April", "April"])
+def test_a_date_without_its_year_is_refused_rather_than_guessed(typed: str) -> None:
+    with pytest.raises(FilterError, match=rf"^until: '{typed}' names no year"):
+        filters(until=typed)
+
+
 def test_as_of_names_the_newest_date_the_article_gives() -> None:
     def cited(published: str | None, updated: str | None) -> Citation:
         return Citation(1, "Ferry strike", "Island Times", None, published, 1, updated=updated)
