@@ -8,7 +8,7 @@ one. Every read and write takes the lock; an ingest takes it only to decide what
 write, never while pages download or text is chunked and embedded, so a chat bot answers
 questions meanwhile. Writes are atomic (see `index.generations`). Other processes may open the
 same data folder: a write waits for theirs, and a folder this process may not write to opens
-read-only, answering questions and refusing writes (see `index.storage.sqlite.Database`).
+read-only, answering questions and refusing writes (see `index.storage.sqlite_database.Database`).
 """
 
 from __future__ import annotations

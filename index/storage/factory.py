@@ -19,7 +19,8 @@ from index.storage.protocols import (
     StoreError,
     VectorIndexBuilder,
 )
-from index.storage.sqlite import Database, SqliteArticleStore
+from index.storage.sqlite import SqliteArticleStore
+from index.storage.sqlite_database import Database
 from index.storage.sqlite_feeds import SqliteFeedStore
 
 

@@ -7,7 +7,7 @@ transaction as the articles it indexed, and one lock orders both stores' stateme
 from __future__ import annotations
 
 from index.models import Feed, FeedEntryState
-from index.storage.sqlite import Database
+from index.storage.sqlite_database import Database
 
 _FEED_COLUMNS = "f.id, f.url, f.title, f.etag, f.last_modified, f.last_polled, f.last_error"
 

@@ -16,7 +16,7 @@ from index.chunking import chunk_text
 from index.library import Library
 from index.settings import IndexSettings
 from index.sources.fetching import Fetcher, WebSettings
-from index.storage.sqlite import MIGRATIONS
+from index.storage.sqlite_database import MIGRATIONS
 from tests.support.encoder import HashingEncoder
 from tests.support.newssite import NewsSite, article_html
 from tests.support.stories import BUDGET, BUDGET_TITLE, STORM, STORM_TITLE

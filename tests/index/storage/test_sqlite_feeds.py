@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from index.storage.protocols import ArticleStore, FeedStore
-from index.storage.sqlite import Database, SqliteArticleStore
+from index.storage.sqlite import SqliteArticleStore
+from index.storage.sqlite_database import Database
 from index.storage.sqlite_feeds import SqliteFeedStore
 from tests.index.storage.contract import FeedStoreContract, OpenStores
 
