@@ -79,6 +79,15 @@ def contributor(interaction: Interaction) -> Contributor:
     return member_of(scope, user, name)
 
 
+async def suggestions(function: Callable[..., list[T]], /, *args: Any) -> list[T]:
+    """An autocomplete's choices from a core call, or none when it would miss Discord's
+    deadline: no suggestions beats an error."""
+    try:
+        return await asyncio.wait_for(call(function, *args), AUTOCOMPLETE_SECONDS)
+    except TimeoutError:
+        return []
+
+
 async def send(interaction: Interaction, reply: Reply, ephemeral: bool) -> None:
     """The reply as the interaction's response, or as its follow-up once it was deferred."""
     message: dict[str, Any] = {
@@ -161,15 +170,9 @@ class NewsCommands:
         @ask.autocomplete("source")
         async def outlets(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
             """The outlets of the articles this server can see that contain what was typed."""
-            try:
-                names = await asyncio.wait_for(
-                    call(
-                        self.service.outlets_matching, current, CHOICE_LIMIT, scope_of(interaction)
-                    ),
-                    AUTOCOMPLETE_SECONDS,
-                )
-            except TimeoutError:
-                return []
+            names = await suggestions(
+                self.service.outlets_matching, current, CHOICE_LIMIT, scope_of(interaction)
+            )
             return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names]
 
         return ask
@@ -198,15 +201,9 @@ class NewsCommands:
             interaction: Interaction, current: str
         ) -> list[app_commands.Choice[str]]:
             """Indexed titles containing what has been typed; the value sent back is the id."""
-            try:
-                articles = await asyncio.wait_for(
-                    call(
-                        self.service.titles_matching, current, CHOICE_LIMIT, scope_of(interaction)
-                    ),
-                    AUTOCOMPLETE_SECONDS,
-                )
-            except TimeoutError:
-                return []
+            articles = await suggestions(
+                self.service.titles_matching, current, CHOICE_LIMIT, scope_of(interaction)
+            )
             return [
                 app_commands.Choice(name=choice_name(a.title, a.id), value=str(a.id))
                 for a in articles
