@@ -1,17 +1,17 @@
-"""What the library needs of its storage, so another backend can replace SQLite, FAISS or BM25.
+"""What the library needs of its storage, so that one backend can replace another.
 
 `ArticleStore` and `FeedStore` keep the source of truth: articles, their passages and sentence
-vectors, and the feeds that are followed. `VectorIndex` and `LexicalIndex` are derived from the
-passages and can always be rebuilt from them; a `VectorIndexBuilder` and a `LexicalIndexBuilder`
-make, read and rebuild them. tests/index/storage/contract.py holds the behaviour every
-implementation must show.
+vectors, and the feeds that are followed. `PassageIndexes` holds what is searched, a
+`VectorIndex` and a `LexicalIndex` kept in step with the passages by every write, whichever
+process makes it. `Leases` lets one process of several do a job alone (polling feeds).
+tests/index/storage/contract.py holds the behaviour every implementation must show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -256,81 +256,108 @@ class VectorIndex(Protocol):
         ...
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        """Add one vector (a row of `vectors`) for each passage id in `ids`."""
+        """Add one vector (a row of `vectors`) for each passage id in `ids`; only inside
+        `PassageIndexes.writing()`."""
         ...
 
     def remove(self, ids: np.ndarray) -> None:
-        """Remove the vectors of these passage ids; ids it does not hold are ignored."""
+        """Remove the vectors of these passage ids, ignoring ids it does not hold; only inside
+        `PassageIndexes.writing()`."""
         ...
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """:returns: int64 passage ids and float32 scores of the `k` nearest vectors, best
-        first; fewer when the index holds fewer."""
-        ...
-
-    def save(self, path: Path) -> None:
-        """Write the index to `path`, for the builder's `load`.
-
-        :raises OSError: when the file cannot be written.
-        """
-        ...
-
-    def fits(self) -> bool:
-        """:returns: whether the index is still right for its size, or should be rebuilt."""
-        ...
-
-
-class VectorIndexBuilder(Protocol):
-    """Makes, reads and rebuilds vector indexes of one kind of backend, under its settings."""
-
-    def empty(self, dimension: int) -> VectorIndex:
-        """:returns: an index of `dimension`-wide vectors holding none."""
-        ...
-
-    def load(self, path: Path) -> VectorIndex:
-        """:returns: the index a `save` wrote to `path`.
-
-        :raises VectorIndexError: when the file is missing or unreadable.
-        """
-        ...
-
-    def build(self, dimension: int, ids: np.ndarray, vectors: np.ndarray) -> VectorIndex:
-        """:returns: a new index holding every row of `vectors` under its id in `ids`, of the
-        kind the settings choose for that many."""
+        """:returns: int64 passage ids and float32 scores (inner products) of the `k` nearest
+        vectors, best first; fewer when the index holds fewer. Approximate kinds may miss some
+        of the exact neighbours."""
         ...
 
 
 class LexicalIndex(Protocol):
-    """Keyword (BM25) search over passage texts, keyed by passage id."""
+    """Keyword (BM25) search over passage texts, keyed by passage id.
+
+    Texts are analysed by `index.lexical` (stop words out, Snowball stems), the same analysis
+    the answer core uses, whatever engine stores them.
+    """
 
     def __len__(self) -> int:
         """:returns: how many passages the index holds."""
         ...
 
+    def add(self, ids: list[int], texts: list[str]) -> None:
+        """Index each text under its passage id; only inside `PassageIndexes.writing()`."""
+        ...
+
+    def remove(self, ids: list[int]) -> None:
+        """Forget these passages, ignoring ids it does not hold; only inside
+        `PassageIndexes.writing()`."""
+        ...
+
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """:returns: int64 passage ids and float32 scores of the best `k` passages sharing a
-        term with the query, best first; none when it shares none."""
+        """:returns: int64 passage ids and float32 scores (higher is better) of the best `k`
+        passages sharing a term with the query, best first; none when it shares none."""
         ...
 
-    def save(self, folder: Path) -> None:
-        """Write the index into `folder`, made if missing, for the builder's `load`.
 
-        :raises OSError: when it cannot be written.
+class PassageIndexes(Protocol):
+    """The vector and lexical indexes of one article store, in step with its passages.
+
+    A write costs about what it changes, not the size of the corpus. A write committed by
+    another process (or another `PassageIndexes` on the same store) is seen after `refresh()`;
+    a write rolled back leaves both indexes as they were. Not thread-safe: the library calls
+    it under its lock.
+    """
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The vector index as of the last `refresh()` (and this process's own writes)."""
+        ...
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The lexical index, likewise."""
+        ...
+
+    def writing(self) -> AbstractContextManager[None]:
+        """One atomic write: the article store's `transaction()`, with every `add` and `remove`
+        made to the indexes inside it kept or undone with it; the exception is raised again."""
+        ...
+
+    def restart_vectors(self, dimension: int) -> None:
+        """Inside `writing()`: drop every vector, for a write that re-adds every passage
+        (re-embedded, perhaps by a model of another dimension)."""
+        ...
+
+    def refresh(self) -> None:
+        """Catch up with what other processes committed; cheap when nothing changed."""
+        ...
+
+    def is_empty(self) -> bool:
+        """:returns: whether no passage is indexed (as of the last `refresh()`)."""
+        ...
+
+
+class Leases(Protocol):
+    """Named jobs that one process at a time may do, among all processes on one corpus."""
+
+    def try_hold(self, name: str) -> bool:
+        """Take the lease `name` if no other process holds it; this process keeps it until
+        `release` or its end (a crash included), so another can then take it over.
+
+        :returns: whether this process holds it now (true again if it already did).
         """
         ...
 
-
-class LexicalIndexBuilder(Protocol):
-    """Builds and reads lexical indexes."""
-
-    def build(self, ids: list[int], texts: list[str]) -> LexicalIndex:
-        """:returns: an index of each text under its passage id."""
+    def release(self, name: str) -> None:
+        """Give the lease up, if held."""
         ...
 
-    def load(self, folder: Path) -> LexicalIndex:
-        """:returns: the index a `save` wrote into `folder`.
 
-        :raises OSError: when the folder or a file in it is missing or unreadable.
-        :raises ValueError: when a file in it is not what `save` wrote.
-        """
-        ...
+@dataclass(frozen=True)
+class Storage:
+    """Where one corpus is kept, as `index.storage.factory.open_storage` opens it: its articles
+    and feeds, the indexes searched over its passages, and its leases, all on one database."""
+
+    articles: ArticleStore
+    feeds: FeedStore
+    indexes: PassageIndexes
+    leases: Leases
