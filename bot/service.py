@@ -209,7 +209,9 @@ class NewsService:
 
     def start_feed_polling(self) -> None:
         """Poll followed feeds in the background while the bot serves."""
-        self._poller = FeedPoller(self.library, self.library.feed_store, self._fetcher())
+        self._poller = FeedPoller(
+            self.library, self.library.feed_store, self._fetcher(), self.library.leases
+        )
         self._poller.start()
 
     def close(self) -> None:

@@ -1,7 +1,8 @@
 """How text is cut into words for keyword search: lower-cased, stop words out, Snowball stems.
 
-The lexical index (`index.storage.tantivy`) and the answer core's word checks use the same analysis, so a word
-counts as shared in one exactly when it does in the other.
+The lexical indexes (`index.storage.tantivy` and the PostgreSQL one) and the answer core's word
+checks use the same analysis, so a word counts as shared in one exactly when it does in the
+other.
 """
 
 from __future__ import annotations

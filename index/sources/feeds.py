@@ -25,7 +25,7 @@ from index.sources.fetching import Fetched, Fetcher, WebError, WebRefusal
 from index.sources.ingest import Corpus
 from index.sources.metadata import normalise_date
 from index.sources.urls import canonical_url
-from index.storage.protocols import FeedStore
+from index.storage.protocols import FeedStore, Leases
 
 log = logging.getLogger(__name__)
 
@@ -271,23 +271,34 @@ def _due(feed: Feed, now: datetime, every: timedelta) -> bool:
         return True
 
 
+POLLER_LEASE = "feed-poller"
+
+
 class FeedPoller:
     """Polls the feeds that are due every `poll_interval_minutes`, on a daemon thread; the
-    corpus keeps answering while pages download."""
+    corpus keeps answering while pages download.
+
+    Of the processes on one corpus (several bot workers, say), only the one holding the poller
+    lease polls; the others try for it at each interval, so one takes over when its holder
+    stops or dies.
+    """
 
     def __init__(
         self,
         corpus: Corpus,
         feeds: FeedStore,
         fetcher: Fetcher,
+        leases: Leases,
         on_report: Callable[[PollReport], None] | None = None,
     ):
         self.corpus = corpus
         self.feeds = feeds
         self.fetcher = fetcher
+        self.leases = leases
         self.on_report = on_report
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._waiting_said = False  # that another process polls, logged once
 
     @property
     def interval(self) -> float:
@@ -305,12 +316,19 @@ class FeedPoller:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        self.leases.release(POLLER_LEASE)
 
     def poll_once(self) -> PollReport:
         return poll(self.corpus, self.feeds, self.fetcher, due_only=True, stop=self._stop)
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            if not self.leases.try_hold(POLLER_LEASE):
+                if not self._waiting_said:
+                    log.info("another process polls the feeds; this one takes over if it stops")
+                    self._waiting_said = True
+                self._stop.wait(self.interval)
+                continue
             try:
                 report = self.poll_once()
                 if self.on_report is not None:

@@ -106,6 +106,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER passage_deleted AFTER DELETE ON passages BEGIN
         INSERT INTO passage_log (passage_id, added) VALUES (old.id, 0);
     END;
+    INSERT INTO passage_log (passage_id, added) SELECT id, 1 FROM passages ORDER BY id;
     """,
 )
 

@@ -69,6 +69,7 @@ class SqliteIndexes:
         self._seen = -1  # the log's last change at the latest refresh
         self._count: int | None = None  # passages stored as of `_seen`, once counted
         self._restarted = False  # the write under way re-embeds every passage
+        self._lexical_behind = False  # the last catch-up of the tantivy folder did not finish
 
     # -- PassageIndexes ----------------------------------------------------------------------
 
@@ -81,11 +82,7 @@ class SqliteIndexes:
     @property
     def lexical(self) -> TantivyIndex:
         if self._tantivy is None:
-            folder = self._data_dir / LEXICAL_FOLDER
-            if self._writable or folder.exists():
-                self._tantivy = TantivyIndex(folder, self._wait_seconds)
-            else:  # a read-only folder from before the lexical folder existed
-                self._tantivy = TantivyIndex(None, self._wait_seconds)
+            self._tantivy = self._open_lexical()
             self._catch_up_lexical(wait=False)
         return self._tantivy
 
@@ -97,11 +94,12 @@ class SqliteIndexes:
 
     def refresh(self) -> None:
         latest = self._log.latest()
-        if latest == self._seen:
+        if latest != self._seen:
+            self._seen, self._count = latest, None
+            if self._faiss is not None:
+                self._catch_up_vectors()
+        elif not self._lexical_behind:
             return
-        self._seen, self._count = latest, None
-        if self._faiss is not None:
-            self._catch_up_vectors()
         if self._tantivy is not None:
             self._catch_up_lexical(wait=False)
 
@@ -240,12 +238,28 @@ class SqliteIndexes:
 
     # -- lexical -----------------------------------------------------------------------------
 
+    def _open_lexical(self) -> TantivyIndex:
+        """The tantivy folder; made afresh when unreadable, and in memory when it cannot be
+        (a read-only folder from before it existed, or a damaged one)."""
+        folder = self._data_dir / LEXICAL_FOLDER
+        if not (self._writable or folder.exists()):
+            return TantivyIndex(None, self._wait_seconds)
+        try:
+            return TantivyIndex(folder, self._wait_seconds)
+        except (ValueError, OSError) as error:
+            log.warning("the lexical index in %s is unreadable (%s); rebuilding it", folder, error)
+        if not self._writable:
+            return TantivyIndex(None, self._wait_seconds)
+        shutil.rmtree(folder, ignore_errors=True)
+        return TantivyIndex(folder, self._wait_seconds)
+
     def _catch_up_lexical(self, wait: bool) -> None:
         """Apply the log's new changes to the tantivy index, if it is behind and writable."""
         index = self._tantivy
         assert index is not None
         index.reload()
         applied, latest = index.applied(), self._log.latest()
+        self._lexical_behind = False
         if applied >= latest or not (self._writable or index.folder is None):
             return
         rebuild = not self._log.reaches_back_to(applied)
@@ -257,8 +271,11 @@ class SqliteIndexes:
             latest = changes.seq
             added, deleted = self._texts(changes.added), changes.deleted
         try:
-            index.apply(added, deleted, latest, replace_all=rebuild, wait=wait)
+            self._lexical_behind = not index.apply(
+                added, deleted, latest, replace_all=rebuild, wait=wait
+            )
         except OSError as error:
+            self._lexical_behind = True
             log.warning("could not update the lexical index: %s", error)
 
     def _texts(self, ids: list[int]) -> dict[int, str]:

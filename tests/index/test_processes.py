@@ -1,23 +1,18 @@
-"""Two processes on one data folder: a write under way in one survives the other opening the
-folder, a reader whose generation is replaced as it loads loads the new one, and a second
-writer waits for the first instead of failing."""
+"""Processes on one data folder: a write under way in one is not seen by another, whose next
+question sees it once committed, without reopening; a writer killed mid-write leaves the folder
+as it was; and a second writer waits for the first instead of failing."""
 
 from __future__ import annotations
 
-import logging
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 from index.library import Library
-from index.storage.faiss import FaissBuilder, FaissIndex
 from tests.support.corpus import (
     assert_answers_troops_question,
     assert_derived_indexes_match_the_database,
-    generation_folders,
 )
 from tests.support.processes import start
 
@@ -47,28 +42,38 @@ def finish(process: subprocess.Popen[str], stdin: str = "") -> str:
     return out
 
 
-def test_opening_the_folder_keeps_the_generation_another_process_is_writing(
-    library: Library,
-    open_library: OpenLibrary,
-    write_article: WriteArticle,
-    caplog: pytest.LogCaptureFixture,
+def test_a_running_reader_answers_from_another_process_write_once_committed(
+    library: Library, write_article: WriteArticle
 ) -> None:
-    data_dir = library.data_dir
-    in_progress = data_dir / "generations" / str(int(library.store.get_meta("generation")) + 1)  # type: ignore[arg-type]
-    with running("ingest", str(data_dir), str(write_article(*VOLCANO)), "--pause") as writer:
+    assert_answers_troops_question(library)  # its indexes are loaded and in use
+    with running(
+        "ingest", str(library.data_dir), str(write_article(*VOLCANO)), "--pause"
+    ) as writer:
         assert writer.stdout.readline() == "paused\n"  # type: ignore[union-attr]
-        assert (in_progress / "vectors.faiss").is_file()
-
-        reader = open_library()
-        assert_answers_troops_question(reader)  # questions are answered meanwhile
-        assert (in_progress / "vectors.faiss").is_file()
-
+        assert_answers_troops_question(library)  # questions are answered meanwhile
+        assert all(a.title != "Volcano Erupts" for a in library.articles())
         assert "Volcano Erupts" in finish(writer, "\n")
-    assert generation_folders(data_dir) == [in_progress.name]
-    with caplog.at_level(logging.WARNING, logger="index.generations"):
-        assert reader.search("Lava sea volcano", k=1)[0].article.title == "Volcano Erupts"
-    assert "rebuilding" not in caplog.text  # the committed generation is whole
-    assert_derived_indexes_match_the_database(reader)
+    hit = library.search("Lava sea volcano", k=1)[0]
+    assert hit.article.title == "Volcano Erupts"
+    assert hit.lexical > 0  # its words are indexed too, not only its meaning
+    assert_derived_indexes_match_the_database(library)
+
+
+def test_a_writer_killed_mid_write_leaves_the_folder_as_it_was(
+    library: Library, write_article: WriteArticle
+) -> None:
+    before = [a.title for a in library.articles()]
+    with running(
+        "ingest", str(library.data_dir), str(write_article(*VOLCANO)), "--pause"
+    ) as writer:
+        assert writer.stdout.readline() == "paused\n"  # type: ignore[union-attr]
+        writer.kill()
+        writer.communicate()
+    assert [a.title for a in library.articles()] == before
+    assert library.search("Lava sea volcano", k=1)[0].article.title != "Volcano Erupts"
+    assert_derived_indexes_match_the_database(library)
+    assert library.ingest_paths([library.data_dir.parent / "articles"]).added == ["Volcano Erupts"]
+    assert library.search("Lava sea volcano", k=1)[0].article.title == "Volcano Erupts"
 
 
 def test_a_second_writer_waits_for_the_first_and_both_land(
@@ -88,32 +93,3 @@ def test_a_second_writer_waits_for_the_first_and_both_land(
     assert library.search("river burst its banks", k=1)[0].article.title == "River Floods"
     assert_answers_troops_question(library)
     assert_derived_indexes_match_the_database(library)
-    assert generation_folders(library.data_dir) == [library.store.get_meta("generation")]
-
-
-def test_a_reader_whose_generation_is_replaced_as_it_loads_loads_the_new_one(
-    library: Library,
-    open_library: OpenLibrary,
-    write_article: WriteArticle,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    data_dir = library.data_dir
-    found = library.store.get_meta("generation")
-    reader = open_library()  # its indexes load at its first search
-    with running("ingest", str(data_dir), str(write_article(*VOLCANO)), "--pause") as writer:
-        assert writer.stdout.readline() == "paused\n"  # type: ignore[union-attr]
-        load = FaissBuilder.load
-
-        def load_once_replaced(self: FaissBuilder, path: Path) -> FaissIndex:
-            if path.parent.name == found:
-                # The writer commits, and removes the folder the reader found current.
-                assert "Volcano Erupts" in finish(writer, "\n")
-            return load(self, path)
-
-        monkeypatch.setattr(FaissBuilder, "load", load_once_replaced)
-        with caplog.at_level(logging.WARNING, logger="index.generations"):
-            assert reader.search("Lava sea volcano", k=1)[0].article.title == "Volcano Erupts"
-    assert "rebuilding" not in caplog.text
-    assert generation_folders(data_dir) == [str(int(found) + 1)]  # type: ignore[arg-type]
-    assert_derived_indexes_match_the_database(reader)

@@ -29,10 +29,6 @@ def snapshot(library: Library) -> dict[str, list[tuple[int, str]]]:
     }
 
 
-def generation_folders(data_dir: Path) -> list[str]:
-    return sorted(folder.name for folder in (data_dir / "generations").iterdir())
-
-
 def assert_answers_troops_question(library: Library) -> None:
     hits = library.search(TROOPS_QUESTION)
     assert hits, "search found nothing"

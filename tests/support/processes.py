@@ -1,8 +1,8 @@
 """Another process using the same data folder, for tests of processes that share one.
 
 `python -m tests.support.processes ingest DATA FILE [--pause]` indexes FILE with the fast fake
-encoder; with `--pause` it stops inside its write, once the new generation's vector index is
-saved and before its BM25 index is, prints `paused` and waits for a line on stdin.
+encoder; with `--pause` it stops inside its write, once the passages are written and before they
+are committed, prints `paused` and waits for a line on stdin.
 `python -m tests.support.processes read DATA QUESTION` prints, as JSON, the titles the library
 holds, the title of the best hit for QUESTION, and the error a write gets.
 
@@ -19,11 +19,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import index.library
 from index.errors import NewsbotError
 from index.library import Library
 from index.models import Document
 from index.settings import IndexSettings
-from index.storage.bm25 import Bm25Index
 from tests.support.corpus import ROOT
 from tests.support.encoder import HashingEncoder
 
@@ -42,20 +42,20 @@ def start(*arguments: str, prefix: tuple[str, ...] = ()) -> subprocess.Popen[str
     )
 
 
-def _pause_before_bm25_save() -> None:
-    save = Bm25Index.save
+def _pause_before_the_commit() -> None:
+    write = index.library.write_documents
 
-    def paused_save(self: Bm25Index, folder: Path) -> None:
+    def paused_write(*arguments, **options) -> None:  # type: ignore[no-untyped-def]
+        write(*arguments, **options)
         print("paused", flush=True)
         sys.stdin.readline()
-        save(self, folder)
 
-    Bm25Index.save = paused_save  # type: ignore[method-assign]
+    index.library.write_documents = paused_write  # type: ignore[assignment]
 
 
 def _ingest(library: Library, path: Path, pause: bool) -> None:
     if pause:
-        _pause_before_bm25_save()
+        _pause_before_the_commit()
     report = library.ingest_paths([path])
     print(json.dumps({"added": report.added}), flush=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import sqlite3
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from index.embedding import Embedder
-from index.storage.bm25 import Bm25Index
+from index.storage.tantivy import TantivyIndex
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -111,36 +112,25 @@ def port_article(tmp_path: Path) -> Path:
     return path
 
 
-def _fill_the_disk_at(monkeypatch: pytest.MonkeyPatch, where: str) -> None:
-    """The next write fails as on a full disk: SQLite's own SQLITE_FULL, or the derived index
-    files' ENOSPC once part of them is written."""
-    if where == "database":
-        connect = sqlite3.connect
+def _fill_the_database_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next write to the database fails as on a full disk: SQLite's own SQLITE_FULL."""
+    connect = sqlite3.connect
 
-        def full(*args, **kwargs):  # type: ignore[no-untyped-def]
-            database = connect(*args, **kwargs)
-            pages = database.execute("PRAGMA page_count").fetchone()[0]
-            database.execute(f"PRAGMA max_page_count = {pages}")  # no room to grow
-            return database
+    def full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        database = connect(*args, **kwargs)
+        pages = database.execute("PRAGMA page_count").fetchone()[0]
+        database.execute(f"PRAGMA max_page_count = {pages}")  # no room to grow
+        return database
 
-        monkeypatch.setattr(sqlite3, "connect", full)
-        return
-    save = Bm25Index.save
-
-    def full_disk(self: Bm25Index, folder: Path) -> None:
-        save(self, folder)
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder / "ids.json"))
-
-    monkeypatch.setattr(Bm25Index, "save", full_disk)
+    monkeypatch.setattr(sqlite3, "connect", full)
 
 
-@pytest.mark.parametrize("where", ["database", "index files"])
 def test_a_full_disk_during_ingest_is_one_line_and_keeps_the_index(
-    newsbot, port_article, monkeypatch, where
+    newsbot, port_article, monkeypatch
 ):
     assert newsbot("sources").exit_code == 0  # the seed article, indexed
     with monkeypatch.context() as patch:
-        _fill_the_disk_at(patch, where)
+        _fill_the_database_disk(patch)
         result = newsbot("ingest", str(port_article))
     assert result.exit_code == 1
     line = _one_error_line(result.stderr)
@@ -152,3 +142,25 @@ def test_a_full_disk_during_ingest_is_one_line_and_keeps_the_index(
     answer = json.loads(newsbot("ask", "--json", "How many Chinese troops?").stdout)
     assert "150,000" in answer["quotes"][0]["text"]
     assert newsbot("ingest", str(port_article)).exit_code == 0  # with room again, it goes in
+
+
+def test_a_full_disk_for_the_lexical_index_keeps_the_article_and_catches_up_later(
+    newsbot, port_article, monkeypatch, caplog
+):
+    def full_disk(self: TantivyIndex, *args: object, **kwargs: object) -> bool:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.folder))
+
+    with monkeypatch.context() as patch, caplog.at_level(logging.WARNING):
+        patch.setattr(TantivyIndex, "apply", full_disk)
+        result = newsbot("ingest", str(port_article))
+    assert result.exit_code == 0  # the database holds it: nothing is lost
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == [
+        f"could not update the lexical index: [Errno 28] No space left on device: "
+        f"'{newsbot.data / 'lexical'}'"
+    ]
+    titles = [s["title"] for s in json.loads(newsbot("sources", "--json").stdout)]
+    assert "Port reopens after repairs" in titles
+    answer = json.loads(newsbot("ask", "--json", "After how many days did Quay 7 reopen?").stdout)
+    assert "Quay 7 reopened" in answer["quotes"][0]["text"]
+    assert answer["quotes"][0]["text"] in port_article.read_text()

@@ -439,7 +439,9 @@ def test_the_poller_indexes_new_entries_in_the_background(
     fetcher = Fetcher(settings)
     feed = follow(library.feed_store, serve_rss(site, ["/news/ferry.html"]), fetcher).feed.url
     reports: list[PollReport] = []
-    poller = FeedPoller(library, library.feed_store, fetcher, on_report=reports.append)
+    poller = FeedPoller(
+        library, library.feed_store, fetcher, library.leases, on_report=reports.append
+    )
     poller.start()
 
     def articles() -> int:  # read from this thread while the poller writes from its own
@@ -458,6 +460,35 @@ def test_the_poller_indexes_new_entries_in_the_background(
     assert len(site.hits("/news/ferry.html")) == 1
 
 
+def test_one_poller_polls_among_processes_and_another_takes_over_when_it_stops(
+    site: NewsSite, open_library: OpenLibrary
+) -> None:
+    first, second = open_library(), open_library()  # two processes' libraries on one folder
+    settings = WebSettings(
+        allow_private_networks=True, host_delay_seconds=0, poll_interval_minutes=0.002
+    )
+    follow(first.feed_store, serve_rss(site, ["/news/ferry.html"]), Fetcher(settings))
+    reports: dict[str, list[PollReport]] = {"first": [], "second": []}
+    pollers = {
+        name: FeedPoller(
+            library, library.feed_store, Fetcher(settings), library.leases, reports[name].append
+        )
+        for name, library in [("first", first), ("second", second)]
+    }
+    pollers["first"].start()
+    try:
+        wait_for(lambda: len(reports["first"]) >= 2)
+        pollers["second"].start()
+        wait_for(lambda: len(reports["first"]) >= 6)
+        assert reports["second"] == []  # the first holds the lease
+        pollers["first"].stop()
+        wait_for(lambda: len(reports["second"]) >= 1)  # and the second takes over
+    finally:
+        for poller in pollers.values():
+            poller.stop()
+    assert [a.title for a in second.articles()] == [STORIES["/news/ferry.html"][0]]
+
+
 def test_the_poller_survives_a_failing_poll(
     site: NewsSite, open_library: OpenLibrary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -470,7 +501,7 @@ def test_the_poller_survives_a_failing_poll(
         raise OSError("disk full")
 
     monkeypatch.setattr("index.sources.feeds.poll", failing_poll)
-    poller = FeedPoller(library, library.feed_store, fetcher)
+    poller = FeedPoller(library, library.feed_store, fetcher, library.leases)
     poller.start()
     try:
         wait_for(lambda: len(calls) >= 3)
@@ -493,7 +524,7 @@ def test_an_expected_poll_failure_is_logged_as_one_line(
         raise StoreError("another process is writing to /data; try again when it has finished")
 
     monkeypatch.setattr("index.sources.feeds.poll", busy_poll)
-    poller = FeedPoller(library, library.feed_store, fetcher)
+    poller = FeedPoller(library, library.feed_store, fetcher, library.leases)
     with caplog.at_level(logging.WARNING, logger="index.sources.feeds"):
         poller.start()
         try:

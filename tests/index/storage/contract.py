@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -439,7 +438,9 @@ def write_passages(storage: Storage, key: str = "https://example.com/a") -> list
     with storage.indexes.writing():
         storage.articles.set_meta("dimension", "8")
         article_id = storage.articles.upsert_article(document(key), "hash")
-        return storage.articles.insert_passages(article_id, chunks, [d[None, :] for d in DIRECTIONS])
+        return storage.articles.insert_passages(
+            article_id, chunks, [d[None, :] for d in DIRECTIONS]
+        )
 
 
 class PassageIndexesContract:

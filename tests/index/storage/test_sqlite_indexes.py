@@ -3,9 +3,13 @@ crash and the file leases."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -51,13 +55,36 @@ class TestFileLeases(LeasesContract):
     pass
 
 
-def test_a_lease_held_by_a_process_that_died_is_free(data_dir: Path, open_storage: OpenStorage):
-    holder = (
-        "import sys, os; from pathlib import Path; from index.storage.file_leases import FileLeases;"
-        "leases = FileLeases(Path(sys.argv[1])); assert leases.try_hold('feeds'); os._exit(0)"
+HOLDER = """
+import sys
+from pathlib import Path
+from index.storage.file_leases import FileLeases
+leases = FileLeases(Path(sys.argv[1]))
+print(leases.try_hold("feeds"), flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_lease_is_free_once_the_process_holding_it_is_killed(
+    data_dir: Path, open_storage: OpenStorage
+) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(data_dir / "leases")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])},
     )
-    subprocess.run([sys.executable, "-c", holder, str(data_dir / "leases")], check=True)
-    assert open_storage().leases.try_hold("feeds")
+    try:
+        assert holder.stdout.readline() == "True\n"  # type: ignore[union-attr]
+        storage = open_storage()
+        assert not storage.leases.try_hold("feeds")
+        holder.kill()
+        holder.wait()
+        assert storage.leases.try_hold("feeds")
+    finally:
+        holder.kill()
+        holder.communicate()
 
 
 def test_the_lexical_folder_left_behind_by_a_crash_is_caught_up(
@@ -127,3 +154,20 @@ def test_an_index_from_before_the_log_is_built_from_the_database(
     np.testing.assert_array_equal(
         np.sort(reopened.indexes.vectors.search(unit(1), 10)[0]), np.sort(ids)
     )
+
+
+def test_passages_stored_before_the_log_are_searched_after_the_migration(
+    data_dir: Path, open_storage: OpenStorage
+) -> None:
+    ids = write_passages(open_storage())
+    database = data_dir / "newsbot.sqlite3"
+    with closing(sqlite3.connect(database)) as db:  # back to schema 5, as an older newsbot left it
+        db.executescript(
+            "DROP TRIGGER passage_inserted; DROP TRIGGER passage_deleted; DROP TABLE passage_log;"
+            "PRAGMA user_version = 5;"
+        )
+    for folder in (LEXICAL_FOLDER, VECTORS_FOLDER):
+        shutil.rmtree(data_dir / folder, ignore_errors=True)
+    migrated = open_storage()
+    assert migrated.indexes.lexical.search("troops", 5)[0].tolist() == [ids[0]]
+    assert len(migrated.indexes.vectors) == 4
