@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from bench.bm25s_index import Bm25Index
 from bench.common import ROOT, machine
 from bench.report import Figures, table
 from bot.core.reader.evalsets import (
@@ -38,7 +39,6 @@ from bot.core.reader.evalsets import (
     load_all,
 )
 from index.chunking import paragraphs, split_sentences
-from bench.bm25s_index import Bm25Index
 
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
 DEFAULT_OUT = ROOT / "bench" / "answers"

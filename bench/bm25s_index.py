@@ -1,4 +1,4 @@
-"""bm25s over passage texts, answering with passage ids: the baseline the lexical index is measured against."""
+"""bm25s over passage texts, answering with passage ids: the baseline for the lexical index."""
 
 from __future__ import annotations
 
