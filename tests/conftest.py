@@ -37,8 +37,9 @@ def postgres_server() -> Iterator[PostgresServer]:
     stopped after the last. A server that cannot start fails those tests; it never skips them."""
     try:
         server = PostgresServer()
-    except PostgresServerError as error:
-        pytest.fail(f"the test PostgreSQL server did not start: {error}", pytrace=False)
+    except (PostgresServerError, OSError) as error:
+        message = f"the test PostgreSQL server did not start: {error}"
+        raise pytest.fail.Exception(message, pytrace=False) from None
     yield server
     server.stop()
 

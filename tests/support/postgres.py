@@ -6,7 +6,8 @@ synchronous commit, no full-page writes): nothing in it outlives the test run. P
 refuses to run as root, so under root the cluster belongs to `nobody`.
 
 The server is a child of the process that starts it and is told by the kernel to shut down
-when that process dies, so a test run that is killed outright leaves no server running.
+when that process dies, so a test run that is killed outright leaves no server running (only
+its folder, in the temporary directory).
 """
 
 from __future__ import annotations
