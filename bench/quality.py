@@ -191,5 +191,42 @@ def answer_accuracy(built: SquadLibrary, questions: list[Question]) -> dict[str,
     }
 
 
+def lexical_engines(
+    built: SquadLibrary, halves: dict[str, list[Question]], asks: int | None
+) -> dict[str, dict]:
+    """newsbot's lexical index (tantivy) against bm25s over the same passages and stems, on
+    each half: BM25 alone (right paragraph's rank among its top 50, query latency) and the
+    answer's first quote with each as the lexical leg of the fusion."""
+    from bench.bm25s_index import Bm25Index
+    from bench.common import thin
+
+    library = built.library
+    tantivy = library.indexes.lexical
+    start = time.perf_counter()
+    bm25s = Bm25Index.build(*library.store.all_passage_texts())
+    built_s = round(time.perf_counter() - start, 1)
+    rows: dict[str, dict] = {}
+    for name, index in (("tantivy (newsbot)", tantivy), ("bm25s", bm25s)):
+        library.indexes._tantivy = index  # the bench's privilege: swap the lexical leg
+        rows[name] = {}
+        for half, questions in halves.items():
+            ranks, timings = [], []
+            for question in questions:
+                begin = time.perf_counter()
+                found, _ = index.search(question.text, 50)
+                timings.append((time.perf_counter() - begin) * 1000)
+                ranks.append(
+                    rank_of(question.paragraph, [built.paragraph_of[i] for i in found.tolist()])
+                )
+            rows[name][half] = {
+                **rank_metrics(ranks),
+                "ms_p50": _median(timings),
+                "answer": answer_accuracy(built, thin(questions, asks)),
+            }
+    library.indexes._tantivy = tantivy
+    rows["bm25s"]["build_s"] = built_s
+    return rows
+
+
 def _median(values: list[float]) -> float:
     return round(float(np.median(values)), 2) if values else float("nan")

@@ -171,6 +171,20 @@ def _quality(results: dict, figures: Figures) -> str:
         ]
         for name, row in found["backends"].items()
     ]
+    engines = found.get("lexical_engines", {})
+    engine_rows = [
+        [
+            name,
+            half,
+            row[half]["R@1"],
+            row[half]["R@5"],
+            row[half]["MRR"],
+            row[half]["answer"]["top_quote_has_answer"],
+            row[half]["ms_p50"],
+        ]
+        for name, row in engines.items()
+        for half in ("tune", "report")
+    ]
     picture = figures.bars(
         "quality.png",
         f"SQuAD odd-half articles: {count:,} questions, {found['paragraphs']} paragraphs",
@@ -203,6 +217,11 @@ def _quality(results: dict, figures: Figures) -> str:
                 tune_rows,
             ),
             verdict,
+            "### Lexical engines: newsbot's index (tantivy) against bm25s, same passages and stems",
+            table(
+                ["engine", "half", "R@1", "R@5", "MRR", "top quote has answer", "query p50 ms"],
+                engine_rows,
+            ),
             "### Embedding backends: the cost of each in quality",
             table(
                 ["backend", "R@1", "R@5", "MRR", "top quote has answer", "search p50 ms"],

@@ -185,6 +185,9 @@ def _quality(state: Run, squad: Squad, main: Embedder) -> None:
         "passages": built.ingest["passages"],
         "ablation": quality.signal_ablation(found["report"], report_half),
         "tuning": tune_retrieval.tune((tune_half, found["tune"]), (report_half, found["report"])),
+        "lexical_engines": quality.lexical_engines(
+            built, {"tune": tune_half, "report": report_half}, plan.asks
+        ),
         "newsbot": {
             "onnx": {
                 "search": quality.newsbot_search(built, report_half),

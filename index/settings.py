@@ -21,9 +21,8 @@ class IndexSettings:
     # Estimated Jaccard similarity of word 5-grams above which two articles are linked as one
     # story reported twice (0.5: about half their 5-grams are shared).
     near_duplicate_threshold: float = 0.5
-    # How long a read or a write waits for another process's write to the same data folder to
-    # finish before it gives up, saying to try again. A write rebuilds the BM25 index of the
-    # whole corpus, about 10 s at 100,000 passages.
+    # How long a read or a write waits for another process's write to the same corpus to
+    # finish before it gives up, saying to try again.
     wait_for_writer_seconds: float = 120.0
     # `[index.vectors]`: which FAISS index holds the passage vectors.
     vectors: VectorIndexSettings = field(default_factory=VectorIndexSettings)
