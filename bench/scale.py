@@ -9,7 +9,7 @@ is its own.
 
 Workers (run by bench.suite, one process each):
   python -m bench.scale build   --pool POOL --size N --dir DIR [--kinds flat,hnsw,ivfpq]
-  python -m bench.scale measure --pool POOL --dir DIR [--kinds ...] [--profile]
+  python -m bench.scale measure --pool POOL --dir DIR [--kinds ...] [--profile] [--ingests N]
 """
 
 from __future__ import annotations
@@ -160,7 +160,13 @@ def build(pool: Path, size: int, folder: Path, kinds: list[str]) -> dict:
 
 
 def measure(
-    pool: Path, folder: Path, backend: str, questions: int, kinds: list[str], profile: bool
+    pool: Path,
+    folder: Path,
+    backend: str,
+    questions: int,
+    kinds: list[str],
+    profile: bool,
+    ingests: int = 0,
 ) -> dict:
     """Warm `ask` latency, throughput and resident memory on a built corpus."""
     from bot.core.answer import ask
@@ -191,9 +197,65 @@ def measure(
         figures["profile"] = _profile(lambda: [ask(library, q) for q in asked[:100]])
     if kinds:
         figures["kinds"] = compare_kinds(library, folder, kinds, asked, query_vectors)
+    if ingests:
+        articles, _, _ = load_pool(pool)
+        figures["ingest_one"] = ingest_one_at_a_time(library, articles, min(ingests, 5))
+        figures["ingest_while_asking"] = ingest_while_asking(library, articles, asked, ingests)
     figures["rss_end_mib"] = round(rss_mib(), 1)
     library.close()
     return figures
+
+
+def _new_articles(articles: list[list[str]], count: int, seed: int) -> list[Document]:
+    """Articles of 30 real sentences not yet in the corpus (each keyed anew)."""
+    rng = np.random.default_rng(seed)
+    documents = []
+    for number in range(count):
+        sentences = articles[int(rng.integers(len(articles)))]
+        start = int(rng.integers(max(1, len(sentences) - 30)))
+        text = "\n\n".join(" ".join(sentences[i : i + 3]) for i in range(start, start + 30, 3))
+        documents.append(Document(f"new:{seed}:{number}", f"New story {seed}-{number}", text))
+    return documents
+
+
+def ingest_one_at_a_time(library, articles, count: int) -> dict:  # type: ignore[no-untyped-def]
+    """`Library.ingest` of one new article into the full index, embedding and commit included,
+    with the indexes caught up: what a feed poll that finds one story costs."""
+    documents = _new_articles(articles, count, seed=1)
+    return latency_summary(_timings(lambda d: library.ingest([d]), documents))
+
+
+def ingest_while_asking(library, articles, asked, count: int) -> dict:  # type: ignore[no-untyped-def]
+    """Articles ingested one by one on one thread while another asks questions without pause:
+    ingest throughput, and the asks' latency meanwhile."""
+    import threading
+
+    from bot.core.answer import ask
+
+    documents = _new_articles(articles, count, seed=2)
+    stop, latencies = threading.Event(), []
+
+    def asking() -> None:
+        while not stop.is_set():
+            for question in asked:
+                if stop.is_set():
+                    break
+                start = time.perf_counter()
+                ask(library, question)
+                latencies.append((time.perf_counter() - start) * 1000)
+
+    thread = threading.Thread(target=asking)
+    thread.start()
+    start = time.perf_counter()
+    for document in documents:
+        library.ingest([document])
+    seconds = time.perf_counter() - start
+    stop.set()
+    thread.join()
+    return {
+        "articles_per_s": round(count / seconds, 2),
+        "asks_meanwhile": latency_summary(latencies),
+    }
 
 
 def compare_kinds(library, folder, kinds, asked, query_vectors) -> dict:  # type: ignore[no-untyped-def]
@@ -281,12 +343,15 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--kinds", default="")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--ingests", type=int, default=0)
     args = parser.parse_args()
     kinds = [k for k in args.kinds.split(",") if k]
     if args.action == "build":
         result = build(args.pool, args.size, args.dir, kinds)
     else:
-        result = measure(args.pool, args.dir, args.backend, args.questions, kinds, args.profile)
+        result = measure(
+            args.pool, args.dir, args.backend, args.questions, kinds, args.profile, args.ingests
+        )
     print(json.dumps(result))
 
 

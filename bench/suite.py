@@ -53,6 +53,8 @@ class Plan:
     profile: bool = True
     squad_articles: int | None = None  # the first N SQuAD articles only (None: all 24)
     quality_backends: tuple[str, ...] = ("onnx-int8",)  # whose retrieval quality is compared
+    # Articles ingested into the largest corpus, one at a time, while another thread asks.
+    scale_ingests: int = 20
 
 
 MODES = {
@@ -65,6 +67,7 @@ MODES = {
         peer_questions=40,
         scale_questions=40,
         ingest_paragraphs=24,
+        scale_ingests=2,
         encoder_sentences=150,
         encoder_rounds=1,
         cold_runs=1,
@@ -265,6 +268,8 @@ def _scale(state: Run, squad: Squad | None, main: Embedder) -> None:
                 str(plan.scale_questions),
                 "--kinds",
                 kinds,
+                "--ingests",
+                str(plan.scale_ingests if largest else 0),
                 *(["--profile"] if largest and plan.profile else []),
             ]
         )
