@@ -12,6 +12,7 @@ A backend's test module subclasses these classes and provides the fixture each o
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -567,6 +568,43 @@ class PassageIndexesContract:
         found = storage.indexes.vectors.search(wide[0], 5)[0]
         assert found.tolist() == [new]
         assert storage.indexes.lexical.search("troops", 5)[0].tolist() == [new]
+
+    def test_two_writers_take_turns_and_both_land(self, open_storage: OpenStorage) -> None:
+        first, second, reader = open_storage(), open_storage(), open_storage()
+        inside, release = threading.Event(), threading.Event()
+        order: list[str] = []
+
+        def hold_a_write() -> None:
+            with first.indexes.writing():
+                first.articles.set_meta("dimension", "8")
+                first.articles.upsert_article(document("https://example.com/first"), "h")
+                inside.set()
+                release.wait(30)
+                order.append("first")
+
+        holder = threading.Thread(target=hold_a_write)
+        holder.start()
+        try:
+            assert inside.wait(30)
+            writer = threading.Thread(
+                target=lambda: (
+                    write_passages(second, "https://example.com/second"),
+                    order.append("second"),
+                )
+            )
+            writer.start()
+            writer.join(0.5)
+            assert writer.is_alive()  # waiting for the first write's turn
+            release.set()
+            writer.join(30)
+            holder.join(30)
+        finally:
+            release.set()
+        assert order == ["first", "second"]
+        reader.indexes.refresh()
+        keys = {a.key for a in reader.articles.articles()}
+        assert keys == {"https://example.com/first", "https://example.com/second"}
+        assert reader.indexes.lexical.search("troops", 5)[0].size == 1
 
 
 class LeasesContract:
