@@ -147,8 +147,13 @@ class ShardedNewsClient(NewsbotClient, discord.AutoShardedClient):
 
 def build_client(service: NewsService, settings: DiscordSettings, **options: Any) -> NewsbotClient:
     """The client the settings ask for; `options` go to discord.py (tests pass timeouts)."""
-    kind = ShardedNewsClient if settings.sharded else NewsClient
-    return kind(service, settings, **options)
+    if not (settings.sharded or settings.shard_count):
+        return NewsClient(service, settings, **options)
+    if settings.shard_count:
+        options = {"shard_count": settings.shard_count, **options}
+    if settings.shard_ids:
+        options = {"shard_ids": list(settings.shard_ids), **options}
+    return ShardedNewsClient(service, settings, **options)
 
 
 async def serve(client: discord.Client, token: str) -> None:

@@ -30,6 +30,10 @@ class DiscordSettings:
     ephemeral: bool = False
     # discord.py's AutoShardedClient, for bots in more than about 2,000 servers.
     sharded: bool = False
+    # A sharded bot split across processes: the total number of shards, and those this process
+    # runs (all of them when empty). Either one means sharded.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] = ()
     # Answer `@newsbot <question>` in channels.
     mentions: bool = True
 
@@ -44,6 +48,16 @@ class DiscordSettings:
             raise ValueError(f"sync must be one of {', '.join(SYNC_MODES)}, not {self.sync!r}")
         if self.guild_id is not None and self.guild_id <= 0:
             raise ValueError("guild_id must be a Discord server id")
+        if self.shard_ids and self.shard_count is None:
+            raise ValueError("shard_ids needs shard_count, the number of shards in all")
+        if self.shard_count is not None and self.shard_count < 1:
+            raise ValueError("shard_count must be 1 or more")
+        if self.shard_count is not None and not all(
+            0 <= i < self.shard_count for i in self.shard_ids
+        ):
+            raise ValueError(f"shard_ids must be between 0 and {self.shard_count - 1}")
+        if len(set(self.shard_ids)) != len(self.shard_ids):
+            raise ValueError("shard_ids must not repeat a shard")
         if self.sync == "guild" and self.guild_id is None:
             raise ValueError('sync = "guild" needs guild_id (or --guild ID)')
 

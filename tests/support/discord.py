@@ -90,6 +90,7 @@ class DiscordStandIn:
         self.sent: dict[str, Sent] = {}
         self.files: dict[str, bytes] = {}  # path -> body, for attachment downloads
         self.identified = threading.Event()
+        self.identifies: list[dict[str, Any]] = []  # each IDENTIFY a client sent, in order
         self._changed = threading.Condition()
         self._ids = itertools.count(1)
         self._sequence = 0
@@ -312,6 +313,7 @@ class DiscordStandIn:
         return socket
 
     async def _identify(self, socket: web.WebSocketResponse, identify: dict[str, Any]) -> None:
+        self.identifies.append(identify)
         ready = {
             "v": 10,
             "user": BOT_USER,

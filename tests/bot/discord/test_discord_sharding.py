@@ -1,8 +1,10 @@
-"""`sharded = true` runs discord.py's AutoShardedClient with the same commands."""
+"""`sharded = true` runs discord.py's AutoShardedClient with the same commands, and
+`shard_count`/`shard_ids` split its shards across processes."""
 
 from __future__ import annotations
 
 import discord
+import pytest
 
 from bot.discord.client import NewsClient, ShardedNewsClient, build_client
 from bot.discord.settings import DiscordSettings
@@ -33,3 +35,28 @@ def test_a_sharded_bot_syncs_globally_and_answers(standin: DiscordStandIn, run_b
     assert {c["name"] for c in synced.body} == COMMANDS
     sent = standin.slash("ask", {"question": "how many Chinese troops?"})
     assert "**150,000**" in standin.followup(sent).body["embeds"][0]["description"]
+
+
+def test_a_process_runs_only_its_own_shards(standin: DiscordStandIn, run_bot):
+    bot = run_bot(shard_count=3, shard_ids=(1, 2), sync="global")
+    assert isinstance(bot.client, ShardedNewsClient)
+    assert bot.client.shard_count == 3
+    assert sorted(bot.client.shard_ids) == [1, 2]
+    assert standin.wait_for(lambda r: r.method == "PUT").path.endswith("/commands")
+    assert sorted(tuple(i["shard"]) for i in standin.identifies) == [(1, 3), (2, 3)]
+    sent = standin.slash("ask", {"question": "how many Chinese troops?"})
+    assert "**150,000**" in standin.followup(sent).body["embeds"][0]["description"]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"shard_ids": (0,)}, "shard_ids needs shard_count"),
+        ({"shard_count": 0}, "shard_count must be 1 or more"),
+        ({"shard_count": 2, "shard_ids": (2,)}, "shard_ids must be between 0 and 1"),
+        ({"shard_count": 2, "shard_ids": (1, 1)}, "must not repeat"),
+    ],
+)
+def test_shard_settings_that_cannot_work_are_refused(options, message):
+    with pytest.raises(ValueError, match=message):
+        DiscordSettings(**options)
