@@ -3,8 +3,9 @@
 Run with `python -m bench.web_ingest`. Pages are cut from the SQuAD paragraphs in ../shared/eval
 (real prose, about 640 words a page) when they are there, else generated. Each phase is timed
 by wrapping the function that does it: fetch (HTTP, with its checks), extract (trafilatura),
-chunk, embed, fingerprint (exact and MinHash), and write (the SQLite transaction, of which the
-FAISS and BM25 files and the near-duplicate search are shown apart). Then the same URLs are
+chunk, embed, fingerprint (exact and MinHash), and write (the SQLite transaction and the
+indexes catching up, of which the lexical index and the near-duplicate search are shown
+apart). Then the same URLs are
 ingested again (all unchanged), and a feed of them is polled twice (the second poll is a 304).
 """
 
