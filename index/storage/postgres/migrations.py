@@ -89,24 +89,28 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             lexical_length bigint NOT NULL DEFAULT 0
         )""",
         "INSERT INTO index_state DEFAULT VALUES",
-        # The lexical index: each stem's document frequency, each passage's stems and length,
-        # and one posting a (stem, passage) with the stem's count there.
+        # The lexical index (see `lexical`): each stem's document frequency; its postings in
+        # blocks of packed arrays, one row a block; each passage's length and where its
+        # postings are, to remove them.
         """CREATE TABLE lexical_terms (
             id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             term text NOT NULL UNIQUE,
             df integer NOT NULL
         )""",
+        """CREATE TABLE lexical_blocks (
+            term_id integer NOT NULL,
+            block integer NOT NULL,
+            size integer NOT NULL,
+            passage_ids bytea NOT NULL,
+            tfs bytea NOT NULL,
+            lengths bytea NOT NULL,
+            PRIMARY KEY (term_id, block)
+        )""",
         """CREATE TABLE lexical_passages (
             passage_id bigint PRIMARY KEY,
             length integer NOT NULL,
-            term_ids integer[] NOT NULL
-        )""",
-        """CREATE TABLE lexical_postings (
-            term_id integer NOT NULL,
-            passage_id bigint NOT NULL,
-            tf integer NOT NULL,
-            length integer NOT NULL,
-            PRIMARY KEY (term_id, passage_id)
+            term_ids integer[] NOT NULL,
+            blocks integer[] NOT NULL
         )""",
     ),
 )
