@@ -38,7 +38,7 @@ from bot.core.reader.evalsets import (
     load_all,
 )
 from index.chunking import paragraphs, split_sentences
-from index.storage.bm25 import Bm25Index
+from bench.bm25s_index import Bm25Index
 
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
 DEFAULT_OUT = ROOT / "bench" / "answers"

@@ -115,9 +115,9 @@ def synthetic_articles(articles: list[list[str]], vectors: np.ndarray, size: int
 def build(pool: Path, size: int, folder: Path, kinds: list[str]) -> dict:
     """Write a corpus of `size` passages into a new Library in `folder`."""
     from index.library import Library
-    from index.preparation import passage_vectors
     from index.settings import IndexSettings
     from index.storage.faiss import VectorIndexSettings, build_vector_index
+    from index.storage.passages import passage_vectors
 
     articles, vectors, _ = load_pool(pool)
     dimension = vectors.shape[1]

@@ -27,12 +27,12 @@ import index.planning
 import index.preparation
 import index.sources.extraction
 from index.embedding import Embedder, EmbeddingSettings
-from index.generations import Generations
 from index.library import Library
 from index.neardup import SignatureIndex
 from index.settings import IndexSettings
 from index.sources.feeds import follow, poll
 from index.sources.fetching import Fetcher, WebSettings
+from index.storage.sqlite_indexes import SqliteIndexes
 from tests.support.newssite import NewsSite, article_html, rss
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,8 +103,8 @@ def instrument() -> Timers:
     timers.wrap(index.preparation, "embed_chunks", "embed")
     timers.wrap(index.planning, "text_fingerprint", "fingerprint")
     timers.wrap(index.preparation, "minhash", "fingerprint")
-    timers.wrap_context(Generations, "writing", "write")
-    timers.wrap(Generations, "_commit", "  of which FAISS + BM25 files")
+    timers.wrap_context(SqliteIndexes, "writing", "write")
+    timers.wrap(SqliteIndexes, "_catch_up_lexical", "  of which the lexical index")
     timers.wrap(SignatureIndex, "similar", "  of which near-duplicate search")
     return timers
 

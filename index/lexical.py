@@ -1,6 +1,6 @@
 """How text is cut into words for keyword search: lower-cased, stop words out, Snowball stems.
 
-BM25 (`index.storage.bm25`) and the answer core's word checks use the same analysis, so a word
+The lexical index (`index.storage.tantivy`) and the answer core's word checks use the same analysis, so a word
 counts as shared in one exactly when it does in the other.
 """
 

@@ -6,9 +6,10 @@ it is asked from and sees only the shared corpus and that scope's own articles.
 The library owns its storage (see `index.storage.factory`) and its lock: callers never hold
 one. Every read and write takes the lock; an ingest takes it only to decide what is new and to
 write, never while pages download or text is chunked and embedded, so a chat bot answers
-questions meanwhile. Writes are atomic (see `index.generations`). Other processes may open the
-same data folder: a write waits for theirs, and a folder this process may not write to opens
-read-only, answering questions and refusing writes (see `index.storage.sqlite_database.Database`).
+questions meanwhile. Writes are atomic, and the indexes searched follow them (see
+`index.storage.protocols.PassageIndexes`). Other processes may open the same corpus: a write
+waits for theirs, a question sees what they committed, and a data folder this process may not
+write to opens read-only, answering questions and refusing writes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import numpy as np
 from tqdm import tqdm
 
 from index.embedding import Encoder
-from index.generations import Generations
 from index.linking import fingerprint_old_articles
 from index.models import Article, Document, Filters, Hit, IngestReport, Passage, Scope
 from index.planning import plan
@@ -61,9 +61,8 @@ class Library:
         storage = open_storage(data_dir, settings.vectors, settings.wait_for_writer_seconds)
         self.store = storage.articles
         self.feed_store = storage.feeds  # for `index.sources.feeds`, on the same database
-        self.indexes = Generations(
-            data_dir, self.store, storage.vectors, storage.lexical, lambda: self._dimension
-        )
+        self.indexes = storage.indexes
+        self.leases = storage.leases
 
     def close(self) -> None:
         with self._lock:
@@ -73,7 +72,7 @@ class Library:
 
     def is_empty(self) -> bool:
         with self._lock:
-            return self.indexes.passage_count() == 0
+            return self.indexes.is_empty()
 
     def articles(self, scope: Scope = None) -> list[Article]:
         """The articles visible from `scope`: the shared corpus, and that scope's own."""
@@ -221,9 +220,7 @@ class Library:
 
     def remove(self, article_id: int) -> None:
         with self._lock, self.indexes.writing():
-            vectors = self.indexes.vectors  # loaded before the delete, so it matches the database
-            removed = self.store.delete_article(article_id)
-            vectors.remove(np.asarray(removed, dtype=np.int64))
+            self.store.delete_article(article_id)
 
     def needs_embedding(self) -> bool:
         """Whether the stored vectors come from another model than the embedder's."""
@@ -242,14 +239,7 @@ class Library:
                 self.indexes.restart_vectors(self.embedder.dimension)
             articles = self.store.articles()
             for article in tqdm(articles, desc="Reindexing", unit="article", disable=not progress):
-                refresh_article(
-                    self.store,
-                    self.indexes.vectors,
-                    self.embedder,
-                    self.annotator,
-                    article.id,
-                    embed,
-                )
+                refresh_article(self.store, self.embedder, self.annotator, article.id, embed)
             if embed:
                 self._record_model()
         return self.store.passage_count()
@@ -278,7 +268,7 @@ class Library:
                 return
             with self.indexes.writing():
                 threshold = self.settings.near_duplicate_threshold
-                write_documents(self.store, self.indexes.vectors, prepared, threshold, report)
+                write_documents(self.store, prepared, threshold, report)
                 if also_write is not None:
                     also_write()
                 self._record_model()

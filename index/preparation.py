@@ -100,12 +100,6 @@ def embed_chunks(embedder: Encoder, chunks: list[Chunk]) -> list[np.ndarray]:
     return [flat[bounds[i] : bounds[i + 1]] for i in range(len(chunks))]
 
 
-def passage_vectors(sentence_vectors: list[np.ndarray]) -> np.ndarray:
-    """A passage is embedded as the unit-length mean of its sentences' vectors."""
-    means = np.stack([v.mean(axis=0) for v in sentence_vectors])
-    return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
-
-
 def _embed_together(embedder: Encoder, pending: list[Prepared]) -> list[Prepared]:
     """Encode several documents' sentences in one call: a short article alone would fill
     a fraction of a batch, and the encoder sorts sentences by length across all of them."""

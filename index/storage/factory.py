@@ -1,43 +1,26 @@
-"""The one place the storage implementations are chosen and opened.
-
-Another backend (PostgreSQL with pgvector, say) is a second `Storage` made here; the library
-only ever sees the protocols.
-"""
+"""The one place the storage implementations are chosen and opened; the library only ever sees
+the protocols."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from index.storage.bm25 import Bm25Index
-from index.storage.faiss import FaissBuilder, VectorIndexSettings
-from index.storage.protocols import (
-    ArticleStore,
-    FeedStore,
-    LexicalIndexBuilder,
-    StoreError,
-    VectorIndexBuilder,
-)
+from index.storage.faiss import VectorIndexSettings
+from index.storage.file_leases import FileLeases
+from index.storage.protocols import Storage, StoreError
 from index.storage.sqlite import SqliteArticleStore
 from index.storage.sqlite_database import Database
 from index.storage.sqlite_feeds import SqliteFeedStore
-
-
-@dataclass(frozen=True)
-class Storage:
-    """Where one corpus is kept: its articles and feeds, and how its derived indexes are made."""
-
-    articles: ArticleStore
-    feeds: FeedStore
-    vectors: VectorIndexBuilder
-    lexical: LexicalIndexBuilder
+from index.storage.sqlite_indexes import SqliteIndexes
+from index.storage.sqlite_log import PassageLog
 
 
 def open_storage(data_dir: Path, vectors: VectorIndexSettings, wait_seconds: float) -> Storage:
     """The default: `newsbot.sqlite3` in the data folder (articles and feeds in one database),
-    FAISS and BM25 for the derived indexes. A folder or database this process may not write to
-    is opened read-only; `wait_seconds` bounds a wait for another process's write.
+    FAISS and tantivy following it (`index.storage.sqlite_indexes`). A folder or database this
+    process may not write to is opened read-only; `wait_seconds` bounds a wait for another
+    process's write.
 
     :raises StoreError: when the folder or the database cannot be used.
     """
@@ -48,9 +31,11 @@ def open_storage(data_dir: Path, vectors: VectorIndexSettings, wait_seconds: flo
     path = data_dir / "newsbot.sqlite3"
     writable = os.access(data_dir, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
     database = Database(path, wait_seconds, read_only=not writable)
+    articles = SqliteArticleStore(database)
+    log = PassageLog(database)
     return Storage(
-        articles=SqliteArticleStore(database),
+        articles=articles,
         feeds=SqliteFeedStore(database),
-        vectors=FaissBuilder(vectors),
-        lexical=Bm25Index,  # its classmethods build and load: BM25 has no settings to hold
+        indexes=SqliteIndexes(data_dir, articles, log, vectors, wait_seconds, writable),
+        leases=FileLeases(data_dir / "leases"),
     )

@@ -1,4 +1,4 @@
-"""The vector index in FAISS: the `VectorIndex` and `VectorIndexBuilder` newsbot ships with.
+"""The vector index in FAISS: the `VectorIndex` of the embedded backend.
 
 Three FAISS kinds, chosen by corpus size unless the config names one:
 - `flat`: exact search; a few milliseconds up to ~100k passages, 1.5 KB a passage.
@@ -250,22 +250,6 @@ class FaissIndex:
         self._tombstones = 0
         live = id_map >= 0
         self.add(id_map[live], vectors[live])
-
-
-class FaissBuilder:
-    """Makes, reads and rebuilds FAISS indexes under one set of settings."""
-
-    def __init__(self, settings: VectorIndexSettings):
-        self.settings = settings
-
-    def empty(self, dimension: int) -> FaissIndex:
-        return FaissIndex(dimension, self.settings)
-
-    def load(self, path: Path) -> FaissIndex:
-        return FaissIndex.load(path, self.settings)
-
-    def build(self, dimension: int, ids: np.ndarray, vectors: np.ndarray) -> FaissIndex:
-        return build_vector_index(dimension, ids, vectors, self.settings)
 
 
 def _kind_of(index: object) -> str:

@@ -249,20 +249,11 @@ class FeedStore(Protocol):
 
 
 class VectorIndex(Protocol):
-    """Inner-product search over unit vectors, keyed by passage id."""
+    """Inner-product search over the passages' unit vectors (the normalised mean of their
+    sentence vectors, `index.storage.passages.passage_vectors`), keyed by passage id."""
 
     def __len__(self) -> int:
         """:returns: how many vectors the index holds."""
-        ...
-
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        """Add one vector (a row of `vectors`) for each passage id in `ids`; only inside
-        `PassageIndexes.writing()`."""
-        ...
-
-    def remove(self, ids: np.ndarray) -> None:
-        """Remove the vectors of these passage ids, ignoring ids it does not hold; only inside
-        `PassageIndexes.writing()`."""
         ...
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -283,15 +274,6 @@ class LexicalIndex(Protocol):
         """:returns: how many passages the index holds."""
         ...
 
-    def add(self, ids: list[int], texts: list[str]) -> None:
-        """Index each text under its passage id; only inside `PassageIndexes.writing()`."""
-        ...
-
-    def remove(self, ids: list[int]) -> None:
-        """Forget these passages, ignoring ids it does not hold; only inside
-        `PassageIndexes.writing()`."""
-        ...
-
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """:returns: int64 passage ids and float32 scores (higher is better) of the best `k`
         passages sharing a term with the query, best first; none when it shares none."""
@@ -301,10 +283,12 @@ class LexicalIndex(Protocol):
 class PassageIndexes(Protocol):
     """The vector and lexical indexes of one article store, in step with its passages.
 
-    A write costs about what it changes, not the size of the corpus. A write committed by
-    another process (or another `PassageIndexes` on the same store) is seen after `refresh()`;
-    a write rolled back leaves both indexes as they were. Not thread-safe: the library calls
-    it under its lock.
+    They follow the store: passages inserted or deleted inside `writing()` are searched once it
+    commits, and not at all if it rolls back; no write calls the indexes itself. A write costs
+    about what it changes, not the size of the corpus. A write committed by another process
+    (or another `PassageIndexes` on the same store) is seen after `refresh()`. Vectors are as
+    wide as the store's meta key `dimension` says, which the write that stores the first ones
+    (or changes their model) records. Not thread-safe: the library calls it under its lock.
     """
 
     @property
@@ -318,13 +302,13 @@ class PassageIndexes(Protocol):
         ...
 
     def writing(self) -> AbstractContextManager[None]:
-        """One atomic write: the article store's `transaction()`, with every `add` and `remove`
-        made to the indexes inside it kept or undone with it; the exception is raised again."""
+        """One atomic write: the article store's `transaction()`, after which the indexes hold
+        what it committed; the exception is raised again."""
         ...
 
     def restart_vectors(self, dimension: int) -> None:
-        """Inside `writing()`: drop every vector, for a write that re-adds every passage
-        (re-embedded, perhaps by a model of another dimension)."""
+        """Inside `writing()`, before it re-inserts every passage (re-embedded, perhaps by a
+        model of another dimension): vectors of `dimension` are indexed from now on."""
         ...
 
     def refresh(self) -> None:

@@ -92,6 +92,21 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN updated TEXT;
     """,
+    # 6: every passage inserted or deleted, in commit order, written by triggers so no write
+    # can forget it: the indexes kept outside the database catch up by reading what changed.
+    """
+    CREATE TABLE passage_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        passage_id INTEGER NOT NULL,
+        added INTEGER NOT NULL
+    );
+    CREATE TRIGGER passage_inserted AFTER INSERT ON passages BEGIN
+        INSERT INTO passage_log (passage_id, added) VALUES (new.id, 1);
+    END;
+    CREATE TRIGGER passage_deleted AFTER DELETE ON passages BEGIN
+        INSERT INTO passage_log (passage_id, added) VALUES (old.id, 0);
+    END;
+    """,
 )
 
 

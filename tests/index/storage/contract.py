@@ -6,8 +6,8 @@ A backend's test module subclasses these classes and provides the fixture each o
   empty store, closing what it opened at teardown;
 - `FeedStoreContract`: `open_stores`, the same for an (ArticleStore, FeedStore) pair on one
   database;
-- `VectorIndexContract`: `vector_builder`, a VectorIndexBuilder;
-- `LexicalIndexContract`: `lexical_builder`, a LexicalIndexBuilder.
+- `PassageIndexesContract` and `LeasesContract`: `open_storage`, a callable that opens (or opens
+  again) a `Storage` on one empty corpus, each call as another process would.
 """
 
 from __future__ import annotations
@@ -20,18 +20,11 @@ import numpy as np
 import pytest
 
 from index.models import Chunk, Document, Filters, Span
-from index.storage.protocols import (
-    ArticleStore,
-    FeedStore,
-    LexicalIndex,
-    LexicalIndexBuilder,
-    VectorIndex,
-    VectorIndexBuilder,
-    VectorIndexError,
-)
+from index.storage.protocols import ArticleStore, FeedStore, Storage
 
 OpenArticleStore = Callable[[], ArticleStore]
 OpenStores = Callable[[], tuple[ArticleStore, FeedStore]]
+OpenStorage = Callable[[], Storage]
 DIMENSION = 4
 
 
@@ -430,181 +423,161 @@ def unit(*values: float) -> np.ndarray:
     return vector / np.linalg.norm(vector)
 
 
-class VectorIndexContract:
-    @pytest.fixture
-    def index(self, vector_builder: VectorIndexBuilder) -> VectorIndex:
-        index = vector_builder.empty(8)
-        index.add(
-            np.array([5, 9, 42]),
-            np.stack([unit(1, 0, 0), unit(0, 1, 0), unit(1, 1, 0)]),
-        )
-        return index
-
-    def test_search_returns_passage_ids_nearest_first(self, index: VectorIndex) -> None:
-        assert len(index) == 3
-        ids, scores = index.search(unit(1, 0.1, 0), 3)
-        assert ids.tolist() == [5, 42, 9]
-        assert ids.dtype == np.int64
-        assert scores[0] == pytest.approx(float(unit(1, 0.1, 0) @ unit(1, 0, 0)), abs=1e-6)
-        assert scores[0] > scores[1] > scores[2]
-
-    def test_k_larger_than_the_index_returns_every_vector(self, index: VectorIndex) -> None:
-        ids, scores = index.search(unit(0, 1, 0), 50)
-        assert sorted(ids.tolist()) == [5, 9, 42]
-        assert len(scores) == 3
-        assert ids[0] == 9
-
-    def test_empty_index_returns_nothing(self, vector_builder: VectorIndexBuilder) -> None:
-        empty = vector_builder.empty(8)
-        assert len(empty) == 0
-        ids, scores = empty.search(unit(1), 5)
-        assert ids.size == 0
-        assert scores.size == 0
-
-    def test_remove_drops_only_the_given_ids(self, index: VectorIndex) -> None:
-        index.remove(np.array([5]))
-        assert len(index) == 2
-        ids, _ = index.search(unit(1, 0, 0), 10)
-        assert sorted(ids.tolist()) == [9, 42]
-        index.remove(np.array([], dtype=np.int64))  # removing nothing is a no-op
-        index.remove(np.array([777]))  # nor does an id it never held change anything
-        index.add(np.array([], dtype=np.int64), np.zeros((0, 8), dtype=np.float32))
-        assert len(index) == 2
-
-    def test_a_save_that_cannot_write_raises_oserror(
-        self, index: VectorIndex, tmp_path: Path
-    ) -> None:
-        with pytest.raises(OSError):
-            index.save(tmp_path / "no such folder" / "vectors.index")
-
-    def test_save_load_round_trip(
-        self, index: VectorIndex, vector_builder: VectorIndexBuilder, tmp_path: Path
-    ) -> None:
-        path = tmp_path / "vectors.index"
-        index.save(path)
-        loaded = vector_builder.load(path)
-        assert len(loaded) == 3
-        query = unit(0.2, 1, 0.3)
-        want_ids, want_scores = index.search(query, 3)
-        got_ids, got_scores = loaded.search(query, 3)
-        assert got_ids.tolist() == want_ids.tolist()
-        np.testing.assert_allclose(got_scores, want_scores, rtol=1e-6)
-        # A loaded index still supports removal and addition by passage id.
-        loaded.remove(np.array([9]))
-        loaded.add(np.array([77]), unit(0, 0, 1)[None, :])
-        assert loaded.search(unit(0, 0, 1), 1)[0].tolist() == [77]
-        assert 9 not in loaded.search(unit(0, 1, 0), 10)[0].tolist()
-
-    def test_build_holds_every_vector_under_its_id(
-        self, vector_builder: VectorIndexBuilder
-    ) -> None:
-        vectors = np.stack([unit(1, 0, 0), unit(0, 1, 0), unit(0, 0, 1)])
-        built = vector_builder.build(8, np.array([30, 10, 20]), vectors)
-        assert len(built) == 3
-        assert built.fits()
-        for vector, passage_id in zip(vectors, [30, 10, 20], strict=True):
-            assert built.search(vector, 1)[0].tolist() == [passage_id]
-
-    @pytest.mark.parametrize(
-        "content",
-        [b"\x00not a vector index\xff" * 20, b"", "truncated"],
-        ids=["garbage", "empty", "truncated"],
-    )
-    def test_unreadable_file_raises_vector_index_error(
-        self,
-        index: VectorIndex,
-        vector_builder: VectorIndexBuilder,
-        tmp_path: Path,
-        content: bytes | str,
-    ) -> None:
-        path = tmp_path / "vectors.index"
-        if content == "truncated":
-            index.save(path)
-            path.write_bytes(path.read_bytes()[:40])
-        else:
-            assert isinstance(content, bytes)
-            path.write_bytes(content)
-        with pytest.raises(VectorIndexError, match="cannot read vector index"):
-            vector_builder.load(path)
-
-    def test_missing_file_raises_vector_index_error(
-        self, vector_builder: VectorIndexBuilder, tmp_path: Path
-    ) -> None:
-        with pytest.raises(VectorIndexError):
-            vector_builder.load(tmp_path / "missing.index")
-
-
-LEXICAL_IDS = [10, 20, 30, 40]
 LEXICAL_TEXTS = [
     "China sent 150,000 troops to its border with North Korea.",
     "The weather in Paris was sunny and warm all weekend.",
     "Bananas are a yellow fruit grown in tropical countries.",
     "Russian soldiers and equipment moved toward the border.",
 ]
+# One direction each, so the nearest passage to a query is known.
+DIRECTIONS = [unit(1, 0, 0), unit(0, 1, 0), unit(0, 0, 1), unit(1, 1, 0)]
 
 
-class LexicalIndexContract:
+def write_passages(storage: Storage, key: str = "https://example.com/a") -> list[int]:
+    """One article of four one-sentence passages (LEXICAL_TEXTS, DIRECTIONS), committed."""
+    chunks = [Chunk(i, text, (Span(0, len(text)),)) for i, text in enumerate(LEXICAL_TEXTS)]
+    with storage.indexes.writing():
+        storage.articles.set_meta("dimension", "8")
+        article_id = storage.articles.upsert_article(document(key), "hash")
+        return storage.articles.insert_passages(article_id, chunks, [d[None, :] for d in DIRECTIONS])
+
+
+class PassageIndexesContract:
+    """Searches follow the store's writes, from this storage and from another on the corpus."""
+
     @pytest.fixture
-    def index(self, lexical_builder: LexicalIndexBuilder) -> LexicalIndex:
-        return lexical_builder.build(LEXICAL_IDS, LEXICAL_TEXTS)
+    def storage(self, open_storage: OpenStorage) -> Storage:
+        return open_storage()
 
-    def test_stemming_finds_plural_for_singular_query(self, index: LexicalIndex) -> None:
-        ids, scores = index.search("troop", 5)
-        assert ids.tolist() == [10]
-        assert scores[0] > 0
+    @pytest.fixture
+    def ids(self, storage: Storage) -> list[int]:
+        return write_passages(storage)
 
-    def test_results_are_passage_ids_best_first(self, index: LexicalIndex) -> None:
-        assert len(index) == 4
-        ids, scores = index.search("border troops", 5)
-        assert ids.tolist() == [10, 40]
+    def test_a_new_store_is_empty_and_finds_nothing(self, storage: Storage) -> None:
+        assert storage.indexes.is_empty()
+        assert storage.indexes.lexical.search("troops", 5)[0].size == 0
+        assert storage.indexes.vectors.search(unit(1), 5)[0].size == 0
+
+    def test_vectors_are_found_nearest_first_by_passage_id(
+        self, storage: Storage, ids: list[int]
+    ) -> None:
+        assert not storage.indexes.is_empty()
+        assert len(storage.indexes.vectors) == 4
+        found, scores = storage.indexes.vectors.search(unit(1, 0.1, 0), 4)
+        assert found.tolist() == [ids[0], ids[3], ids[1], ids[2]]
+        assert found.dtype == np.int64
+        assert scores[0] == pytest.approx(float(unit(1, 0.1, 0) @ unit(1, 0, 0)), abs=2e-3)
+        assert scores[0] > scores[1] > scores[2]
+        assert storage.indexes.vectors.search(unit(0, 1, 0), 50)[0][0] == ids[1]
+
+    def test_words_are_found_by_stem_best_first(self, storage: Storage, ids: list[int]) -> None:
+        lexical = storage.indexes.lexical
+        assert len(lexical) == 4
+        assert lexical.search("troop", 5)[0].tolist() == [ids[0]]
+        found, scores = lexical.search("border troops", 5)
+        assert found.tolist() == [ids[0], ids[3]]
         assert scores[0] > scores[1] > 0
-        assert ids.dtype == np.int64
+        assert found.dtype == np.int64
+        assert lexical.search("xylophone bananas", 5)[0].tolist() == [ids[2]]
+        every, _ = lexical.search("border", 50)
+        assert sorted(every.tolist()) == [ids[0], ids[3]]
+        assert lexical.search("border", 1)[0].tolist() == every[:1].tolist()
 
     @pytest.mark.parametrize("query", ["xylophone quantum", "the and of", "", "   "])
-    def test_query_without_shared_terms_returns_nothing(
-        self, index: LexicalIndex, query: str
+    def test_a_query_without_shared_words_finds_nothing(
+        self, storage: Storage, ids: list[int], query: str
     ) -> None:
-        ids, scores = index.search(query, 5)
-        assert ids.size == 0
+        found, scores = storage.indexes.lexical.search(query, 5)
+        assert found.size == 0
         assert scores.size == 0
 
-    def test_unknown_terms_do_not_hide_known_ones(self, index: LexicalIndex) -> None:
-        ids, _ = index.search("xylophone bananas", 5)
-        assert ids.tolist() == [30]
+    def test_deleted_passages_are_no_longer_found(self, storage: Storage, ids: list[int]) -> None:
+        article_id = storage.articles.passages([ids[0]])[ids[0]].article_id
+        with storage.indexes.writing():
+            storage.articles.delete_article(article_id)
+        assert storage.indexes.is_empty()
+        assert storage.indexes.lexical.search("troops border", 5)[0].size == 0
+        assert storage.indexes.vectors.search(unit(1), 5)[0].size == 0
 
-    def test_k_limits_and_may_exceed_the_size(self, index: LexicalIndex) -> None:
-        all_ids, all_scores = index.search("border", 100)
-        assert sorted(all_ids.tolist()) == [10, 40]
-        assert all_scores[0] >= all_scores[1]
-        top_ids, _ = index.search("border", 1)
-        assert top_ids.tolist() == all_ids[:1].tolist()
-
-    def test_save_load_round_trip(
-        self, index: LexicalIndex, lexical_builder: LexicalIndexBuilder, tmp_path: Path
+    def test_replaced_passages_are_found_under_their_new_ids(
+        self, storage: Storage, ids: list[int]
     ) -> None:
-        folder = tmp_path / "lexical"
-        index.save(folder)
-        loaded = lexical_builder.load(folder)
-        assert len(loaded) == len(LEXICAL_IDS)
-        for query in ["troop", "sunny Paris weather", "border", "fruit"]:
-            want_ids, want_scores = index.search(query, 5)
-            got_ids, got_scores = loaded.search(query, 5)
-            assert got_ids.tolist() == want_ids.tolist()
-            np.testing.assert_allclose(got_scores, want_scores, rtol=1e-6)
+        article_id = storage.articles.passages([ids[0]])[ids[0]].article_id
+        text = "Volcanic ash closed the airport."
+        with storage.indexes.writing():
+            storage.articles.delete_passages(article_id)
+            (new,) = storage.articles.insert_passages(
+                article_id, [Chunk(0, text, (Span(0, len(text)),))], [unit(0, 0, 1)[None, :]]
+            )
+        assert storage.indexes.lexical.search("troops volcanic", 5)[0].tolist() == [new]
+        assert storage.indexes.vectors.search(unit(1), 5)[0].tolist() == [new]
 
-    def test_empty_index_searches_saves_and_loads(
-        self, lexical_builder: LexicalIndexBuilder, tmp_path: Path
-    ) -> None:
-        empty = lexical_builder.build([], [])
-        assert len(empty) == 0
-        assert empty.search("troops", 5)[0].size == 0
-        empty.save(tmp_path / "lexical")
-        loaded = lexical_builder.load(tmp_path / "lexical")
-        assert len(loaded) == 0
-        assert loaded.search("troops", 5)[0].size == 0
+    def test_a_write_rolled_back_is_never_found(self, storage: Storage, ids: list[int]) -> None:
+        text = "Volcanic ash closed the airport."
+        with pytest.raises(RuntimeError, match="boom"), storage.indexes.writing():
+            article_id = storage.articles.upsert_article(document("https://example.com/b"), "h")
+            storage.articles.insert_passages(
+                article_id, [Chunk(0, text, (Span(0, len(text)),))], [unit(0, 0, 1)[None, :]]
+            )
+            storage.articles.delete_passages(storage.articles.passages([ids[0]])[ids[0]].article_id)
+            raise RuntimeError("boom")
+        assert storage.indexes.lexical.search("volcanic", 5)[0].size == 0
+        assert storage.indexes.lexical.search("troops", 5)[0].tolist() == [ids[0]]
+        assert sorted(storage.indexes.vectors.search(unit(1), 10)[0].tolist()) == sorted(ids)
 
-    def test_load_of_missing_folder_raises_oserror(
-        self, lexical_builder: LexicalIndexBuilder, tmp_path: Path
+    def test_another_storage_on_the_corpus_sees_each_commit_after_refreshing(
+        self, open_storage: OpenStorage
     ) -> None:
-        with pytest.raises(OSError):
-            lexical_builder.load(tmp_path / "nowhere")
+        writer, reader = open_storage(), open_storage()
+        assert reader.indexes.is_empty()
+        assert reader.indexes.lexical.search("troops", 5)[0].size == 0
+        assert len(reader.indexes.vectors) == 0
+        ids = write_passages(writer)
+        reader.indexes.refresh()
+        assert not reader.indexes.is_empty()
+        assert reader.indexes.lexical.search("troops", 5)[0].tolist() == [ids[0]]
+        assert reader.indexes.vectors.search(unit(0, 1, 0), 1)[0].tolist() == [ids[1]]
+        with writer.indexes.writing():
+            writer.articles.delete_article(writer.articles.passages([ids[0]])[ids[0]].article_id)
+        reader.indexes.refresh()
+        assert reader.indexes.lexical.search("troops", 5)[0].size == 0
+        assert reader.indexes.vectors.search(unit(1), 5)[0].size == 0
+
+    def test_committed_passages_are_found_after_reopening(
+        self, storage: Storage, ids: list[int], open_storage: OpenStorage
+    ) -> None:
+        storage.articles.close()
+        reopened = open_storage()
+        assert reopened.indexes.lexical.search("troops", 5)[0].tolist() == [ids[0]]
+        assert reopened.indexes.vectors.search(unit(0, 0, 1), 1)[0].tolist() == [ids[2]]
+
+    def test_vectors_of_another_dimension_replace_all_after_a_restart(
+        self, storage: Storage, ids: list[int]
+    ) -> None:
+        article_id = storage.articles.passages([ids[0]])[ids[0]].article_id
+        chunks = [Chunk(0, LEXICAL_TEXTS[0], (Span(0, len(LEXICAL_TEXTS[0])),))]
+        wide = np.zeros((1, 12), dtype=np.float32)
+        wide[0, 11] = 1.0
+        with storage.indexes.writing():
+            storage.indexes.restart_vectors(12)
+            storage.articles.delete_passages(article_id)
+            (new,) = storage.articles.insert_passages(article_id, chunks, [wide])
+            storage.articles.set_meta("dimension", "12")
+        found = storage.indexes.vectors.search(wide[0], 5)[0]
+        assert found.tolist() == [new]
+        assert storage.indexes.lexical.search("troops", 5)[0].tolist() == [new]
+
+
+class LeasesContract:
+    """A lease is one process's at a time, and free again once released or its holder closed."""
+
+    def test_a_lease_is_held_by_one_storage_at_a_time(self, open_storage: OpenStorage) -> None:
+        first, second = open_storage(), open_storage()
+        assert first.leases.try_hold("feeds")
+        assert first.leases.try_hold("feeds")  # holding it again is still holding it
+        assert not second.leases.try_hold("feeds")
+        assert second.leases.try_hold("digests")  # another name is another lease
+        first.leases.release("feeds")
+        assert second.leases.try_hold("feeds")
+        assert not first.leases.try_hold("feeds")
+        second.leases.release("never held")  # releasing what it does not hold changes nothing

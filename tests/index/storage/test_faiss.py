@@ -10,15 +10,14 @@ import pytest
 
 from index.storage.faiss import (
     MIN_TRAIN,
-    FaissBuilder,
     FaissIndex,
     VectorIndexSettings,
     build_vector_index,
     choose_kind,
     ivf_lists,
 )
-from index.storage.protocols import VectorIndexBuilder
-from tests.index.storage.contract import VectorIndexContract, unit
+from index.storage.protocols import VectorIndexError
+from tests.index.storage.contract import unit
 
 DIMENSION = 32
 COUNT = 3000
@@ -26,12 +25,80 @@ SMALL = VectorIndexSettings(flat_max_passages=1000, hnsw_max_passages=2000)
 
 
 @pytest.fixture
-def vector_builder() -> VectorIndexBuilder:
-    return FaissBuilder(VectorIndexSettings())
+def index() -> FaissIndex:
+    index = FaissIndex(8, VectorIndexSettings())
+    index.add(np.array([5, 9, 42]), np.stack([unit(1, 0, 0), unit(0, 1, 0), unit(1, 1, 0)]))
+    return index
 
 
-class TestFaissIndex(VectorIndexContract):
-    pass
+def test_search_returns_passage_ids_nearest_first(index: FaissIndex) -> None:
+    assert len(index) == 3
+    ids, scores = index.search(unit(1, 0.1, 0), 3)
+    assert ids.tolist() == [5, 42, 9]
+    assert ids.dtype == np.int64
+    assert scores[0] == pytest.approx(float(unit(1, 0.1, 0) @ unit(1, 0, 0)), abs=1e-6)
+    assert scores[0] > scores[1] > scores[2]
+    assert sorted(index.search(unit(0, 1, 0), 50)[0].tolist()) == [5, 9, 42]
+
+
+def test_an_empty_index_returns_nothing() -> None:
+    empty = FaissIndex(8, VectorIndexSettings())
+    assert len(empty) == 0
+    ids, scores = empty.search(unit(1), 5)
+    assert ids.size == 0
+    assert scores.size == 0
+
+
+def test_remove_drops_only_the_given_ids(index: FaissIndex) -> None:
+    index.remove(np.array([5]))
+    assert len(index) == 2
+    assert sorted(index.search(unit(1, 0, 0), 10)[0].tolist()) == [9, 42]
+    index.remove(np.array([], dtype=np.int64))  # removing nothing is a no-op
+    index.remove(np.array([777]))  # nor does an id it never held change anything
+    index.add(np.array([], dtype=np.int64), np.zeros((0, 8), dtype=np.float32))
+    assert len(index) == 2
+
+
+def test_a_save_that_cannot_write_raises_oserror(index: FaissIndex, tmp_path: Path) -> None:
+    with pytest.raises(OSError):
+        index.save(tmp_path / "no such folder" / "vectors.index")
+
+
+def test_save_load_round_trip(index: FaissIndex, tmp_path: Path) -> None:
+    path = tmp_path / "vectors.index"
+    index.save(path)
+    loaded = FaissIndex.load(path, VectorIndexSettings())
+    assert len(loaded) == 3
+    query = unit(0.2, 1, 0.3)
+    want_ids, want_scores = index.search(query, 3)
+    got_ids, got_scores = loaded.search(query, 3)
+    assert got_ids.tolist() == want_ids.tolist()
+    np.testing.assert_allclose(got_scores, want_scores, rtol=1e-6)
+    loaded.remove(np.array([9]))
+    loaded.add(np.array([77]), unit(0, 0, 1)[None, :])
+    assert loaded.search(unit(0, 0, 1), 1)[0].tolist() == [77]
+    assert 9 not in loaded.search(unit(0, 1, 0), 10)[0].tolist()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\x00not a vector index\xff" * 20, b"", "truncated"],
+    ids=["garbage", "empty", "truncated"],
+)
+def test_an_unreadable_file_raises_vector_index_error(
+    index: FaissIndex, tmp_path: Path, content: bytes | str
+) -> None:
+    path = tmp_path / "vectors.index"
+    if content == "truncated":
+        index.save(path)
+        path.write_bytes(path.read_bytes()[:40])
+    else:
+        assert isinstance(content, bytes)
+        path.write_bytes(content)
+    with pytest.raises(VectorIndexError, match="cannot read vector index"):
+        FaissIndex.load(path, VectorIndexSettings())
+    with pytest.raises(VectorIndexError):
+        FaissIndex.load(tmp_path / "missing.index", VectorIndexSettings())
 
 
 def test_a_loaded_index_knows_its_dimension(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The lexical index in bm25s: BM25 over stemmed English tokens, answering with passage ids."""
+"""bm25s over passage texts, answering with passage ids: the baseline the lexical index is measured against."""
 
 from __future__ import annotations
 
