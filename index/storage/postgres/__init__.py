@@ -23,9 +23,10 @@ def open_postgres_storage(url: str, settings: PostgresSettings, wait_seconds: fl
         newsbot's.
     """
     database = PostgresDatabase(url, settings, wait_seconds)
+    indexes = PostgresPassageIndexes(database, settings)
     return Storage(
-        articles=PostgresArticleStore(database),
+        articles=PostgresArticleStore(database, indexes),
         feeds=PostgresFeedStore(database),
-        indexes=PostgresPassageIndexes(database, settings),
+        indexes=indexes,
         leases=PostgresLeases(database),
     )

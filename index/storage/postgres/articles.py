@@ -13,6 +13,7 @@ import numpy as np
 
 from index.models import Article, Chunk, Document, Filters, Notes, Passage, Scope, Span
 from index.storage.postgres.database import PostgresDatabase
+from index.storage.postgres.indexes import PostgresPassageIndexes
 
 _ARTICLE_COLUMNS = (
     "a.id, a.key, a.title, a.source, a.url, a.published, a.author, a.path, "
@@ -28,10 +29,12 @@ _PASSAGE_COLUMNS = (
 
 class PostgresArticleStore:
     """The `ArticleStore` in a `PostgresDatabase`; every write happens inside `transaction()`.
-    Closing it closes the database, and with it every store and index kept there."""
+    Passages inserted or deleted are indexed or forgotten by `indexes` in the same write.
+    Closing the store closes the database, and with it every store and index kept there."""
 
-    def __init__(self, database: PostgresDatabase):
+    def __init__(self, database: PostgresDatabase, indexes: PostgresPassageIndexes):
         self._db = database
+        self._indexes = indexes
 
     def transaction(self) -> AbstractContextManager[None]:
         return self._db.transaction()
@@ -84,14 +87,18 @@ class PostgresArticleStore:
         return int(row[0])  # type: ignore[index]
 
     def delete_passages(self, article_id: int) -> list[int]:
-        rows = self._db.rows(
-            "DELETE FROM passages WHERE article_id = %s RETURNING position, id", (article_id,)
-        )
-        return [pid for _, pid in sorted(rows)]
+        with self._db.transaction():
+            rows = self._db.rows(
+                "DELETE FROM passages WHERE article_id = %s RETURNING position, id", (article_id,)
+            )
+            ids = [pid for _, pid in sorted(rows)]
+            self._indexes.passages_deleted(ids)
+        return ids
 
     def delete_article(self, article_id: int) -> list[int]:
-        ids = self.delete_passages(article_id)
-        self._db.run("DELETE FROM articles WHERE id = %s", (article_id,))
+        with self._db.transaction():
+            ids = self.delete_passages(article_id)
+            self._db.run("DELETE FROM articles WHERE id = %s", (article_id,))
         return ids
 
     def insert_passages(
@@ -118,18 +125,22 @@ class PostgresArticleStore:
             )
         ]
         # One statement for every chunk; ids are drawn in the chunks' order.
-        inserted = self._db.rows(
-            """INSERT INTO passages (article_id, position, paragraph, text, sentences,
-                 sentence_vectors, sentence_notes, notes_version)
-               SELECT %s::bigint, position - 1, paragraph, text, sentences, vectors, notes, version
-               FROM unnest(%s::integer[], %s::text[], %s::text[], %s::bytea[], %s::text[],
-                 %s::text[]) WITH ORDINALITY
-                 AS c(paragraph, text, sentences, vectors, notes, version, position)
-               ORDER BY position
-               RETURNING position, id""",
-            (article_id, *(list(column) for column in zip(*rows, strict=True))),
-        )
-        return [pid for _, pid in sorted(inserted)]
+        with self._db.transaction():
+            inserted = self._db.rows(
+                """INSERT INTO passages (article_id, position, paragraph, text, sentences,
+                     sentence_vectors, sentence_notes, notes_version)
+                   SELECT %s::bigint, position - 1, paragraph, text, sentences, vectors, notes,
+                     version
+                   FROM unnest(%s::integer[], %s::text[], %s::text[], %s::bytea[], %s::text[],
+                     %s::text[]) WITH ORDINALITY
+                     AS c(paragraph, text, sentences, vectors, notes, version, position)
+                   ORDER BY position
+                   RETURNING position, id""",
+                (article_id, *(list(column) for column in zip(*rows, strict=True))),
+            )
+            ids = [pid for _, pid in sorted(inserted)]
+            self._indexes.passages_inserted(ids, [chunk.text for chunk in chunks], sentence_vectors)
+        return ids
 
     def set_notes(self, passage_id: int, version: str, per_sentence: list[object]) -> None:
         self._db.run(

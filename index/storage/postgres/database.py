@@ -7,8 +7,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -28,12 +29,21 @@ _WRITE_LOCK = 1
 _MIGRATE_LOCK = 2
 
 
+@dataclass
+class _Write:
+    """A write under way on one thread: its connection, and what to do when it ends."""
+
+    connection: psycopg.Connection
+    before_commit: list[Callable[[], None]] = field(default_factory=list)
+    after_rollback: list[Callable[[], None]] = field(default_factory=list)
+
+
 class PostgresDatabase:
     """A pool of connections to one database, migrated when opened.
 
-    Outside a transaction each call takes a pooled connection in autocommit. `transaction()`
-    binds one connection to the calling thread for the block, so that thread's calls inside it
-    see its writes while others see only what is committed. Bot processes and `newsbot ingest`
+    Outside a write each call takes a pooled connection in autocommit. `transaction()` binds
+    one connection to the calling thread for the block, so that thread's calls inside it see
+    its writes while others see only what is committed. Bot processes and `newsbot ingest`
     write to the same database: every transaction first takes one advisory lock, so writes
     happen one at a time as in SQLite (no deadlocks on the rows they share, such as the
     lexical index's term statistics). A write waits up to `wait_seconds` for another
@@ -102,23 +112,19 @@ class PostgresDatabase:
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection]:
-        """The connection of this thread's open transaction, else a pooled one in autocommit;
-        a lost server or an exhausted pool becomes a `StoreError`."""
-        bound = getattr(self._bound, "connection", None)
-        if bound is not None:
+        """The connection of this thread's open write, else a pooled one in autocommit; a lost
+        server or an exhausted pool becomes a `StoreError`."""
+        write = self._write()
+        if write is not None:
             with self.errors():
-                yield bound
+                yield write.connection
             return
         with self.errors(), self._pool.connection() as connection:
             yield connection
 
     def writer(self) -> psycopg.Connection:
-        """The connection of this thread's open transaction, for writes that must be made in
-        one."""
-        bound = getattr(self._bound, "connection", None)
-        if bound is None:
-            raise StoreError("the indexes are written only inside PassageIndexes.writing()")
-        return bound
+        """The connection of this thread's open write, for statements that must be in one."""
+        return self._open_write().connection
 
     @contextmanager
     def errors(self) -> Iterator[None]:
@@ -147,18 +153,47 @@ class PostgresDatabase:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        bound = getattr(self._bound, "connection", None)
-        if bound is not None:  # nested: a savepoint inside the open transaction
-            with self.errors(), bound.transaction():
-                yield
+        """One write: committed at the end of the block, rolled back if it raises. Inside
+        another on the same thread it is part of that one, committed or rolled back with it."""
+        if self._write() is not None:
+            yield
             return
-        with self.errors(), self._pool.connection() as connection, connection.transaction():
-            self._take_write_lock(connection)
-            self._bound.connection = connection
-            try:
-                yield
-            finally:
-                self._bound.connection = None
+        write: _Write | None = None
+        try:
+            with self.errors(), self._pool.connection() as connection, connection.transaction():
+                self._take_write_lock(connection)
+                write = self._bound.write = _Write(connection)
+                try:
+                    yield
+                    for step in write.before_commit:
+                        step()
+                finally:
+                    self._bound.write = None
+        except BaseException:
+            for undo in write.after_rollback if write else ():
+                undo()
+            raise
+
+    def before_commit(self, step: Callable[[], None]) -> None:
+        """Run `step` at the end of this thread's open write, just before it commits."""
+        self._open_write().before_commit.append(step)
+
+    def after_rollback(self, undo: Callable[[], None]) -> None:
+        """Run `undo` if this thread's open write rolls back."""
+        self._open_write().after_rollback.append(undo)
+
+    def in_write(self) -> bool:
+        """Whether this thread has a write open."""
+        return self._write() is not None
+
+    def _write(self) -> _Write | None:
+        return getattr(self._bound, "write", None)
+
+    def _open_write(self) -> _Write:
+        write = self._write()
+        if write is None:
+            raise StoreError("the passages and their indexes are written only inside a write")
+        return write
 
     def _take_write_lock(self, connection: psycopg.Connection) -> None:
         """Take the write lock now, so a write waits for another process's to finish instead of

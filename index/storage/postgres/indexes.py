@@ -1,11 +1,14 @@
-"""The passage indexes of a PostgreSQL corpus: pgvector and SQL BM25 in the same database as
-the passages, so a write to them commits or rolls back with the articles it indexes."""
+"""The passage indexes of a PostgreSQL corpus: pgvector and BM25 tables in the same database
+as the passages, written by the store's own writes, so they commit or roll back together and
+every process searches what is committed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
+import numpy as np
+
+from index.storage.passages import passage_vectors
 from index.storage.postgres.database import PostgresDatabase
 from index.storage.postgres.lexical import PostgresLexicalIndex
 from index.storage.postgres.settings import PostgresSettings
@@ -14,8 +17,9 @@ from index.storage.postgres.vectors import PgVectorIndex
 
 
 class PostgresPassageIndexes:
-    """The `PassageIndexes` in PostgreSQL. Searches read the tables as committed, so another
-    process's writes need no catching up; `refresh()` only reads the indexes' sizes again."""
+    """The `PassageIndexes` in PostgreSQL. The article store calls `passages_inserted` and
+    `passages_deleted` in its writes; searches read the tables as committed, so `refresh()`
+    only reads the indexes' sizes again."""
 
     def __init__(self, database: PostgresDatabase, settings: PostgresSettings):
         self._db = database
@@ -31,18 +35,8 @@ class PostgresPassageIndexes:
     def lexical(self) -> PostgresLexicalIndex:
         return self._lexical
 
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        try:
-            with self._db.transaction():
-                # Under the write lock: what the indexes hold now, whoever wrote it last.
-                self._state.read()
-                yield
-                self._vectors.finish_write()
-        except BaseException:
-            self._state.forget()
-            self._vectors.abandon_write()
-            raise
+    def writing(self) -> AbstractContextManager[None]:
+        return self._db.transaction()
 
     def restart_vectors(self, dimension: int) -> None:
         self._vectors.restart(dimension)
@@ -53,3 +47,21 @@ class PostgresPassageIndexes:
     def is_empty(self) -> bool:
         state = self._state.get()
         return state.vectors == 0 and state.lexical_passages == 0
+
+    def passages_inserted(
+        self, ids: list[int], texts: list[str], sentence_vectors: list[np.ndarray]
+    ) -> None:
+        """In the store's open write: index passages it just inserted, each searched by the
+        mean of its sentence vectors as stored (half precision)."""
+        self._state.read()  # under the write lock: as the last writer left it
+        stored = [vectors.astype(np.float16).astype(np.float32) for vectors in sentence_vectors]
+        self._vectors.add(ids, passage_vectors(stored))
+        self._lexical.add(ids, texts)
+
+    def passages_deleted(self, ids: list[int]) -> None:
+        """In the store's open write: forget passages it just deleted."""
+        if not ids:
+            return
+        self._state.read()
+        self._vectors.remove(ids)
+        self._lexical.remove(ids)

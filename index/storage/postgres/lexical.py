@@ -69,8 +69,8 @@ BlockKey = tuple[int, int]
 
 
 class PostgresLexicalIndex:
-    """The `LexicalIndex` in PostgreSQL; `add` and `remove` write through the open write
-    transaction."""
+    """The `LexicalIndex` in PostgreSQL. The store's writes add and remove its passages
+    (through `index.storage.postgres.indexes`)."""
 
     def __init__(self, database: PostgresDatabase, state: StateCache):
         self._db = database
@@ -92,6 +92,7 @@ class PostgresLexicalIndex:
         return bm25(found, total_length / passages, k)
 
     def add(self, ids: list[int], texts: list[str]) -> None:
+        """In the open write: index each text under its passage id."""
         if not ids:
             return
         passages = [Counter(stems) for stems in word_stems(texts)]
@@ -150,6 +151,7 @@ class PostgresLexicalIndex:
         return placed
 
     def remove(self, ids: list[int]) -> None:
+        """In the open write: forget these passages, ignoring ids it does not hold."""
         if not ids:
             return
         connection = self._db.writer()

@@ -1,5 +1,6 @@
-"""What the passage indexes hold, as the one row of `index_state` says: read by `refresh()`,
-kept by this process's own writes, so that sizes are known without a query."""
+"""What the passage indexes hold, as the one row of `index_state` says: read by `refresh()` and
+by every write (under the write lock), and kept from this process's own writes, so that sizes
+are known without a query."""
 
 from __future__ import annotations
 
@@ -42,8 +43,11 @@ class StateCache:
         self.keep(self._db.row(f"SELECT {COLUMNS} FROM index_state"))  # type: ignore[arg-type]
 
     def keep(self, row: tuple) -> None:
-        """Remember a row of `COLUMNS`, as an update's RETURNING gives it."""
+        """Remember a row of `COLUMNS`, as an update's RETURNING gives it; what a write kept
+        is forgotten if the write rolls back."""
         self._state = IndexState(*row)
+        if self._db.in_write():
+            self._db.after_rollback(self.forget)
 
     def forget(self) -> None:
         self._state = None

@@ -2,9 +2,9 @@
 product through an HNSW graph.
 
 The table's column is `halfvec(D)` or `vector(D)`, so it is made when the dimension is known:
-at the first `add`, or by `restart` when every passage is embedded again. A table made in a
-write gets its graph at the end of that write, built once over every row it added rather than
-grown a row at a time.
+by the first passages stored, or by `restart` when every passage is embedded again. A table
+made in a write gets its graph just before that write commits, built once over every row it
+added rather than grown a row at a time.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from psycopg import errors
 
 from index.storage.postgres.database import PostgresDatabase
 from index.storage.postgres.settings import PostgresSettings
-from index.storage.postgres.state import COLUMNS, StateCache, VectorType
+from index.storage.postgres.state import COLUMNS, StateCache
 from index.storage.protocols import StoreError
 
 _SEARCH = (
@@ -27,53 +27,16 @@ _MAX_EF_SEARCH = 1000
 
 
 class PgVectorIndex:
-    """The `VectorIndex` in PostgreSQL; `add` and `remove` write through the open write
-    transaction, and `len` is the count kept by every write."""
+    """The `VectorIndex` in PostgreSQL. The store's writes add and remove its rows (through
+    `index.storage.postgres.indexes`); `len` is the count they keep."""
 
     def __init__(self, database: PostgresDatabase, settings: PostgresSettings, state: StateCache):
         self._db = database
         self._settings = settings
         self._state = state
-        self._graph_due = False
 
     def __len__(self) -> int:
         return self._state.get().vectors
-
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        if not len(ids):
-            return
-        vectors = np.asarray(vectors, dtype=np.float32)
-        dimension = self._state.get().vector_dimension
-        if dimension is None:
-            self.restart(vectors.shape[1])
-        elif vectors.shape[1] != dimension:
-            raise StoreError(
-                f"vectors of dimension {vectors.shape[1]} do not fit the index's {dimension}: "
-                "embed every passage again to change models"
-            )
-        connection = self._db.writer()
-        try:
-            with connection.cursor().copy(
-                "COPY passage_vectors (passage_id, embedding) FROM STDIN"
-            ) as copy:
-                for passage_id, vector in zip(ids.tolist(), vectors, strict=True):
-                    copy.write_row((passage_id, _literal(vector)))
-        except errors.UniqueViolation as error:
-            raise StoreError(
-                f"a passage already has a vector: {error.diag.message_detail}"
-            ) from error
-        self._count(connection, len(ids))
-
-    def remove(self, ids: np.ndarray) -> None:
-        if not len(ids) or self._state.get().vector_dimension is None:
-            return
-        connection = self._db.writer()
-        removed = connection.execute(
-            "DELETE FROM passage_vectors WHERE passage_id = ANY(%s::bigint[])",
-            ([int(i) for i in ids],),
-        ).rowcount
-        if removed:
-            self._count(connection, -removed)
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         if k <= 0 or not len(self):
@@ -92,9 +55,49 @@ class PgVectorIndex:
         ids = np.array([row[0] for row in rows], dtype=np.int64)
         return ids, -np.array([row[1] for row in rows], dtype=np.float32)
 
+    # -- writes, inside the store's open write, with the state read in it -----------------
+
+    def add(self, ids: list[int], vectors: np.ndarray) -> None:
+        """Index one vector (a row of `vectors`) for each passage id."""
+        if not ids:
+            return
+        state = self._state.get()
+        dimension = vectors.shape[1]
+        if state.vector_dimension != dimension:
+            if state.vectors:
+                raise StoreError(
+                    f"vectors of dimension {dimension} do not fit the index's "
+                    f"{state.vector_dimension}: embed every passage again to change models"
+                )
+            self.restart(dimension)  # none stored yet: the first ones set the dimension
+        connection = self._db.writer()
+        try:
+            with connection.cursor().copy(
+                "COPY passage_vectors (passage_id, embedding) FROM STDIN"
+            ) as copy:
+                for passage_id, vector in zip(ids, vectors, strict=True):
+                    copy.write_row((passage_id, _literal(vector)))
+        except errors.UniqueViolation as error:
+            raise StoreError(
+                f"a passage already has a vector: {error.diag.message_detail}"
+            ) from error
+        self._count(connection, len(ids))
+
+    def remove(self, ids: list[int]) -> None:
+        """Forget the vectors of these passage ids, ignoring ids it does not hold."""
+        if not ids or self._state.get().vector_dimension is None:
+            return
+        connection = self._db.writer()
+        removed = connection.execute(
+            "DELETE FROM passage_vectors WHERE passage_id = ANY(%s::bigint[])", (ids,)
+        ).rowcount
+        if removed:
+            self._count(connection, -removed)
+
     def restart(self, dimension: int) -> None:
-        """Inside a write: drop every vector and make the table anew for `dimension`."""
-        kind: VectorType = self._settings.vector_type
+        """Drop every vector and make the table anew for `dimension`; its graph is built just
+        before the write commits."""
+        kind = self._settings.vector_type
         connection = self._db.writer()
         connection.execute("DROP TABLE IF EXISTS passage_vectors")
         connection.execute(
@@ -107,24 +110,16 @@ class PgVectorIndex:
             (dimension, kind),
         ).fetchone()
         self._state.keep(row)  # type: ignore[arg-type]
-        self._graph_due = True
+        self._db.before_commit(self._build_graph)
 
-    def finish_write(self) -> None:
-        """At the end of a write that made the table: build its HNSW graph."""
-        if not self._graph_due:
-            return
+    def _build_graph(self) -> None:
         kind = self._state.get().vector_type
         self._db.writer().execute(
-            f"CREATE INDEX passage_vectors_graph ON passage_vectors "
+            f"CREATE INDEX IF NOT EXISTS passage_vectors_graph ON passage_vectors "
             f"USING hnsw (embedding {kind}_ip_ops) "
             f"WITH (m = {int(self._settings.hnsw_m)}, "
             f"ef_construction = {int(self._settings.hnsw_ef_construction)})"
         )
-        self._graph_due = False
-
-    def abandon_write(self) -> None:
-        """After a write rolled back: whatever table it made is gone with it."""
-        self._graph_due = False
 
     def _count(self, connection: psycopg.Connection, change: int) -> None:
         row = connection.execute(
