@@ -8,7 +8,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,11 +31,12 @@ _MIGRATE_LOCK = 2
 
 @dataclass
 class _Write:
-    """A write under way on one thread: its connection, and what to do when it ends."""
+    """A write under way on one thread: its connection, and what to do when it ends (each
+    step once, in the order first asked)."""
 
     connection: psycopg.Connection
-    before_commit: list[Callable[[], None]] = field(default_factory=list)
-    after_rollback: list[Callable[[], None]] = field(default_factory=list)
+    before_commit: dict[Callable[[], None], None] = field(default_factory=dict)
+    after_rollback: dict[Callable[[], None], None] = field(default_factory=dict)
 
 
 class PostgresDatabase:
@@ -76,9 +77,13 @@ class PostgresDatabase:
             raise StoreError(f"cannot connect to {self.where}: {error}") from error
 
     def close(self) -> None:
-        """Close the pool and every dedicated connection."""
+        """Close the pool and every dedicated connection, whose session locks are free by the
+        time this returns (the server would free them a moment after the connection ends)."""
         self._pool.close()
         for connection in self._dedicated:
+            if not connection.broken and not connection.closed:
+                with suppress(psycopg.Error):
+                    connection.execute("SELECT pg_advisory_unlock_all()")
             connection.close()
         self._dedicated.clear()
 
@@ -165,7 +170,7 @@ class PostgresDatabase:
                 write = self._bound.write = _Write(connection)
                 try:
                     yield
-                    for step in write.before_commit:
+                    for step in list(write.before_commit):
                         step()
                 finally:
                     self._bound.write = None
@@ -176,11 +181,11 @@ class PostgresDatabase:
 
     def before_commit(self, step: Callable[[], None]) -> None:
         """Run `step` at the end of this thread's open write, just before it commits."""
-        self._open_write().before_commit.append(step)
+        self._open_write().before_commit[step] = None
 
     def after_rollback(self, undo: Callable[[], None]) -> None:
         """Run `undo` if this thread's open write rolls back."""
-        self._open_write().after_rollback.append(undo)
+        self._open_write().after_rollback[undo] = None
 
     def in_write(self) -> bool:
         """Whether this thread has a write open."""

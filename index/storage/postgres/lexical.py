@@ -19,13 +19,11 @@ from collections.abc import Iterable
 
 import numpy as np
 import psycopg
-from psycopg import errors
 
 from index.lexical import word_stems
 from index.storage.postgres.database import PostgresDatabase
 from index.storage.postgres.postings import Postings, blocks, bm25, idf
 from index.storage.postgres.state import COLUMNS, StateCache
-from index.storage.protocols import StoreError
 
 _SEARCH = """
 SELECT t.term, t.df, b.passage_ids, b.tfs, b.lengths, s.lexical_passages, s.lexical_length
@@ -103,22 +101,13 @@ class PostgresLexicalIndex:
                 by_term[term].append((int(passage_id), tf, length))
         connection = self._db.writer()
         placed = self._place(connection, by_term)
-        try:
-            connection.execute(
-                """INSERT INTO lexical_passages (passage_id, length, term_ids, blocks)
-                   SELECT id, length, terms::integer[], blocks::integer[]
-                   FROM unnest(%s::bigint[], %s::integer[], %s::text[], %s::text[])
-                     AS p(id, length, terms, blocks)""",
-                (
-                    [int(i) for i in ids],
-                    lengths,
-                    *_columns(_arrays(placed[int(i)]) for i in ids),
-                ),
-            )
-        except errors.UniqueViolation as error:
-            raise StoreError(
-                f"a passage is already indexed: {error.diag.message_detail}"
-            ) from error
+        connection.execute(
+            """INSERT INTO lexical_passages (passage_id, length, term_ids, blocks)
+               SELECT id, length, terms::integer[], blocks::integer[]
+               FROM unnest(%s::bigint[], %s::integer[], %s::text[], %s::text[])
+                 AS p(id, length, terms, blocks)""",
+            ([int(i) for i in ids], lengths, *_columns(_arrays(placed[int(i)]) for i in ids)),
+        )
         self._change_totals(connection, len(ids), sum(lengths))
 
     def _place(

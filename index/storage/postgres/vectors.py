@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import psycopg
-from psycopg import errors
 
 from index.storage.postgres.database import PostgresDatabase
 from index.storage.postgres.settings import PostgresSettings
@@ -71,16 +70,11 @@ class PgVectorIndex:
                 )
             self.restart(dimension)  # none stored yet: the first ones set the dimension
         connection = self._db.writer()
-        try:
-            with connection.cursor().copy(
-                "COPY passage_vectors (passage_id, embedding) FROM STDIN"
-            ) as copy:
-                for passage_id, vector in zip(ids, vectors, strict=True):
-                    copy.write_row((passage_id, _literal(vector)))
-        except errors.UniqueViolation as error:
-            raise StoreError(
-                f"a passage already has a vector: {error.diag.message_detail}"
-            ) from error
+        with connection.cursor().copy(
+            "COPY passage_vectors (passage_id, embedding) FROM STDIN"
+        ) as copy:
+            for passage_id, vector in zip(ids, vectors, strict=True):
+                copy.write_row((passage_id, _literal(vector)))
         self._count(connection, len(ids))
 
     def remove(self, ids: list[int]) -> None:
@@ -115,7 +109,7 @@ class PgVectorIndex:
     def _build_graph(self) -> None:
         kind = self._state.get().vector_type
         self._db.writer().execute(
-            f"CREATE INDEX IF NOT EXISTS passage_vectors_graph ON passage_vectors "
+            f"CREATE INDEX passage_vectors_graph ON passage_vectors "
             f"USING hnsw (embedding {kind}_ip_ops) "
             f"WITH (m = {int(self._settings.hnsw_m)}, "
             f"ef_construction = {int(self._settings.hnsw_ef_construction)})"
