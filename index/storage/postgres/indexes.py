@@ -45,6 +45,9 @@ class PostgresPassageIndexes:
         self._state.read()
 
     def is_empty(self) -> bool:
+        # Read afresh, as a refresh would: a process that found the corpus empty must notice
+        # the first passages another process stores.
+        self.refresh()
         state = self._state.get()
         return state.vectors == 0 and state.lexical_passages == 0
 

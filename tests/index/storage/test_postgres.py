@@ -171,6 +171,16 @@ def test_a_commit_by_one_process_is_seen_by_another(open_postgres: OpenStorage) 
     assert len(reader.indexes.lexical.search("ferry strike", 5)[0]) == 1
 
 
+def test_a_process_that_found_the_corpus_empty_notices_the_first_passages(
+    open_postgres: OpenStorage,
+) -> None:
+    writer, reader = open_postgres(), open_postgres()
+    assert reader.indexes.is_empty()
+    write_passages(writer)
+    assert not reader.indexes.is_empty()
+    assert len(reader.indexes.vectors) == len(reader.indexes.lexical) == 4
+
+
 def test_a_write_waits_for_another_process_to_finish_its_own(
     open_postgres: OpenStorage, postgres_url: str
 ) -> None:
