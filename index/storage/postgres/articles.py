@@ -1,0 +1,344 @@
+"""The article store in PostgreSQL: articles, passages, sentence vectors, fingerprints, links
+and named settings, with the SQLite store's behaviour (`index.storage.sqlite`). The database,
+its migrations and its single writer are `database`'s; the feed tables live in the same
+database (see `feeds`), so a poll's record commits with the articles it found."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+
+import numpy as np
+
+from index.models import Article, Chunk, Document, Filters, Notes, Passage, Scope, Span
+from index.storage.postgres.database import PostgresDatabase
+from index.storage.postgres.indexes import PostgresPassageIndexes
+
+_ARTICLE_COLUMNS = (
+    "a.id, a.key, a.title, a.source, a.url, a.published, a.author, a.path, "
+    "a.scope, a.added_by, a.added_at, a.updated, "
+    "(SELECT count(*) FROM passages p WHERE p.article_id = a.id)"
+)
+# Articles a question asked in scope %(scope)s may see: the shared corpus and that scope's own.
+_VISIBLE = "(a.scope IS NULL OR a.scope = %(scope)s)"
+_PASSAGE_COLUMNS = (
+    "id, article_id, position, paragraph, text, sentences, sentence_notes, notes_version"
+)
+
+
+class PostgresArticleStore:
+    """The `ArticleStore` in a `PostgresDatabase`; every write happens inside `transaction()`.
+    Passages inserted or deleted are indexed or forgotten by `indexes` in the same write.
+    Closing the store closes the database, and with it every store and index kept there."""
+
+    def __init__(self, database: PostgresDatabase, indexes: PostgresPassageIndexes):
+        self._db = database
+        self._indexes = indexes
+
+    def transaction(self) -> AbstractContextManager[None]:
+        return self._db.transaction()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.row("SELECT value FROM meta WHERE key = %s", (key,))
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.run(
+            "INSERT INTO meta (key, value) VALUES (%s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def content_hash(self, key: str) -> tuple[int, str] | None:
+        row = self._db.row("SELECT id, content_hash FROM articles WHERE key = %s", (key,))
+        return (row[0], row[1]) if row else None
+
+    def upsert_article(self, doc: Document, content_hash: str) -> int:
+        # An update keeps the article's scope: keys are unique across scopes, so an update only
+        # ever comes from the scope the article was added in.
+        row = self._db.row(
+            """INSERT INTO articles (key, title, source, url, published, author, path,
+                 content_hash, scope, added_by, updated)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+               ON CONFLICT (key) DO UPDATE SET title = excluded.title,
+                 source = excluded.source, url = excluded.url, published = excluded.published,
+                 author = excluded.author, path = excluded.path,
+                 content_hash = excluded.content_hash, added_by = excluded.added_by,
+                 updated = excluded.updated
+               RETURNING id""",
+            (
+                doc.key,
+                doc.title,
+                doc.source,
+                doc.url,
+                doc.published,
+                doc.author,
+                doc.path,
+                content_hash,
+                doc.scope,
+                doc.added_by,
+                doc.updated,
+            ),
+        )
+        return int(row[0])  # type: ignore[index]
+
+    def delete_passages(self, article_id: int) -> list[int]:
+        with self._db.transaction():
+            rows = self._db.rows(
+                "DELETE FROM passages WHERE article_id = %s RETURNING position, id", (article_id,)
+            )
+            ids = [pid for _, pid in sorted(rows)]
+            self._indexes.passages_deleted(ids)
+        return ids
+
+    def delete_article(self, article_id: int) -> list[int]:
+        with self._db.transaction():
+            ids = self.delete_passages(article_id)
+            self._db.run("DELETE FROM articles WHERE id = %s", (article_id,))
+        return ids
+
+    def insert_passages(
+        self,
+        article_id: int,
+        chunks: list[Chunk],
+        sentence_vectors: list[np.ndarray],
+        notes: Notes | None = None,
+    ) -> list[int]:
+        if not chunks:
+            return []
+        versions, per_sentence = zip(*notes, strict=True) if notes else ([None] * len(chunks),) * 2
+        rows = [
+            (
+                chunk.paragraph,
+                chunk.text,
+                json.dumps([[s.start, s.end] for s in chunk.sentences]),
+                vectors.astype(np.float16).tobytes(),
+                None if note is None else json.dumps(note),
+                version,
+            )
+            for chunk, vectors, version, note in zip(
+                chunks, sentence_vectors, versions, per_sentence, strict=True
+            )
+        ]
+        # One statement for every chunk; ids are drawn in the chunks' order.
+        with self._db.transaction():
+            inserted = self._db.rows(
+                """INSERT INTO passages (article_id, position, paragraph, text, sentences,
+                     sentence_vectors, sentence_notes, notes_version)
+                   SELECT %s::bigint, position - 1, paragraph, text, sentences, vectors, notes,
+                     version
+                   FROM unnest(%s::integer[], %s::text[], %s::text[], %s::bytea[], %s::text[],
+                     %s::text[]) WITH ORDINALITY
+                     AS c(paragraph, text, sentences, vectors, notes, version, position)
+                   ORDER BY position
+                   RETURNING position, id""",
+                (article_id, *(list(column) for column in zip(*rows, strict=True))),
+            )
+            ids = [pid for _, pid in sorted(inserted)]
+            self._indexes.passages_inserted(ids, [chunk.text for chunk in chunks], sentence_vectors)
+        return ids
+
+    def set_notes(self, passage_id: int, version: str, per_sentence: list[object]) -> None:
+        self._db.run(
+            "UPDATE passages SET sentence_notes = %s, notes_version = %s WHERE id = %s",
+            (json.dumps(per_sentence), version, passage_id),
+        )
+
+    def passage_ids(self, article_id: int) -> list[int]:
+        rows = self._db.rows(
+            "SELECT id FROM passages WHERE article_id = %s ORDER BY position", (article_id,)
+        )
+        return [row[0] for row in rows]
+
+    def passages(self, ids: Iterable[int]) -> dict[int, Passage]:
+        ids = _ids(ids)
+        if not ids:
+            return {}
+        rows = self._db.rows(
+            f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id = ANY(%s::bigint[])", (ids,)
+        )
+        return {row[0]: _passage(row) for row in rows}
+
+    def article_passages(self, article_id: int) -> list[Passage]:
+        rows = self._db.rows(
+            f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE article_id = %s ORDER BY position",
+            (article_id,),
+        )
+        return [_passage(row) for row in rows]
+
+    def sentence_vectors(self, ids: Iterable[int], dimension: int) -> dict[int, np.ndarray]:
+        ids = _ids(ids)
+        if not ids:
+            return {}
+        with self._db.connection() as connection:
+            rows = connection.execute(
+                "SELECT id, sentence_vectors FROM passages WHERE id = ANY(%s::bigint[])",
+                (ids,),
+                binary=True,  # the vectors as bytes, not as hex text to decode
+            ).fetchall()
+        return {
+            pid: np.frombuffer(blob, dtype=np.float16).astype(np.float32).reshape(-1, dimension)
+            for pid, blob in rows
+        }
+
+    def all_passage_texts(self) -> tuple[list[int], list[str]]:
+        rows = self._db.rows("SELECT id, text FROM passages ORDER BY id")
+        return [row[0] for row in rows], [row[1] for row in rows]
+
+    def passage_count(self) -> int:
+        return int(self._db.row("SELECT count(*) FROM passages")[0])  # type: ignore[index]
+
+    def articles(self) -> list[Article]:
+        rows = self._db.rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY a.id")
+        return [_article(row) for row in rows]
+
+    def visible_articles(self, scope: Scope) -> list[Article]:
+        rows = self._db.rows(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE {_VISIBLE} ORDER BY a.id",
+            {"scope": scope},
+        )
+        return [_article(row) for row in rows]
+
+    def visible_passages(
+        self, ids: Iterable[int], scope: Scope, filters: Filters | None = None
+    ) -> set[int]:
+        ids = _ids(ids)
+        if not ids:
+            return set()
+        where, values = _filtered(filters or Filters())
+        rows = self._db.rows(
+            f"""SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id
+                WHERE p.id = ANY(%(ids)s::bigint[]) AND {_VISIBLE}{where}""",
+            {"ids": ids, "scope": scope, **values},
+        )
+        return {row[0] for row in rows}
+
+    def article(self, article_id: int) -> Article | None:
+        row = self._db.row(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.id = %s", (article_id,)
+        )
+        return _article(row) if row else None
+
+    # -- duplicates ------------------------------------------------------------------------
+
+    def set_fingerprints(
+        self, article_id: int, canonical_url: str | None, text_hash: str, minhash: np.ndarray
+    ) -> None:
+        self._db.run(
+            "UPDATE articles SET canonical_url = %s, text_hash = %s, minhash = %s WHERE id = %s",
+            (canonical_url, text_hash, minhash.astype(np.uint32).tobytes(), article_id),
+        )
+
+    def unfingerprinted(self) -> list[int]:
+        rows = self._db.rows("SELECT id FROM articles WHERE text_hash IS NULL ORDER BY id")
+        return [row[0] for row in rows]
+
+    def key_by_canonical_url(self, url: str, scope: Scope) -> str | None:
+        row = self._db.row(
+            "SELECT key FROM articles WHERE canonical_url = %s "
+            "AND scope IS NOT DISTINCT FROM %s ORDER BY id LIMIT 1",
+            (url, scope),
+        )
+        return row[0] if row else None
+
+    def has_key(self, key: str, scope: Scope) -> bool:
+        row = self._db.row(
+            "SELECT 1 FROM articles WHERE (key = %(key)s OR canonical_url = %(key)s) "
+            "AND scope IS NOT DISTINCT FROM %(scope)s LIMIT 1",
+            {"key": key, "scope": scope},
+        )
+        return row is not None
+
+    def article_by_text_hash(
+        self, text_hash: str, scope: Scope, other_than: int | None = None
+    ) -> Article | None:
+        row = self._db.row(
+            f"""SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.text_hash = %(hash)s
+                AND a.id IS DISTINCT FROM %(other)s::bigint AND {_VISIBLE}
+                ORDER BY a.id LIMIT 1""",
+            {"hash": text_hash, "other": other_than, "scope": scope},
+        )
+        return _article(row) if row else None
+
+    def minhashes(self) -> dict[int, np.ndarray]:
+        rows = self._db.rows("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL")
+        return {row[0]: np.frombuffer(row[1], dtype=np.uint32) for row in rows}
+
+    def replace_links(self, article_id: int, similar: list[tuple[int, float]]) -> None:
+        # Both directions of each link, the last similarity given for a pair winning, as one
+        # INSERT OR REPLACE a pair does in SQLite.
+        pairs: dict[tuple[int, int], float] = {}
+        for other, score in similar:
+            pairs[(article_id, other)] = pairs[(other, article_id)] = score
+        self._db.run(
+            "DELETE FROM article_links WHERE article_id = %(id)s OR other_id = %(id)s",
+            {"id": article_id},
+        )
+        if pairs:
+            self._db.run(
+                """INSERT INTO article_links (article_id, other_id, similarity)
+                   SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::real[])""",
+                (
+                    [one for one, _ in pairs],
+                    [two for _, two in pairs],
+                    [float(score) for score in pairs.values()],
+                ),
+            )
+
+    def linked_articles(self, article_id: int, scope: Scope) -> list[Article]:
+        rows = self._db.rows(
+            f"""SELECT {_ARTICLE_COLUMNS} FROM article_links l
+                JOIN articles a ON a.id = l.other_id
+                WHERE l.article_id = %(id)s AND {_VISIBLE}
+                ORDER BY l.similarity DESC, a.id""",
+            {"id": article_id, "scope": scope},
+        )
+        return [_article(row) for row in rows]
+
+
+def _ids(ids: Iterable[int]) -> list[int]:
+    """Passage ids as Python ints (numpy's are not adapted), for one `= ANY` array."""
+    return [int(i) for i in ids]
+
+
+def _filtered(filters: Filters) -> tuple[str, dict[str, str]]:
+    """The SQL conditions (each led by AND) and named values that keep what `filters` lets
+    through. Dates are compared by their ISO day, so a stored time of day does not matter."""
+    day = "substr(COALESCE(a.updated, a.published), 1, 10)"
+    where, values = "", {}
+    if filters.since:
+        where += f" AND {day} >= %(since)s"
+        values["since"] = filters.since
+    if filters.until:
+        where += f" AND {day} <= %(until)s"
+        values["until"] = filters.until
+    if filters.source:
+        where += " AND lower(a.source) = lower(%(source)s)"
+        values["source"] = filters.source
+    return where, values
+
+
+def _article(row: tuple) -> Article:
+    """An article from a row of `_ARTICLE_COLUMNS` (which ends with its passage count)."""
+    *fields, scope, added_by, added_at, updated, passage_count = row
+    return Article(
+        *fields, passage_count, scope=scope, added_by=added_by, added_at=added_at, updated=updated
+    )
+
+
+def _passage(row: tuple) -> Passage:
+    spans = tuple(Span(start, end) for start, end in json.loads(row[5]))
+    return Passage(
+        id=row[0],
+        article_id=row[1],
+        position=row[2],
+        paragraph=row[3],
+        text=row[4],
+        sentences=spans,
+        notes=None if row[6] is None else tuple(json.loads(row[6])),
+        notes_version=row[7],
+    )

@@ -1,0 +1,116 @@
+"""The schema of a newsbot database in PostgreSQL, as numbered migrations.
+
+Migration n (counting from 1) is `MIGRATIONS[n - 1]`, a tuple of statements run in one
+transaction; `schema_version` records how many have run. The passage vectors' table is not
+here: its column type needs the vectors' dimension, known only when the first are added (see
+`vectors`).
+"""
+
+from __future__ import annotations
+
+_UTC_NOW = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE EXTENSION IF NOT EXISTS vector",
+        "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL)",
+        f"""CREATE TABLE articles (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            key text NOT NULL UNIQUE,
+            title text NOT NULL,
+            source text,
+            url text,
+            published text,
+            author text,
+            path text,
+            content_hash text NOT NULL,
+            scope text,
+            added_by text,
+            added_at text NOT NULL DEFAULT {_UTC_NOW},
+            updated text,
+            canonical_url text,
+            text_hash text,
+            minhash bytea
+        )""",
+        "CREATE INDEX articles_by_scope ON articles (scope)",
+        "CREATE INDEX articles_by_canonical_url ON articles (canonical_url)",
+        "CREATE INDEX articles_by_text_hash ON articles (text_hash)",
+        # `sentences` holds [start, end] pairs and `sentence_notes` one note a sentence, as
+        # JSON text (kept as written: jsonb would reorder the keys of a note); the sentence
+        # vectors are float16 bytes, sentences × dimension.
+        """CREATE TABLE passages (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            article_id bigint NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            position integer NOT NULL,
+            paragraph integer NOT NULL,
+            text text NOT NULL,
+            sentences text NOT NULL,
+            sentence_vectors bytea NOT NULL,
+            sentence_notes text,
+            notes_version text
+        )""",
+        "CREATE INDEX passages_by_article ON passages (article_id, position)",
+        """CREATE TABLE article_links (
+            article_id bigint NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            other_id bigint NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            similarity real NOT NULL,
+            PRIMARY KEY (article_id, other_id)
+        )""",
+        "CREATE INDEX article_links_by_other ON article_links (other_id)",
+        f"""CREATE TABLE feeds (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            url text NOT NULL UNIQUE,
+            title text,
+            etag text,
+            last_modified text,
+            last_polled text,
+            last_error text,
+            added_at text NOT NULL DEFAULT {_UTC_NOW}
+        )""",
+        f"""CREATE TABLE feed_entries (
+            feed_id bigint NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+            entry text NOT NULL,
+            url text NOT NULL,
+            done boolean NOT NULL DEFAULT false,
+            attempts integer NOT NULL DEFAULT 0,
+            last_error text,
+            seen_at text NOT NULL DEFAULT {_UTC_NOW},
+            PRIMARY KEY (feed_id, entry)
+        )""",
+        # What the indexes hold, in one row every index write updates: the vectors' table
+        # (its dimension and column type, NULL before the first vector) and its size, and the
+        # lexical index's passage count and total length (for BM25's average length).
+        """CREATE TABLE index_state (
+            single boolean PRIMARY KEY DEFAULT true CHECK (single),
+            vector_dimension integer,
+            vector_type text CHECK (vector_type IN ('halfvec', 'vector')),
+            vectors bigint NOT NULL DEFAULT 0,
+            lexical_passages bigint NOT NULL DEFAULT 0,
+            lexical_length bigint NOT NULL DEFAULT 0
+        )""",
+        "INSERT INTO index_state DEFAULT VALUES",
+        # The lexical index (see `lexical`): each stem's document frequency; its postings in
+        # blocks of packed arrays, one row a block; each passage's length and where its
+        # postings are, to remove them.
+        """CREATE TABLE lexical_terms (
+            id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            term text NOT NULL UNIQUE,
+            df integer NOT NULL
+        )""",
+        """CREATE TABLE lexical_blocks (
+            term_id integer NOT NULL,
+            block integer NOT NULL,
+            size integer NOT NULL,
+            passage_ids bytea NOT NULL,
+            tfs bytea NOT NULL,
+            lengths bytea NOT NULL,
+            PRIMARY KEY (term_id, block)
+        )""",
+        """CREATE TABLE lexical_passages (
+            passage_id bigint PRIMARY KEY,
+            length integer NOT NULL,
+            term_ids integer[] NOT NULL,
+            blocks integer[] NOT NULL
+        )""",
+    ),
+)

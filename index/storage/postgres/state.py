@@ -1,0 +1,53 @@
+"""What the passage indexes hold, as the one row of `index_state` says: read by `refresh()` and
+by every write (under the write lock), and kept from this process's own writes, so that sizes
+are known without a query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from index.storage.postgres.database import PostgresDatabase
+
+VectorType = Literal["halfvec", "vector"]
+COLUMNS = "vector_dimension, vector_type, vectors, lexical_passages, lexical_length"
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """The vectors' table (dimension and pgvector type, None before the first vector) and how
+    many vectors it holds; how many passages the lexical index holds and their total length."""
+
+    vector_dimension: int | None
+    vector_type: VectorType | None
+    vectors: int
+    lexical_passages: int
+    lexical_length: int
+
+
+class StateCache:
+    """The last `IndexState` read or written by this process; forgotten when a write rolls
+    back, and read again when next needed."""
+
+    def __init__(self, database: PostgresDatabase):
+        self._db = database
+        self._state: IndexState | None = None
+
+    def get(self) -> IndexState:
+        if self._state is None:
+            self.read()
+        assert self._state is not None
+        return self._state
+
+    def read(self) -> None:
+        self.keep(self._db.row(f"SELECT {COLUMNS} FROM index_state"))  # type: ignore[arg-type]
+
+    def keep(self, row: tuple) -> None:
+        """Remember a row of `COLUMNS`, as an update's RETURNING gives it; what a write kept
+        is forgotten if the write rolls back."""
+        self._state = IndexState(*row)
+        if self._db.in_write():
+            self._db.after_rollback(self.forget)
+
+    def forget(self) -> None:
+        self._state = None

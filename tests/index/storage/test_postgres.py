@@ -1,0 +1,285 @@
+"""The PostgreSQL backend: the storage contracts, then its migrations, clear connection errors,
+and several processes on one database (commits seen, one writer at a time, no half writes,
+leases that die with their holder)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+import pytest
+
+from index.storage.postgres import PostgresSettings, open_postgres_storage
+from index.storage.postgres.migrations import MIGRATIONS
+from index.storage.protocols import ArticleStore, FeedStore, StoreError
+from tests.index.storage.contract import (
+    ArticleStoreContract,
+    FeedStoreContract,
+    LeasesContract,
+    OpenArticleStore,
+    OpenStorage,
+    OpenStores,
+    PassageIndexesContract,
+    document,
+    one_chunk,
+    unit,
+    write_passages,
+)
+from tests.support.postgres import PostgresServer
+
+
+@pytest.fixture
+def open_storage(open_postgres: OpenStorage) -> OpenStorage:
+    return open_postgres
+
+
+@pytest.fixture
+def open_article_store(open_postgres: OpenStorage) -> OpenArticleStore:
+    return lambda: open_postgres().articles
+
+
+@pytest.fixture
+def open_stores(open_postgres: OpenStorage) -> OpenStores:
+    def open_() -> tuple[ArticleStore, FeedStore]:
+        storage = open_postgres()
+        return storage.articles, storage.feeds
+
+    return open_
+
+
+class TestPostgresArticleStore(ArticleStoreContract):
+    pass
+
+
+class TestPostgresFeedStore(FeedStoreContract):
+    pass
+
+
+class TestPostgresIndexes(PassageIndexesContract):
+    pass
+
+
+class TestPostgresLeases(LeasesContract):
+    pass
+
+
+def schema_version(url: str) -> int:
+    with psycopg.connect(url) as connection:
+        return connection.execute("SELECT version FROM schema_version").fetchone()[0]  # type: ignore[index]
+
+
+# -- migrations ----------------------------------------------------------------------------
+
+
+def test_migrations_run_once_and_keep_data(open_postgres: OpenStorage, postgres_url: str) -> None:
+    storage = open_postgres()
+    assert schema_version(postgres_url) == len(MIGRATIONS)
+    with storage.articles.transaction():
+        storage.articles.set_meta("generation", "3")
+    storage.articles.close()
+    reopened = open_postgres()  # a second open must not run the migrations again
+    assert reopened.articles.get_meta("generation") == "3"
+    assert schema_version(postgres_url) == len(MIGRATIONS)
+
+
+def test_processes_starting_together_migrate_once(postgres_url: str) -> None:
+    settings = PostgresSettings(pool_min_size=1, pool_max_size=1)
+    with ThreadPoolExecutor(4) as pool:
+        opened = list(
+            pool.map(lambda _: open_postgres_storage(postgres_url, settings, 5), range(4))
+        )
+    try:
+        assert schema_version(postgres_url) == len(MIGRATIONS)
+        with psycopg.connect(postgres_url) as connection:
+            assert connection.execute("SELECT count(*) FROM schema_version").fetchone() == (1,)
+    finally:
+        for storage in opened:
+            storage.articles.close()
+
+
+def test_a_newer_schema_is_refused(open_postgres: OpenStorage, postgres_url: str) -> None:
+    open_postgres().articles.close()
+    with psycopg.connect(postgres_url) as connection:
+        connection.execute("UPDATE schema_version SET version = %s", (len(MIGRATIONS) + 1,))
+    with pytest.raises(StoreError, match=f"newer newsbot \\(schema {len(MIGRATIONS) + 1}\\)"):
+        open_postgres()
+
+
+# -- connection errors ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://newsbot:s3cret@127.0.0.1:{port}/newsbot",  # nothing listens there
+        "postgresql://newsbot:s3cret@127.0.0.1:notaport/newsbot",
+        "postgresql://newsbot:s3cret@127.0.0.1:{port}/newsbot?sslmode=bogus",
+        "host=127.0.0.1 port={port} password=s3cret dbname=newsbot",
+    ],
+    ids=["unreachable", "bad port", "bad option", "key-value"],
+)
+def test_a_server_that_cannot_be_used_is_one_line_without_the_password(url: str) -> None:
+    settings = PostgresSettings(connect_timeout_seconds=2)
+    with pytest.raises(StoreError) as caught:
+        open_postgres_storage(url.format(port=free_port()), settings, 1)
+    message = str(caught.value)
+    assert message.startswith("cannot connect to the PostgreSQL database")
+    assert "\n" not in message
+    assert "s3cret" not in message
+
+
+def test_a_missing_database_is_named(postgres_server: PostgresServer) -> None:
+    with pytest.raises(StoreError, match=r'cannot connect to .*/nowhere: .*"nowhere" does not'):
+        open_postgres_storage(postgres_server.url("nowhere"), PostgresSettings(), 1)
+
+
+# -- several processes ---------------------------------------------------------------------
+
+
+def waiting_writers(url: str) -> int:
+    """How many sessions wait for an advisory lock (another's write lock)."""
+    with psycopg.connect(url) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        ).fetchone()
+    return int(row[0])  # type: ignore[index]
+
+
+def wait_for_a_waiting_writer(url: str, gave_up: threading.Event) -> None:
+    while not waiting_writers(url) and not gave_up.is_set():
+        gave_up.wait(0.01)
+
+
+def test_a_commit_by_one_process_is_seen_by_another(open_postgres: OpenStorage) -> None:
+    writer, reader = open_postgres(), open_postgres()
+    chunks, vectors = one_chunk("Ferries resumed after the strike.")
+    with writer.indexes.writing():
+        article_id = writer.articles.upsert_article(document(), "h")
+        writer.articles.insert_passages(article_id, chunks, vectors)
+        writer.feeds.add_feed("https://example.com/rss", "Herald")
+    assert [a.id for a in reader.articles.articles()] == [article_id]
+    assert [f.url for f in reader.feeds.feeds()] == ["https://example.com/rss"]
+    reader.indexes.refresh()
+    assert len(reader.indexes.lexical.search("ferry strike", 5)[0]) == 1
+
+
+def test_a_process_that_found_the_corpus_empty_notices_the_first_passages(
+    open_postgres: OpenStorage,
+) -> None:
+    writer, reader = open_postgres(), open_postgres()
+    assert reader.indexes.is_empty()
+    write_passages(writer)
+    assert not reader.indexes.is_empty()
+    assert len(reader.indexes.vectors) == len(reader.indexes.lexical) == 4
+
+
+def test_a_write_waits_for_another_process_to_finish_its_own(
+    open_postgres: OpenStorage, postgres_url: str
+) -> None:
+    first, second = open_postgres(), open_postgres()
+    events: list[str] = []
+    second_done = threading.Event()
+
+    def second_writes() -> None:
+        with second.articles.transaction():
+            events.append("second writes")
+            events.append(f"second sees {second.articles.get_meta('turn')}")
+            second.articles.set_meta("turn", "second")
+        second_done.set()
+
+    with first.articles.transaction():
+        first.articles.set_meta("turn", "first")
+        thread = threading.Thread(target=second_writes)
+        thread.start()
+        wait_for_a_waiting_writer(postgres_url, second_done)
+        events.append("first commits")
+    thread.join()
+    assert events == ["first commits", "second writes", "second sees first"]
+    assert first.articles.get_meta("turn") == "second"
+
+
+def test_a_write_that_waits_too_long_says_to_try_again(
+    open_postgres: OpenStorage, postgres_url: str
+) -> None:
+    holder = open_postgres()
+    impatient = open_postgres_storage(postgres_url, PostgresSettings(), wait_seconds=0.2)
+    try:
+        with holder.articles.transaction():
+            holder.articles.set_meta("turn", "holder")
+            with (
+                pytest.raises(StoreError, match=r"another process is writing to .*; try again"),
+                impatient.articles.transaction(),
+            ):
+                impatient.articles.set_meta("turn", "impatient")
+        assert impatient.articles.get_meta("turn") == "holder"
+    finally:
+        impatient.articles.close()
+
+
+def test_readers_never_see_half_a_write_nor_one_rolled_back(open_postgres: OpenStorage) -> None:
+    writer, reader = open_postgres(), open_postgres()
+    ids = write_passages(writer)
+    chunks, _ = one_chunk("Volcanic ash closed the airport.")
+
+    def seen() -> tuple[int, int, int, list[int], list[int]]:
+        reader.indexes.refresh()
+        return (
+            len(reader.articles.articles()),
+            reader.articles.passage_count(),
+            len(reader.indexes.lexical),
+            reader.indexes.lexical.search("volcanic troops", 5)[0].tolist(),
+            sorted(reader.indexes.vectors.search(unit(1), 10)[0].tolist()),
+        )
+
+    before = seen()
+    assert before == (1, 4, 4, [ids[0]], sorted(ids))
+    with pytest.raises(RuntimeError, match="crash"), writer.indexes.writing():
+        article_id = writer.articles.upsert_article(document("https://example.com/b"), "h")
+        writer.articles.insert_passages(article_id, chunks, [unit(1)[None, :]])
+        writer.articles.delete_passages(writer.articles.passages([ids[0]])[ids[0]].article_id)
+        assert seen() == before  # the write is under way
+        raise RuntimeError("crash")
+    assert seen() == before
+    writer.indexes.refresh()
+    assert len(writer.indexes.lexical) == len(writer.indexes.vectors) == 4
+
+
+def test_a_lease_is_taken_over_once_its_holder_closes(open_postgres: OpenStorage) -> None:
+    holder, other = open_postgres(), open_postgres()
+    assert holder.leases.try_hold("feeds")
+    assert not other.leases.try_hold("feeds")
+    holder.articles.close()  # as the holder's process ending would
+    assert other.leases.try_hold("feeds")
+
+
+def test_threads_of_one_process_see_a_write_only_once_committed(
+    open_postgres: OpenStorage,
+) -> None:
+    storage = open_postgres()
+    inside = threading.Event()
+    release = threading.Event()
+
+    def write() -> None:
+        with storage.articles.transaction():
+            storage.articles.set_meta("model", "new")
+            assert storage.articles.get_meta("model") == "new"  # its own thread sees it
+            inside.set()
+            release.wait()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    inside.wait()
+    try:
+        assert storage.articles.get_meta("model") is None
+    finally:
+        release.set()
+        thread.join()
+    assert storage.articles.get_meta("model") == "new"
