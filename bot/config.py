@@ -40,6 +40,9 @@ class Config:
     web: WebSettings = field(default_factory=WebSettings)
     platforms: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: Path | None = None
+    # The PostgreSQL database (`[index] backend = "postgres"`): a secret, from
+    # NEWSBOT_DATABASE_URL only.
+    database_url: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,12 @@ def _build(raw: dict[str, Any], environ: Mapping[str, str], source: Path | None)
     ratings = read_table(_Sources, tables["sources"], "sources").ratings
     answer = read_table(AnswerSettings, tables["answer"], "answer", skip={"source_ratings"})
     data_dir = environ.get("NEWSBOT_DATA_DIR")
+    database_url = environ.get("NEWSBOT_DATABASE_URL", "").strip() or None
+    if index.backend == "postgres" and database_url is None:
+        raise ConfigError(
+            '[index] backend = "postgres" needs NEWSBOT_DATABASE_URL, the database\'s address '
+            "(postgresql://user:password@host:port/database)"
+        )
     return Config(
         data_dir=Path(data_dir).expanduser()
         if data_dir
@@ -131,4 +140,5 @@ def _build(raw: dict[str, Any], environ: Mapping[str, str], source: Path | None)
         web=read_table(WebSettings, tables["web"], "web"),
         platforms={name: tables[name] for name in PLATFORMS},
         source=source,
+        database_url=database_url,
     )

@@ -50,7 +50,11 @@ def open_library(
 ) -> tuple[Library, IngestReport | None]:
     """The configured index; when `seed` and it is empty, the seed corpus is indexed first."""
     library = Library(
-        config.data_dir, config.index, Embedder(config.embedding), annotator=CueAnnotator()
+        config.data_dir,
+        config.index,
+        Embedder(config.embedding),
+        annotator=CueAnnotator(),
+        database_url=config.database_url,
     )
     report = None
     if seed and library.is_empty() and config.seeds_dir.is_dir():

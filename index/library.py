@@ -52,13 +52,15 @@ class Library:
         settings: IndexSettings,
         embedder: Encoder,
         annotator: SentenceAnnotator | None = None,
+        database_url: str | None = None,
     ):
+        """:param database_url: the PostgreSQL database, when `settings.backend` names it."""
         self.data_dir = data_dir
         self.settings = settings
         self.embedder = embedder
         self.annotator = annotator
         self._lock = threading.RLock()
-        storage = open_storage(data_dir, settings.vectors, settings.wait_for_writer_seconds)
+        storage = open_storage(data_dir, settings, database_url)
         self.store = storage.articles
         self.feed_store = storage.feeds  # for `index.sources.feeds`, on the same database
         self.indexes = storage.indexes

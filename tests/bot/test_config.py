@@ -34,6 +34,7 @@ def test_the_example_file_loads_and_documents_every_setting():
     from index.settings import IndexSettings
     from index.sources.fetching import WebSettings
     from index.storage.faiss import VectorIndexSettings
+    from index.storage.postgres.settings import PostgresSettings
 
     config = load_config(EXAMPLE, environ={})
     assert config.source == EXAMPLE
@@ -43,6 +44,7 @@ def test_the_example_file_loads_and_documents_every_setting():
         EmbeddingSettings,
         IndexSettings,
         VectorIndexSettings,
+        PostgresSettings,
         RetrievalWeights,
         AnswerSettings,
         WebSettings,
@@ -50,8 +52,8 @@ def test_the_example_file_loads_and_documents_every_setting():
         DiscordSettings,
     ):
         keys |= {f.name for f in fields(settings)}
-    # [model] name; [index.vectors]; [retrieval]; [sources.ratings]
-    keys -= {"model", "vectors", "retrieval", "source_ratings"}
+    # [model] name; [index.vectors]; [index.postgres]; [retrieval]; [sources.ratings]
+    keys -= {"model", "vectors", "postgres", "retrieval", "source_ratings"}
     for key in sorted(keys):
         assert f"\n{key} =" in text or f"\n# {key} =" in text, key
     assert "[index.vectors]" in text
@@ -140,3 +142,18 @@ def test_missing_named_files_are_errors(tmp_path):
         load_config(tmp_path / "nope.toml", environ={})
     with pytest.raises(ConfigError, match="NEWSBOT_CONFIG names"):
         load_config(environ={"NEWSBOT_CONFIG": str(tmp_path / "nope.toml")})
+
+
+def test_the_postgres_backend_needs_its_database_url(tmp_path: Path) -> None:
+    file = tmp_path / "config.toml"
+    file.write_text('[index]\nbackend = "postgres"\n\n[index.postgres]\npool_max_size = 3\n')
+    with pytest.raises(ConfigError, match="needs NEWSBOT_DATABASE_URL"):
+        load_config(file, environ={})
+    url = "postgresql://newsbot:secret@db:5432/news"
+    config = load_config(file, environ={"NEWSBOT_DATABASE_URL": url})
+    assert (config.index.backend, config.index.postgres.pool_max_size) == ("postgres", 3)
+    assert config.database_url == url
+    assert "secret" not in repr(config)
+    file.write_text('[index]\nbackend = "mysql"\n')
+    with pytest.raises(ConfigError, match="backend"):
+        load_config(file, environ={})

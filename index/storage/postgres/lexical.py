@@ -1,7 +1,7 @@
 """The lexical index in PostgreSQL: BM25 over postings that every write keeps in step.
 
 Texts are analysed by `index.lexical` (stop words out, Snowball stems) and scored as bm25s
-scores them (`index.storage.bm25`, its Lucene variant): over the query's stems, a repeated
+scores them (bm25s, its Lucene variant): over the query's stems, a repeated
 stem counting again, idf · tf / (tf + k1 · (1 − b + b · length / average length)) with
 idf = ln(1 + (N − df + 0.5) / (df + 0.5)), k1 = 1.5, b = 0.75.
 

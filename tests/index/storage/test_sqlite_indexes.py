@@ -39,7 +39,7 @@ def open_storage(data_dir: Path) -> Iterator[OpenStorage]:
     opened: list[Storage] = []
 
     def open_() -> Storage:
-        opened.append(factory.open_storage(data_dir, VectorIndexSettings(), wait_seconds=5))
+        opened.append(factory.open_sqlite(data_dir, VectorIndexSettings(), wait_seconds=5))
         return opened[-1]
 
     yield open_
