@@ -116,6 +116,18 @@ def _targets(results: dict) -> str:
     if cold:
         name = f"cold `newsbot ask` < 3 s (default backend, {DEFAULT_BACKEND})"
         rows.append(_row(name, cold["median_s"], 3, "s"))
+    for backend, item in results.get("shared_corpus", {}).items():
+        seen = item["seen_after_ingest_s"]
+        slowest = max((x for x in seen if x is not None), default=None)
+        ok = not item["errors"] and None not in seen and slowest is not None and slowest < 5
+        measured = "never seen" if slowest is None or None in seen else f"{max(slowest, 0):.2f} s"
+        rows.append(
+            [
+                f"{backend}: two bots and an ingest at once: no errors, seen by both < 5 s",
+                f"{measured}, {len(item['errors'])} errors",
+                _met(ok),
+            ]
+        )
     return "## Targets\n\n" + table(["target", "measured", "met"], rows)
 
 
@@ -436,7 +448,35 @@ def _scale(results: dict, figures: Figures) -> str:
             "pause.",
             f"![latency]({latency})",
             f"![memory]({resident})",
+            _shared(results),
             _cold(results, figures),
+        ]
+    )
+
+
+def _shared(results: dict) -> str:
+    shared = results.get("shared_corpus")
+    if not shared:
+        return ""
+    rows = [
+        [
+            backend,
+            item["ingest_s"],
+            ", ".join(
+                f"{s:+.2f}" if s is not None else "never" for s in item["seen_after_ingest_s"]
+            ),
+            "; ".join(item["errors"]) or "none",
+        ]
+        for backend, item in shared.items()
+    ]
+    return "\n\n".join(
+        [
+            "### Two bots and an ingest on one corpus (`python -m bench.shared_corpus`)",
+            "Two reader processes open the corpus as `newsbot serve` does and ask, every 50 ms, "
+            "a question only a new article answers; `newsbot ingest` then adds it from a third "
+            "process. Seen: seconds from the end of the ingest command to each reader's first "
+            "answer quoting it (negative: before the command had exited, since it commits first).",
+            table(["backend", "`newsbot ingest` s", "seen by each reader, s", "errors"], rows),
         ]
     )
 

@@ -56,7 +56,7 @@ def run(backend: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="newsbot-shared-") as work:
         folder = Path(work)
         config = folder / "config.toml"
-        config.write_text("" if backend == "sqlite" else f'[index]\nbackend = "{backend}"\n')
+        config.write_text(f'[index]\nbackend = "{backend}"\n')
         environ = {
             **os.environ,
             "NEWSBOT_CONFIG": str(config),
@@ -67,7 +67,7 @@ def run(backend: str) -> dict:
             from tests.support.postgres import PostgresServer
 
             server = PostgresServer()
-            environ["NEWSBOT_DATABASE_URL"] = server.database()
+            environ["NEWSBOT_DATABASE_URL"] = server.url()
         try:
             return _measure(folder, environ)
         finally:

@@ -149,6 +149,13 @@ def run(plan: Plan, out: Path, squad_file: Path, work: Path | None = None) -> di
             state.timed("quality", lambda: _quality(state, squad, main))
             state.timed("speed", lambda: _speed(state, squad, main))
         state.timed("scale", lambda: _scale(state, squad, main))
+        results["shared_corpus"] = state.timed(
+            "shared corpus",
+            lambda: {
+                backend: run_json(["-m", "bench.shared_corpus", "--backend", backend])
+                for backend in ("sqlite", "postgres")
+            },
+        )
         data_dir = folder / "squad-onnx" if squad else folder / f"scale-{plan.sizes[0]}"
         question = squad.questions[1].text if squad else "How many Chinese troops?"
         results["cold_start"] = state.timed(
