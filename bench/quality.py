@@ -7,7 +7,7 @@ paragraph may become two passages). Questions of even-numbered articles tune, od
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,14 +29,20 @@ class SquadLibrary:
     ingest: dict[str, float]
 
 
-def build_library(squad: Squad, folder: Path, embedder: Embedder) -> SquadLibrary:
-    """Ingest every paragraph (timed: this is newsbot's real ingest path)."""
+def build_library(
+    squad: Squad, folder: Path, embedder: Embedder, database_url: str | None = None
+) -> SquadLibrary:
+    """Ingest every paragraph (timed: this is newsbot's real ingest path), into a data folder
+    or the PostgreSQL database at `database_url`."""
     documents = [
         Document(key=f"squad-{p}", title=f"{squad.titles[a]} ({p})", text=text)
         for p, (a, text) in enumerate(squad.paragraphs)
     ]
     # The hedge annotator too: `newsbot ingest` runs it on every sentence it stores.
-    library = Library(folder, IndexSettings(), embedder, annotator=CueAnnotator())
+    settings = replace(IndexSettings(), backend="postgres" if database_url else "sqlite")
+    library = Library(
+        folder, settings, embedder, annotator=CueAnnotator(), database_url=database_url
+    )
     start = time.perf_counter()
     report = library.ingest(documents)
     seconds = time.perf_counter() - start

@@ -10,6 +10,7 @@ is its own.
 Workers (run by bench.suite, one process each):
   python -m bench.scale build   --pool POOL --size N --dir DIR [--kinds flat,hnsw,ivfpq]
   python -m bench.scale measure --pool POOL --dir DIR [--kinds ...] [--profile] [--ingests N]
+  (either with --database-url URL: the corpus in that PostgreSQL database)
 """
 
 from __future__ import annotations
@@ -112,16 +113,31 @@ def synthetic_articles(articles: list[list[str]], vectors: np.ndarray, size: int
         yield f"Synthetic {number}: {sentences[0][:60]}", chunks, chunk_vectors
 
 
-def build(pool: Path, size: int, folder: Path, kinds: list[str]) -> dict:
-    """Write a corpus of `size` passages into a new Library in `folder`."""
-    from index.library import Library
+def _settings(database_url: str | None):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
     from index.settings import IndexSettings
+
+    return replace(IndexSettings(), backend="postgres" if database_url else "sqlite")
+
+
+def build(
+    pool: Path, size: int, folder: Path, kinds: list[str], database_url: str | None = None
+) -> dict:
+    """Write a corpus of `size` passages into a new Library in `folder` (or the PostgreSQL
+    database at `database_url`)."""
+    from index.library import Library
     from index.storage.faiss import VectorIndexSettings, build_vector_index
     from index.storage.passages import passage_vectors
 
     articles, vectors, _ = load_pool(pool)
     dimension = vectors.shape[1]
-    library = Library(folder, IndexSettings(), Embedder(EmbeddingSettings(backend="onnx")))
+    library = Library(
+        folder,
+        _settings(database_url),
+        Embedder(EmbeddingSettings(backend="onnx")),
+        database_url=database_url,
+    )
     store = library.store
     figures: dict = {"size": size}
     all_ids, means = [], []
@@ -138,9 +154,11 @@ def build(pool: Path, size: int, folder: Path, kinds: list[str]) -> dict:
         start = time.perf_counter()
     # The commit, then the lexical and vector indexes catching up with every passage.
     figures["indexes_and_commit_s"] = round(time.perf_counter() - start, 1)
-    figures["kind"] = library.indexes.vectors.kind
+    figures["kind"] = getattr(library.indexes.vectors, "kind", "pgvector hnsw")
     ids, matrix = np.asarray(all_ids, dtype=np.int64), np.concatenate(means)
     library.close()
+    if database_url:
+        return figures
     figures["database_mib"] = round((folder / "newsbot.sqlite3").stat().st_size / 2**20, 1)
     figures["kinds"] = {}
     for kind in kinds:
@@ -167,11 +185,11 @@ def measure(
     kinds: list[str],
     profile: bool,
     ingests: int = 0,
+    database_url: str | None = None,
 ) -> dict:
     """Warm `ask` latency, throughput and resident memory on a built corpus."""
     from bot.core.answer import ask
     from index.library import Library
-    from index.settings import IndexSettings
 
     _, _, asked = load_pool(pool)
     asked = asked[:questions]
@@ -179,12 +197,12 @@ def measure(
     embedder = Embedder(EmbeddingSettings(backend=backend))
     embedder.encode(["warm up the model"])
     figures["rss_model_mib"] = round(rss_mib(), 1)
-    library = Library(folder, IndexSettings(), embedder)
+    library = Library(folder, _settings(database_url), embedder, database_url=database_url)
     for question in asked[:3]:
         ask(library, question)
     figures["rss_ready_mib"] = round(rss_mib(), 1)
     figures["index_rss_mib"] = round(figures["rss_ready_mib"] - figures["rss_model_mib"], 1)
-    figures["kind"] = library.indexes.vectors.kind
+    figures["kind"] = getattr(library.indexes.vectors, "kind", "pgvector hnsw")
     figures["passages"] = len(library.indexes.vectors)
     figures["ask"] = latency_summary(_timings(lambda q: ask(library, q), asked))
     figures["search"] = latency_summary(_timings(lambda q: library.search(q, k=5), asked))
@@ -344,13 +362,21 @@ def main() -> None:
     parser.add_argument("--kinds", default="")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--ingests", type=int, default=0)
+    parser.add_argument("--database-url", help="build or measure in this PostgreSQL database")
     args = parser.parse_args()
     kinds = [k for k in args.kinds.split(",") if k]
     if args.action == "build":
-        result = build(args.pool, args.size, args.dir, kinds)
+        result = build(args.pool, args.size, args.dir, kinds, args.database_url)
     else:
         result = measure(
-            args.pool, args.dir, args.backend, args.questions, kinds, args.profile, args.ingests
+            args.pool,
+            args.dir,
+            args.backend,
+            args.questions,
+            kinds,
+            args.profile,
+            args.ingests,
+            args.database_url,
         )
     print(json.dumps(result))
 

@@ -116,6 +116,30 @@ def _targets(results: dict) -> str:
     if cold:
         name = f"cold `newsbot ask` < 3 s (default backend, {DEFAULT_BACKEND})"
         rows.append(_row(name, cold["median_s"], 3, "s"))
+    postgres = results.get("scale_postgres", {})
+    pg1m = postgres.get(1_000_000) or postgres.get("1000000")
+    if pg1m:
+        rows.append(
+            _row(
+                "PostgreSQL, 1M passages: warm ask p95 < 100 ms",
+                pg1m["measure"]["ask"]["p95_ms"],
+                100,
+                "ms",
+            )
+        )
+    storage = results.get("quality", {}).get("storage", {})
+    if {"sqlite", "postgres"} <= set(storage):
+        gap = (
+            storage["sqlite"]["answer"]["top_quote_has_answer"]
+            - storage["postgres"]["answer"]["top_quote_has_answer"]
+        )
+        rows.append(
+            [
+                "PostgreSQL: SQuAD first-quote quality within 0.02 of the embedded default",
+                f"{gap:+.3f}",
+                _met(gap <= 0.02),
+            ]
+        )
     for backend, item in results.get("shared_corpus", {}).items():
         seen = item["seen_after_ingest_s"]
         slowest = max((x for x in seen if x is not None), default=None)
@@ -242,6 +266,21 @@ def _quality(results: dict, figures: Figures) -> str:
             table(
                 ["engine", "half", "R@1", "R@5", "MRR", "top quote has answer", "query p50 ms"],
                 engine_rows,
+            ),
+            "### Storage backends: the same corpus and questions on SQLite and on PostgreSQL",
+            table(
+                ["storage", "R@1", "R@5", "MRR", "top quote has answer", "search p50 ms"],
+                [
+                    [
+                        name,
+                        row["search"]["R@1"],
+                        row["search"]["R@5"],
+                        row["search"]["MRR"],
+                        row["answer"]["top_quote_has_answer"],
+                        row["search"]["ms_p50"],
+                    ]
+                    for name, row in found.get("storage", {}).items()
+                ],
             ),
             "### Embedding backends: the cost of each in quality",
             table(
@@ -448,8 +487,54 @@ def _scale(results: dict, figures: Figures) -> str:
             "pause.",
             f"![latency]({latency})",
             f"![memory]({resident})",
+            _scale_postgres(results),
             _shared(results),
             _cold(results, figures),
+        ]
+    )
+
+
+def _scale_postgres(results: dict) -> str:
+    sizes = results.get("scale_postgres", {})
+    if not sizes:
+        return ""
+    rows = []
+    for size, item in sizes.items():
+        m = item["measure"]
+        rows.append(
+            [
+                int(size),
+                m["ask"]["p50_ms"],
+                m["ask"]["p95_ms"],
+                m["search"]["p50_ms"],
+                m["vector_search"]["p50_ms"],
+                m.get("ingest_one", {}).get("p50_ms", "-"),
+                m.get("ingest_one", {}).get("p95_ms", "-"),
+                m.get("ingest_while_asking", {}).get("articles_per_s", "-"),
+                m.get("ingest_while_asking", {}).get("asks_meanwhile", {}).get("p95_ms", "-"),
+                item["build"]["store_s"],
+            ]
+        )
+    return "\n\n".join(
+        [
+            "### The same corpora on PostgreSQL (pgvector HNSW, BM25 in the database)",
+            "A PostgreSQL 18 server with pgvector started for the run on this machine "
+            "(tests/support/postgres.py), sharing its 2 cores with the benchmark.",
+            table(
+                [
+                    "passages",
+                    "ask p50 ms",
+                    "ask p95 ms",
+                    "search p50 ms",
+                    "vector search p50 ms",
+                    "ingest 1 article p50 ms",
+                    "p95 ms",
+                    "articles/s while asking",
+                    "ask p95 ms meanwhile",
+                    "build s",
+                ],
+                rows,
+            ),
         ]
     )
 

@@ -55,6 +55,8 @@ class Plan:
     quality_backends: tuple[str, ...] = ("onnx-int8",)  # whose retrieval quality is compared
     # Articles ingested into the largest corpus, one at a time, while another thread asks.
     scale_ingests: int = 20
+    # Corpus sizes measured on PostgreSQL (a server started for the run).
+    postgres_sizes: tuple[int, ...] = (10_000,)
 
 
 MODES = {
@@ -68,6 +70,7 @@ MODES = {
         scale_questions=40,
         ingest_paragraphs=24,
         scale_ingests=2,
+        postgres_sizes=(1000,),
         encoder_sentences=150,
         encoder_rounds=1,
         cold_runs=1,
@@ -93,6 +96,7 @@ MODES = {
     "full": Plan(
         name="full",
         sizes=(1000, 10_000, 100_000, 1_000_000),
+        postgres_sizes=(100_000, 1_000_000),
         questions=None,
         asks=None,
         quantized_questions=None,
@@ -214,6 +218,25 @@ def _quality(state: Run, squad: Squad, main: Embedder) -> None:
         other.library.close()
         shutil.rmtree(state.work / f"squad-{name}", ignore_errors=True)
     results["quality"]["backends"] = rows
+    results["quality"]["storage"] = {
+        "sqlite": rows["onnx"],
+        "postgres": _postgres_quality(state, squad, main, quantized),
+    }
+
+
+def _postgres_quality(state: Run, squad: Squad, main: Embedder, questions: list) -> dict:
+    """The same corpus and questions with the PostgreSQL backend (pgvector HNSW, SQL BM25)."""
+    from tests.support.postgres import PostgresServer
+
+    server = PostgresServer()
+    try:
+        with server.database() as url:
+            built = quality.build_library(squad, state.work / "squad-postgres", main, url)
+            row = _quality_row(built, questions, state.plan)
+            built.library.close()
+            return row
+    finally:
+        server.stop()
 
 
 def _quality_row(built: quality.SquadLibrary, questions: list, plan: Plan) -> dict:
@@ -240,50 +263,56 @@ def _scale(state: Run, squad: Squad | None, main: Embedder) -> None:
     plan = state.plan
     pool = state.work / "pool.json"
     state.results["pool"] = scale.make_pool(pool, squad, main)
-    sizes = {}
-    for size in plan.sizes:
-        folder = state.work / f"scale-{size}"
-        largest = size == plan.sizes[-1]
-        kinds = ",".join(plan.kinds) if largest else ""
-        print(f"[bench]   {size:,} passages: build", flush=True)
+    state.results["scale"] = _sizes(state, pool, plan.sizes, ",".join(plan.kinds), None)
+    from tests.support.postgres import PostgresServer
+
+    server = PostgresServer()
+    try:
+        with server.database() as url:
+            state.results["scale_postgres"] = _sizes(state, pool, plan.postgres_sizes, "", url)
+    finally:
+        server.stop()
+
+
+def _sizes(
+    state: Run, pool: Path, sizes: tuple[int, ...], kinds: str, database_url: str | None
+) -> dict:
+    """Build and measure a corpus of each size (in `database_url`, else a data folder)."""
+    plan, found = state.plan, {}
+    where = ["--database-url", database_url] if database_url else []
+    for size in sizes:
+        folder = state.work / f"scale-{size}{'-postgres' if database_url else ''}"
+        largest = size == sizes[-1]
+        print(f"[bench]   {size:,} passages{' (PostgreSQL)' if where else ''}: build", flush=True)
         built = run_json(
             [
-                "-m",
-                "bench.scale",
-                "build",
-                "--pool",
-                str(pool),
-                "--size",
-                str(size),
-                "--dir",
-                str(folder),
-                "--kinds",
-                kinds,
+                *("-m", "bench.scale", "build", "--pool", str(pool), "--size", str(size)),
+                *("--dir", str(folder), "--kinds", kinds if largest else "", *where),
             ]
         )
         print(f"[bench]   {size:,} passages: measure", flush=True)
         measured = run_json(
             [
-                "-m",
-                "bench.scale",
-                "measure",
-                "--pool",
-                str(pool),
-                "--dir",
-                str(folder),
-                "--questions",
-                str(plan.scale_questions),
-                "--kinds",
-                kinds,
-                "--ingests",
-                str(plan.scale_ingests if largest else 0),
-                *(["--profile"] if largest and plan.profile else []),
+                *("-m", "bench.scale", "measure", "--pool", str(pool), "--dir", str(folder)),
+                *("--questions", str(plan.scale_questions), "--kinds", kinds if largest else ""),
+                *("--ingests", str(plan.scale_ingests if largest else 0), *where),
+                *(["--profile"] if largest and plan.profile and not where else []),
             ]
         )
-        sizes[size] = {"build": built, "measure": measured}
-        if size != plan.sizes[0]:
+        found[size] = {"build": built, "measure": measured}
+        if size != sizes[0] or where:
             shutil.rmtree(folder, ignore_errors=True)
-    state.results["scale"] = sizes
+        if where and not largest:
+            _empty(database_url)  # type: ignore[arg-type]
+    return found
+
+
+def _empty(database_url: str) -> None:
+    """Drop every table of a benchmark database, for the next size to start afresh."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
 
 
 def main() -> None:
