@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.caveats import article_origin, cited_origin, confidence_line
+from bot.core.caveats import article_origin, cited_origin, confidence_line, looking_at
 from bot.core.models import Answer, Citation, Quote, Summary
 from index.models import Article
 
@@ -41,6 +41,9 @@ def quote_block(quote: Quote, emphasis: Style = _plain) -> str:
 
 def answer_text(answer: Answer, emphasis: Style = _plain) -> str:
     lines = [f"Q: {answer.question}"]
+    window = looking_at(answer.window)
+    if window:
+        lines.append(window)
     if answer.answered:
         lines += [quote_block(q, emphasis) for q in answer.quotes]
         lines.append(f"Confidence: {confidence_line(answer.confidence, answer.probability)}")

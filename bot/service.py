@@ -20,6 +20,7 @@ from bot.core.answer import ask, reader_for
 from bot.core.hedges.stored import CueAnnotator
 from bot.core.models import Answer, Summary
 from bot.core.summary import summarize
+from bot.core.timewords import time_words
 from index.embedding import Embedder
 from index.library import Library
 from index.models import Article, Contributor, Feed, Filters, IngestReport, Scope
@@ -89,11 +90,14 @@ class NewsService:
         slow one and a broken install fails at start, not at the first question."""
         reader_for(self.config.answer)
         self.library.search("warm up", k=1)
+        time_words("since 3 April 2017", self.config.now())  # dateparser loads its data once
 
     def ask(self, question: str, scope: Scope = None, filters: Filters | None = None) -> Answer:
-        """The answer from the shared corpus and `scope`'s own articles that pass `filters`."""
+        """The answer from the shared corpus and `scope`'s own articles that pass `filters`,
+        with the question's time words read as of now."""
+        settings, now = self.config.answer, self.config.now()
         return self.library.read(
-            lambda library: ask(library, question, self.config.answer, scope=scope, filters=filters)
+            lambda library: ask(library, question, settings, scope=scope, filters=filters, now=now)
         )
 
     def summarize(

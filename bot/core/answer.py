@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core import caveats
+from bot.core.filters import within
 from bot.core.hedges import Cue
 from bot.core.hedges.attribution import attributed_to
 from bot.core.hedges.stored import sentence_cues
@@ -17,6 +20,8 @@ from bot.core.questions import Question, analyse
 from bot.core.reader.features import Candidate, Pool, pool
 from bot.core.reader.model import Reading, default_reader, load_reader
 from bot.core.reader.similarity import SimilarityReader
+from bot.core.recency import newest_answer
+from bot.core.timewords import TimeWords, time_words
 from index.errors import UserError
 from index.models import Article, Filters, Hit, Passage, Scope
 
@@ -59,13 +64,26 @@ class AnswerSettings:
     reader_model: str = ""
     # Used by the similarity reader only: below this, with few shared words, it abstains.
     min_similarity: float = 0.35
+    # The IANA time zone whose calendar "today", "yesterday" and "this week" follow.
+    timezone: str = "UTC"
     source_ratings: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        zone(self.timezone)
         if self.reader not in ("trained", "similarity"):
             raise ValueError(f'reader must be "trained" or "similarity", not {self.reader!r}')
         if not 0.0 <= self.min_probability <= 1.0:
             raise ValueError("min_probability must be between 0 and 1")
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone `name` ("Europe/London"), or a ValueError saying it is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, say "Europe"
+        raise ValueError(
+            f'timezone must be an IANA time zone name such as "Europe/London", not {name!r}'
+        ) from None
 
 
 def reader_for(settings: AnswerSettings) -> Reader:
@@ -101,29 +119,135 @@ def ask(
     reader: Reader | None = None,
     scope: Scope = None,
     filters: Filters | None = None,
+    now: datetime | None = None,
 ) -> Answer:
     """The answer from the articles visible from `scope` (the shared corpus, and that server's
-    or workspace's own) that pass the asker's `filters`."""
+    or workspace's own) that pass the asker's `filters` and the question's own time words,
+    read as of `now` (None: the system clock, in UTC)."""
     settings = settings or AnswerSettings()
     text = check_question(text, settings)
     reader = reader or reader_for(settings)
-    filters = filters or Filters()
-    window = Window(filters.since, filters.until)
+    asked = filters or Filters()
     if corpus.is_empty():
-        return replace(_unanswered(text, [caveats.EMPTY_INDEX]), window=window)
-    question = analyse(text)
-    found = candidate_pool(corpus, question, settings, scope, filters)
-    reading = reader.read(found)
+        window = Window(asked.since, asked.until)
+        return _unanswered(text, [caveats.EMPTY_INDEX], window=window)
+    timing = time_words(text, now or datetime.now(UTC))
+    looking, hits = _look(corpus, timing, asked, settings, scope)
+    found, reading = _read(corpus, looking, hits, reader, settings, scope)
+    notes = list(looking.notes)
+    if not hits and (looking.window.since or looking.window.until):
+        notes.append(caveats.none_in(looking.window, looking.filters.source))
     if not reading.order:
-        return replace(_unanswered(text, [caveats.NOT_FOUND]), window=window)
+        return _unanswered(text, [caveats.NOT_FOUND, *notes], window=looking.window)
     best = found.candidates[reading.order[0]]
     if reading.probability < settings.min_probability:
         # The near miss is worth showing only when it is about what the question names.
         near = _quote(best, reading.scores[reading.order[0]], reading.probability)
         related = () if found.absent_entities else (near,)
-        notes = [caveats.NOT_FOUND, _missing(found, best)]
-        return replace(_unanswered(text, notes, related, reading.probability), window=window)
-    return replace(_answered(corpus, found, reading, settings, scope), window=window)
+        notes = [caveats.NOT_FOUND, _missing(found, best), *notes]
+        return _unanswered(text, notes, related, reading.probability, looking.window)
+    answer = _answered(text, corpus, found, reading, settings, scope)
+    return replace(answer, caveats=(*answer.caveats, *notes), window=looking.window)
+
+
+def _read(
+    corpus: Corpus,
+    looking: Looking,
+    hits: list[Hit],
+    reader: Reader,
+    settings: AnswerSettings,
+    scope: Scope,
+) -> tuple[Pool, Reading]:
+    """The reader's verdict on what was found; for "latest", on the newest that answers."""
+    found = _pool(corpus, looking.question, hits)
+    reading = reader.read(found)
+    if looking.window.prefer != "newest":
+        return found, reading
+
+    def among(limits: Filters) -> tuple[Pool, Reading]:
+        newer = _pool(corpus, looking.question, _hits(corpus, looking, settings, scope, limits))
+        return newer, reader.read(newer)
+
+    return newest_answer(among, looking.filters, found, reading, settings.min_probability)
+
+
+@dataclass(frozen=True)
+class Looking:
+    """Where an answer looks: the question as searched (without the words that set its
+    dates), the filters of its articles, the window it reports, and why it reads a date as
+    the question's subject when it does."""
+
+    question: Question
+    filters: Filters
+    window: Window
+    notes: tuple[str, ...] = ()
+
+
+def _looking(timing: TimeWords, asked: Filters) -> Looking | None:
+    """Where to look for these time words and the asker's filters; None when together they
+    leave no day."""
+    since, until = timing.bounds()
+    limits = within(asked, since, until) if not (since and until and since > until) else None
+    if limits is None:
+        return None
+    words = bool(timing.phrases or timing.recency)
+    window = Window(limits.since, limits.until, words, timing.prefer)
+    return Looking(analyse(timing.matching_text()), limits, window)
+
+
+def _look(
+    corpus: Corpus, timing: TimeWords, asked: Filters, settings: AnswerSettings, scope: Scope
+) -> tuple[Looking, list[Hit]]:
+    """Where to look, and the passages found there. A date that no article is dated within
+    names what the question is about ("What happened in 1851?"): then it is searched for
+    as words and the answer says so; relative words ("last week") always bound the dates."""
+    looking = _looking(timing, asked)
+    if looking is not None:
+        hits = _hits(corpus, looking, settings, scope)
+        if hits or not timing.absolute:
+            return looking, hits
+    subject = timing.relative_only()
+    looking = _looking(subject, asked)
+    if looking is None:
+        raise QuestionError(_no_day(timing, asked))
+    if subject != timing:
+        notes = tuple(
+            caveats.date_as_subject(timing.words(p), p.since, p.until) for p in timing.absolute
+        )
+        looking = replace(looking, notes=notes)
+    return looking, _hits(corpus, looking, settings, scope)
+
+
+def _no_day(timing: TimeWords, asked: Filters) -> str:
+    since, until = timing.relative_only().bounds()
+    if since and until and since > until:
+        words = ", ".join(f"“{timing.words(p)}”" for p in timing.phrases if p.relative)
+        return f"the question's time words ({words}) leave no day between them"
+    given = caveats.days(
+        date.fromisoformat(asked.since) if asked.since else None,
+        date.fromisoformat(asked.until) if asked.until else None,
+    )
+    return (
+        f"the question asks for articles {caveats.days(since, until)}, but the dates given "
+        f"allow only articles {given}, so no article could match"
+    )
+
+
+def _hits(
+    corpus: Corpus,
+    looking: Looking,
+    settings: AnswerSettings,
+    scope: Scope,
+    filters: Filters | None = None,
+) -> list[Hit]:
+    return corpus.search(
+        looking.question.text, k=settings.top_k, scope=scope, filters=filters or looking.filters
+    )
+
+
+def _pool(corpus: Corpus, question: Question, hits: list[Hit]) -> Pool:
+    passages = {hit.article.id: corpus.article_passages(hit.article.id) for hit in hits}
+    return pool(question, hits, passages)
 
 
 def candidate_pool(
@@ -135,8 +259,7 @@ def candidate_pool(
 ) -> Pool:
     """The sentences of the best passages, with what the reader reads of each."""
     hits = corpus.search(question.text, k=settings.top_k, scope=scope, filters=filters)
-    passages = {hit.article.id: corpus.article_passages(hit.article.id) for hit in hits}
-    return pool(question, hits, passages)
+    return _pool(corpus, question, hits)
 
 
 def _missing(found: Pool, best: Candidate) -> str:
@@ -151,7 +274,12 @@ def _missing(found: Pool, best: Candidate) -> str:
 
 
 def _answered(
-    corpus: Corpus, found: Pool, reading: Reading, settings: AnswerSettings, scope: Scope
+    text: str,
+    corpus: Corpus,
+    found: Pool,
+    reading: Reading,
+    settings: AnswerSettings,
+    scope: Scope,
 ) -> Answer:
     first = reading.order[0]
     chosen = [first]
@@ -190,7 +318,7 @@ def _answered(
     if confidence == "low":
         notes.append(caveats.LOW_CONFIDENCE)
     return Answer(
-        found.question.text,
+        text,
         True,
         confidence,
         tuple(quotes),
@@ -215,9 +343,13 @@ def _same_story(
 
 
 def _unanswered(
-    text: str, notes: list[str], related: tuple[Quote, ...] = (), probability: float = 0.0
+    text: str,
+    notes: list[str],
+    related: tuple[Quote, ...] = (),
+    probability: float = 0.0,
+    window: Window | None = None,
 ) -> Answer:
-    return Answer(text, False, "none", (), tuple(notes), related, probability=probability)
+    return Answer(text, False, "none", (), tuple(notes), related, probability, window or Window())
 
 
 def confidence_band(probability: float, settings: AnswerSettings) -> Confidence:

@@ -8,6 +8,8 @@ from typing import Literal
 from bot.core.hedges import Cue
 
 Confidence = Literal["high", "medium", "low", "none"]
+# Which articles an answer prefers among those that answer: the newest ("latest", "now").
+Prefer = Literal["newest"]
 
 
 @dataclass(frozen=True)
@@ -31,11 +33,13 @@ class Citation:
 @dataclass(frozen=True)
 class Window:
     """The dates an answer looked within (ISO days, None for no bound); `from_question` when
-    the question's words set them rather than the asker's options."""
+    the question's words set or narrowed them, or `prefer` (from "latest", "now") rather than
+    the asker's options alone."""
 
     since: str | None = None
     until: str | None = None
     from_question: bool = False
+    prefer: Prefer | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from bot.core.caveats import article_origin, cited_origin, confidence_line
+from bot.core.caveats import article_origin, cited_origin, confidence_line, looking_at
 from bot.core.models import Answer, Citation, Quote, Summary
 from bot.render_text import answer_text, sources_text, summary_text
 from bot.slack.mrkdwn import clip, escape, link, literal, quoted
@@ -42,7 +42,9 @@ class Message(TypedDict):
 
 
 def answer_messages(answer: Answer) -> list[Message]:
-    groups = [[_section(f"*Q:* {_clipped(answer.question, SECTION_CHARS - 8)}")]]
+    window = looking_at(answer.window)
+    question = _section(f"*Q:* {_clipped(answer.question, SECTION_CHARS - 8)}")
+    groups = [[question, *(_context([window]) if window else [])]]
     if answer.answered:
         groups += [_quote(q) for q in answer.quotes]
         level = confidence_line(answer.confidence, answer.probability)
