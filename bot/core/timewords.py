@@ -69,7 +69,7 @@ _RANGE = (
     rf"\s+(?:and|to|until|till|through|-)\s+(?P<last>{_FULL}|{_BARE}|{_WEEKDAY}|yesterday|today)"
 )
 _DATED = (
-    rf"(?:(?P<lead>{_LEAD})(?:\s+the\s+(?:start|beginning)\s+of)?\s+)?"
+    rf"(?:(?P<lead>{_LEAD})(?:\s+the\s+(?:start|beginning)\s+of|\s+the(?=\s+\d))?\s+)?"
     rf"(?:(?P<relative>{_RELATIVE})|(?P<full>{_FULL})|(?P<bare>{_BARE}))"
 )
 _VAGUE = (

@@ -31,7 +31,12 @@ def test_each_quote_carries_its_dates_and_the_caveats_say_as_of_when(dated):
         "As of 2017-04-10: “Bridge repair bill reaches 35 million pounds” was published "
         "2017-04-03 and last updated 2017-04-10."
     ) in data["caveats"]
-    assert data["window"] == {"since": "2017-04-01", "until": None, "from_question": False}
+    assert data["window"] == {
+        "since": "2017-04-01",
+        "until": None,
+        "from_question": False,
+        "prefer": None,
+    }
 
 
 def test_an_article_with_no_date_is_said_to_be_undated(dated):
@@ -46,7 +51,12 @@ def test_an_article_with_no_date_is_said_to_be_undated(dated):
 
 def test_a_window_leaves_out_articles_dated_outside_it_and_undated_ones(dated):
     data = dated("--since", "2017-03-01", "--until", "31 March 2017")
-    assert data["window"] == {"since": "2017-03-01", "until": "2017-03-31", "from_question": False}
+    assert data["window"] == {
+        "since": "2017-03-01",
+        "until": "2017-03-31",
+        "from_question": False,
+        "prefer": None,
+    }
     figures = {q["text"].split("reached ")[1].split(" pounds")[0] for q in data["quotes"]}
     assert figures == {"20 million"}
     assert (
@@ -54,7 +64,12 @@ def test_a_window_leaves_out_articles_dated_outside_it_and_undated_ones(dated):
         in (data["caveats"])
     )
     everything = dated()
-    assert everything["window"] == {"since": None, "until": None, "from_question": False}
+    assert everything["window"] == {
+        "since": None,
+        "until": None,
+        "from_question": False,
+        "prefer": None,
+    }
 
 
 def test_an_outlet_filter_keeps_only_that_outlets_articles(dated):
