@@ -9,7 +9,7 @@ import discord
 import pytest
 
 from bot.core.hedges import Cue
-from bot.core.models import Answer, Citation, Highlight, Quote, Summary
+from bot.core.models import Answer, Citation, Highlight, Quote, Summary, Window
 from bot.discord import embeds
 from bot.discord.commands import choice_name
 from bot.discord.embeds import CUT_NOTE, answer_reply, sources_reply, summary_reply
@@ -219,3 +219,21 @@ def test_one_huge_caveat_is_cut_and_the_reply_says_so():
     assert bullets[1].endswith("…") and size(bullets[1]) <= embeds.CAVEAT_LIMIT
     assert caveats.footer.text.endswith(CUT_NOTE)
     assert caveats.footer.text.startswith("Confidence: high (90% likely to answer).")
+
+
+def test_the_window_an_answer_looked_in_is_said_under_the_question():
+    window = Window(since="2017-04-03", from_question=True)
+    answered = Answer(
+        "How long?", True, "high", (quote("It took 12 days."),), ("c1",), (), 0.9, window
+    )
+    assert answer_reply(answered).content == (
+        "**Q:** How long?\nLooking at articles since 3 April 2017."
+    )
+    # A mention's reply sits under the question itself, so only the window is said.
+    assert answer_reply(answered, show_question=False).content == (
+        "Looking at articles since 3 April 2017."
+    )
+    missed = Answer("Why?" * 1000, False, "none", (), ("I couldn't find that.",), window=window)
+    reply = answer_reply(missed)
+    within_limits(reply)
+    assert reply.content.endswith("…\nLooking at articles since 3 April 2017.")
