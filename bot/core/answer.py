@@ -190,7 +190,7 @@ def _looking(timing: TimeWords, asked: Filters) -> Looking | None:
     limits = within(asked, since, until) if not (since and until and since > until) else None
     if limits is None:
         return None
-    words = bool(timing.phrases or timing.recency)
+    words = bool(timing.phrases or timing.prefer)
     window = Window(limits.since, limits.until, words, timing.prefer)
     return Looking(analyse(timing.matching_text()), limits, window)
 

@@ -8,16 +8,21 @@ month, a year), so "3rd of April", "a fortnight ago" and "last month" need no ru
 Rules remain only for what dateparser gets wrong or does not do: weekdays ("this Monday" is
 the one just gone, not the next), weekends, decades and rolling spans ("the past 3 weeks").
 
-The reading rules, in order:
-- vague recency ("latest", "now", "currently", "so far") sets no bound: it prefers the newest
-  articles among those that answer;
+The reading rules:
+- vague recency ("latest", "now", "currently", "so far", "the latest on") sets no bound: it
+  prefers the newest articles among those that answer. It is left out of the search, except
+  an adjective of the question's own noun ("the latest epoch", "the current premier");
 - relative words ("yesterday", "this week", "last month", "since Monday", "3 days ago") always
-  bound the articles' dates: they are about the news, not what the news is about;
+  bound the articles' dates: they are about the news, not what the news is about. "Today"
+  does so in a question about the past ("What happened today?"); of the present ("Which
+  country today …?") it means "now";
 - an absolute date ("in March 2017", "before 2016", "between 1 and 10 April 2017") bounds them
   too, unless no article is dated within it; then it names what the question is about
   ("What happened in 1851?") and is searched for as words (`TimePhrase.relative` is False);
 - a year or a month alone needs a word before it that makes it a time ("in 2016", "since
-  May"): in "the 2018 World Cup" or "Theresa May" it is part of a name;
+  May"): in "the 2018 World Cup" or "Theresa May" it is part of a name, as a weekday after a
+  capitalised word is ("Stormy Monday"), and a period after "its" or before "of" is no time
+  ("its last year", "the last week of the season");
 - a date still to come bounds nothing: no article is dated in the future.
 """
 
@@ -45,15 +50,17 @@ _YEAR = r"(?:1\d|20)\d{2}(?!\d)"
 _FULL = (
     rf"\d{{4}}-\d{{2}}(?:-\d{{2}})?(?![\d-])|\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}})(?![\d/])"
     rf"|{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?|{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
-    rf"|{_MONTH},?\s+{_YEAR}"
+    rf"|{_MONTH}(?:,|\s+of)?\s+{_YEAR}"
 )
 _DECADE = r"(?:the\s+)?(?:1\d|20)\d0s"
 # A month, a year or a decade alone: a time only after a time word ("in 2016", "since May").
 _BARE = rf"{_DECADE}|{_MONTH}|{_YEAR}"
 _COUNT = r"\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 _UNIT = r"(?:day|week|fortnight|month|year)s?"
+# "the past 3 weeks", "the past week"; "the past weeks" is vague.
 _ROLLING = (
-    rf"(?:the\s+)?(?:past|last)\s+(?:{_COUNT})\s+{_UNIT}|(?:the\s+past|the\s+last|past)\s+{_UNIT}"
+    rf"(?:the\s+)?(?:past|last)\s+(?:{_COUNT})\s+{_UNIT}"
+    r"|(?:the\s+past|the\s+last|past)\s+(?:day|week|fortnight|month|year)(?!s)"
 )
 _RELATIVE = (
     r"(?:the\s+day\s+before\s+)?yesterday|today|tonight|this\s+(?:morning|afternoon|evening)"
@@ -69,20 +76,34 @@ _RANGE = (
     rf"\s+(?:and|to|until|till|through|-)\s+(?P<last>{_FULL}|{_BARE}|{_WEEKDAY}|yesterday|today)"
 )
 _DATED = (
-    rf"(?:(?P<lead>{_LEAD})(?:\s+the\s+(?:start|beginning)\s+of|\s+the(?=\s+\d))?\s+)?"
+    rf"(?:(?P<lead>{_LEAD})(?:\s+the\s+(?:start|beginning)\s+of|\s+the(?=\s+\d\d?(?!\d)))?\s+)?"
     rf"(?:(?P<relative>{_RELATIVE})|(?P<full>{_FULL})|(?P<bare>{_BARE}))"
 )
 _VAGUE = (
-    r"latest|newest|most\s+recent(?:ly)?|recent(?:ly)?|lately|(?:right\s+)?now|nowadays"
+    r"(?:the\s+)?(?:latest|newest|most\s+recent)(?:\s+(?:news|updates?|word|developments))?"
+    r"\s+(?:on|about|with|regarding|for|in)(?=\s)"
+    r"|latest|newest|most\s+recent(?:ly)?|recent(?:ly)?|lately|(?:right\s+)?now|nowadays"
     r"|currently|current|at\s+(?:the\s+moment|present)|these\s+days|so\s+far|to\s+date"
-    r"|up\s+to\s+date|(?:in|over|during)\s+(?:recent|the\s+(?:past|last)\s+(?:few|several"
-    r"|couple\s+of))\s+(?:days|weeks|months|years)"
+    r"|up\s+to\s+date|(?:in|over|during)\s+(?:recent|the\s+(?:past|last)(?:\s+(?:few|several"
+    r"|couple\s+of))?)\s+(?:days|weeks|months|years)"
     r"|(?<=what[’']s\s)new|(?<=what\sis\s)new|(?<=anything\s)new|(?<=something\s)new"
 )
 _PHRASE = re.compile(
     rf"(?<![\w-])(?:{_RANGE}|{_DATED}|(?P<vague>{_VAGUE}))(?![\w-])", re.IGNORECASE
 )
 _RELATIVE_POINT = re.compile(rf"{_WEEKDAY}|yesterday|today", re.IGNORECASE)
+_TODAY = re.compile(r"today|tonight|this\s+(?:morning|afternoon|evening)", re.IGNORECASE)
+_WEEKDAY_ALONE = re.compile(_WEEKDAY, re.IGNORECASE)
+_POSSESSIVES = {"its", "his", "her", "their", "our", "my", "your"}
+_ADJECTIVE = re.compile(r"latest|newest|most\s+recent|recent|current", re.IGNORECASE)
+# After "latest", words that make it stand for the news itself.
+_NOT_NOUNS = {"on", "about", "in", "of", "with", "for", "from", "at", "over", "regarding", "to"}
+_NOT_NOUNS |= {"and", "or", "news", "update", "updates", "word", "developments"}
+# A question about the past: "What happened today?" asks for today's articles; "Which country
+# today is …?" asks for the present, as the newest articles tell it.
+_PAST = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
+_PAST_FORM = re.compile(r"\b\w+ed\b", re.IGNORECASE)
+_PRESENT = re.compile(r"\b(?:is|are|am|has|have|do|does|will)\b|\w['’]s\b", re.IGNORECASE)
 _LEADS: dict[str, Lead] = {
     "since": "since",
     "after": "after",
@@ -114,20 +135,25 @@ class TimePhrase:
     since: date | None
     until: date | None
     relative: bool
+    newest: bool = False  # "as of 10 April": the newest up to then
 
 
 @dataclass(frozen=True)
 class TimeWords:
     """What a question's time words ask of the articles: the phrases that bound their dates,
-    and where it asks for the newest (`recency`: the spans of words such as "latest")."""
+    and whether it asks for the newest: by words left out of the search (`recency`: "now",
+    "the latest on") or by an adjective kept in it (`newest`: "the current premier", where
+    "current" may be part of what is asked)."""
 
     text: str
     phrases: tuple[TimePhrase, ...] = ()
     recency: tuple[tuple[int, int], ...] = ()
+    newest: bool = False
 
     @property
     def prefer(self) -> Prefer | None:
-        return "newest" if self.recency else None
+        wanted = self.recency or self.newest or any(p.newest for p in self.phrases)
+        return "newest" if wanted else None
 
     @property
     def absolute(self) -> tuple[TimePhrase, ...]:
@@ -164,17 +190,46 @@ class TimeWords:
 
 def time_words(text: str, now: datetime) -> TimeWords:
     """The time words of `text`, as dates relative to `now` (whose own date is "today")."""
-    phrases, recency = [], []
+    phrases, recency, newest = [], [], False
     for match in _PHRASE.finditer(text):
-        if match["vague"]:
-            recency.append(match.span())
+        if _not_a_time(text, match):
             continue
-        phrase = _phrase(match, now)
-        if phrase is not None:
+        if match["vague"] and _ADJECTIVE.fullmatch(match[0]) and _before_a_noun(text, match):
+            newest = True
+        elif match["vague"] or (
+            match["relative"]
+            and not match["lead"]
+            and _TODAY.fullmatch(match["relative"])
+            and not _of_the_past(text)
+        ):
+            recency.append(match.span())
+        elif phrase := _phrase(match, now):
             phrases.append(phrase)
-            if match["lead"] and match["lead"].lower() == "as of":
-                recency.append(match.span())
-    return TimeWords(text, tuple(phrases), tuple(recency))
+    return TimeWords(text, tuple(phrases), tuple(recency), newest)
+
+
+def _before_a_noun(text: str, match: re.Match[str]) -> bool:
+    """Whether a recency adjective qualifies a noun of the question's own ("the latest epoch",
+    "the current premier") rather than standing for the news ("the latest on", "latest news")."""
+    after = re.match(r"\s+([A-Za-z]+)", text[match.end() :])
+    return bool(after and after[1].lower() not in _NOT_NOUNS)
+
+
+def _not_a_time(text: str, match: re.Match[str]) -> bool:
+    """Whether the phrase is part of a name or a noun phrase: "Stormy Monday", "its last
+    year", "the last week of the season"."""
+    before = text[: match.start()].split()
+    if before and before[-1].lower() in _POSSESSIVES:
+        return True
+    if match["relative"] and re.match(r"\s+of\b", text[match.end() :], re.IGNORECASE):
+        return True
+    alone = match["relative"] and not match["lead"] and _WEEKDAY_ALONE.fullmatch(match[0])
+    return bool(alone and len(before) > 1 and before[-1][:1].isupper())
+
+
+def _of_the_past(text: str) -> bool:
+    """Whether the question speaks of the past ("What happened", "What did … say")."""
+    return bool(_PAST.search(text) or (_PAST_FORM.search(text) and not _PRESENT.search(text)))
 
 
 def _phrase(match: re.Match[str], now: datetime) -> TimePhrase | None:
@@ -198,7 +253,7 @@ def _phrase(match: re.Match[str], now: datetime) -> TimePhrase | None:
         until = min(until, today)
     if (since and since > today) or (since and until and since > until):
         return None
-    return TimePhrase(*match.span(), since, until, bool(match["relative"]))
+    return TimePhrase(*match.span(), since, until, bool(match["relative"]), lead == "as of")
 
 
 def _lead(typed: str | None) -> Lead | None:

@@ -26,6 +26,9 @@ PHRASES = [
     ("What has happened recently?", None, None, True),
     ("What's new on the bridge?", None, None, True),
     ("What happened in the past few days?", None, None, True),
+    ("What is the name of the latest epoch?", None, None, True),
+    # "today" bounds a question about the past; of the present, it asks for the newest
+    ("Which country today is a remnant of the Ottoman empire?", None, None, True),
     # relative days and calendar periods
     ("What happened today?", "2017-04-26", "2017-04-26", False),
     ("What happened yesterday?", "2017-04-25", "2017-04-25", False),
@@ -85,6 +88,9 @@ PHRASES = [
     ("What happened in spring 2017?", None, None, False),
     ("What happened in Q1 2017?", None, None, False),
     ("What happened since the start of the year?", None, None, False),
+    ("Who directed Stormy Monday?", None, None, False),
+    ("Who did the Broncos play in the last week of the regular season?", None, None, False),
+    ("Which company was in its last year of discounts?", None, None, False),
 ]
 
 
@@ -101,9 +107,14 @@ def test_each_phrase_gives_its_window_at_a_fixed_now(
     ("question", "searched"),
     [
         ("How big was the bill in March 2017?", "How big was the bill?"),
+        ("What is the latest on the repair bill?", "What is the repair bill?"),
+        ("What's the latest news about the strike?", "What's the strike?"),
+        # an adjective of the question's own noun stays: "the latest epoch" is no news
+        ("What is the name of the latest epoch?", "What is the name of the latest epoch?"),
+        ("Who is the current Premier of Victoria?", "Who is the current Premier of Victoria?"),
         (
-            "What is the latest repair bill for the bridge?",
-            "What is the repair bill for the bridge?",
+            "Which country today is a remnant of the empire?",
+            "Which country is a remnant of the empire?",
         ),
         ("How many troops are there now?", "How many troops are there?"),
         ("What has changed since last week at the port?", "What has changed at the port?"),
