@@ -11,7 +11,7 @@ from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core import caveats
-from bot.core.filters import within
+from bot.core.filters import dated_within, within
 from bot.core.hedges import Cue
 from bot.core.hedges.attribution import attributed_to
 from bot.core.hedges.stored import sentence_cues
@@ -146,7 +146,7 @@ def ask(
         related = () if found.absent_entities else (near,)
         notes = [caveats.NOT_FOUND, _missing(found, best), *notes]
         return _unanswered(text, notes, related, reading.probability, looking.window)
-    answer = _answered(text, corpus, found, reading, settings, scope)
+    answer = _answered(text, corpus, found, reading, settings, scope, looking.filters)
     return replace(answer, caveats=(*answer.caveats, *notes), window=looking.window)
 
 
@@ -280,6 +280,7 @@ def _answered(
     reading: Reading,
     settings: AnswerSettings,
     scope: Scope,
+    limits: Filters,
 ) -> Answer:
     first = reading.order[0]
     chosen = [first]
@@ -307,7 +308,9 @@ def _answered(
             caveats.as_of(quote.citation),
             caveats.source_rating(quote.citation, settings.source_ratings),
         ]
-        notes += caveats.also_reported(corpus.also_reported(quote.citation.article_id, scope))
+        # Other reports of the story, from the dates the answer looked within.
+        others = corpus.also_reported(quote.citation.article_id, scope)
+        notes += caveats.also_reported([a for a in others if dated_within(limits, a)])
         notes += caveats.hedging(
             list(quote.hedges),
             _nearby_cues(found, found.candidates[i]),

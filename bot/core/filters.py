@@ -8,7 +8,7 @@ from datetime import date, datetime
 from dateutil import parser as date_parser
 
 from index.errors import UserError
-from index.models import Filters
+from index.models import Article, Filters
 
 
 class FilterError(UserError):
@@ -52,3 +52,12 @@ def within(asked: Filters, since: date | None, until: date | None) -> Filters | 
     if start and end and start > end:
         return None
     return replace(asked, since=start, until=end)
+
+
+def dated_within(filters: Filters, article: Article) -> bool:
+    """Whether the article's day (its last update, else its publication) is in the filters'
+    window, as retrieval judges it: with a bound set, an undated article is not."""
+    day = (article.updated or article.published or "")[:10]
+    if not (filters.since or filters.until):
+        return True
+    return bool(day) and (filters.since or day) <= day <= (filters.until or day)

@@ -147,3 +147,15 @@ def test_an_empty_index_still_says_which_dates_were_asked_for(tmp_path: Path, em
     library = Library(tmp_path, IndexSettings(), embedder)
     answer = ask(library, "What happened yesterday?", filters=Filters(since="2017-01-01"), now=NOW)
     assert answer.window == Window("2017-01-01")
+
+
+def test_other_reports_of_the_story_are_named_from_within_the_window(dated: Library) -> None:
+    def also(answer: Answer) -> list[str]:
+        return [c for c in answer.caveats if c.startswith("Also reported by")]
+
+    assert len(also(ask(dated, QUESTION, now=NOW))) == 1  # every other telling, undated too
+    assert also(ask(dated, f"How big was {BILL} last month?", now=NOW)) == []
+    april = ask(dated, QUESTION, filters=Filters(since="2017-04-01", source="Coastal Herald"))
+    assert also(april) == [
+        "Also reported by: Viral Thread (“Bridge repair bill reaches 48 million pounds”)."
+    ]
