@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core import caveats
-from bot.core.filters import dated_within, within
+from bot.core.filters import dated_within
 from bot.core.hedges import Cue
 from bot.core.hedges.attribution import attributed_to
 from bot.core.hedges.stored import sentence_cues
+from bot.core.looking import Looking, look, no_day, search
 from bot.core.models import Answer, Citation, Confidence, Quote, Window
-from bot.core.questions import Question, analyse
+from bot.core.questions import Question
 from bot.core.reader.features import Candidate, Pool, pool
 from bot.core.reader.model import Reading, default_reader, load_reader
 from bot.core.reader.similarity import SimilarityReader
 from bot.core.recency import newest_answer
-from bot.core.timewords import TimeWords, time_words
+from bot.core.timewords import time_words
 from index.errors import UserError
 from index.models import Article, Filters, Hit, Passage, Scope
 
@@ -132,7 +133,10 @@ def ask(
         window = Window(asked.since, asked.until)
         return _unanswered(text, [caveats.EMPTY_INDEX], window=window)
     timing = time_words(text, now or datetime.now(UTC))
-    looking, hits = _look(corpus, timing, asked, settings, scope)
+    found_at = look(corpus, timing, asked, settings.top_k, scope)
+    if found_at is None:
+        raise QuestionError(no_day(timing, asked))
+    looking, hits = found_at
     found, reading = _read(corpus, looking, hits, reader, settings, scope)
     notes = list(looking.notes)
     if not hits and (looking.window.since or looking.window.until):
@@ -165,84 +169,11 @@ def _read(
         return found, reading
 
     def among(limits: Filters) -> tuple[Pool, Reading]:
-        newer = _pool(corpus, looking.question, _hits(corpus, looking, settings, scope, limits))
+        hits = search(corpus, looking, settings.top_k, scope, limits)
+        newer = _pool(corpus, looking.question, hits)
         return newer, reader.read(newer)
 
     return newest_answer(among, looking.filters, found, reading, settings.min_probability)
-
-
-@dataclass(frozen=True)
-class Looking:
-    """Where an answer looks: the question as searched (without the words that set its
-    dates), the filters of its articles, the window it reports, and why it reads a date as
-    the question's subject when it does."""
-
-    question: Question
-    filters: Filters
-    window: Window
-    notes: tuple[str, ...] = ()
-
-
-def _looking(timing: TimeWords, asked: Filters) -> Looking | None:
-    """Where to look for these time words and the asker's filters; None when together they
-    leave no day."""
-    since, until = timing.bounds()
-    limits = within(asked, since, until) if not (since and until and since > until) else None
-    if limits is None:
-        return None
-    words = bool(timing.phrases or timing.prefer)
-    window = Window(limits.since, limits.until, words, timing.prefer)
-    return Looking(analyse(timing.matching_text()), limits, window)
-
-
-def _look(
-    corpus: Corpus, timing: TimeWords, asked: Filters, settings: AnswerSettings, scope: Scope
-) -> tuple[Looking, list[Hit]]:
-    """Where to look, and the passages found there. A date that no article is dated within
-    names what the question is about ("What happened in 1851?"): then it is searched for
-    as words and the answer says so; relative words ("last week") always bound the dates."""
-    looking = _looking(timing, asked)
-    if looking is not None:
-        hits = _hits(corpus, looking, settings, scope)
-        if hits or not timing.absolute:
-            return looking, hits
-    subject = timing.relative_only()
-    looking = _looking(subject, asked)
-    if looking is None:
-        raise QuestionError(_no_day(timing, asked))
-    if subject != timing:
-        notes = tuple(
-            caveats.date_as_subject(timing.words(p), p.since, p.until) for p in timing.absolute
-        )
-        looking = replace(looking, notes=notes)
-    return looking, _hits(corpus, looking, settings, scope)
-
-
-def _no_day(timing: TimeWords, asked: Filters) -> str:
-    since, until = timing.relative_only().bounds()
-    if since and until and since > until:
-        words = ", ".join(f"“{timing.words(p)}”" for p in timing.phrases if p.relative)
-        return f"the question's time words ({words}) leave no day between them"
-    given = caveats.days(
-        date.fromisoformat(asked.since) if asked.since else None,
-        date.fromisoformat(asked.until) if asked.until else None,
-    )
-    return (
-        f"the question asks for articles {caveats.days(since, until)}, but the dates given "
-        f"allow only articles {given}, so no article could match"
-    )
-
-
-def _hits(
-    corpus: Corpus,
-    looking: Looking,
-    settings: AnswerSettings,
-    scope: Scope,
-    filters: Filters | None = None,
-) -> list[Hit]:
-    return corpus.search(
-        looking.question.text, k=settings.top_k, scope=scope, filters=filters or looking.filters
-    )
 
 
 def _pool(corpus: Corpus, question: Question, hits: list[Hit]) -> Pool:
