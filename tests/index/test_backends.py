@@ -129,8 +129,8 @@ def test_a_changed_article_keeps_its_versions_and_a_new_date_alone_makes_none(
     assert library.store.passage_ids(article.id) == ids
     versions = library.versions(article.id)
     assert [(v.number, v.updated, len(v.sentences)) for v in versions] == [
-        (1, None, 3),
-        (2, "2017-05-03", 4),
+        (1, None, 4),
+        (2, "2017-05-03", 5),
     ]
     assert open_backend().versions(article.id) == versions  # as another process reads them
     library.remove(article.id)

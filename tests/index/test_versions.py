@@ -14,6 +14,7 @@ from index.settings import IndexSettings
 from tests.support.encoder import HashingEncoder
 from tests.support.updates import (
     CABLES,
+    CAFES,
     FERRIES,
     FIRST_BILL,
     INQUIRY,
@@ -57,13 +58,13 @@ def test_three_ingests_of_a_changing_file_keep_three_versions(
         (2, PUBLISHED, "2017-05-03"),
         (3, PUBLISHED, "2017-05-08"),
     ]
-    assert versions[0].sentences == (FIRST_BILL, CABLES, REOPENING)
+    assert versions[0].sentences == (FIRST_BILL, CABLES, CAFES, REOPENING)
     current = [
         p.sentence_text(i)
         for p in library.article_passages(article.id)
         for i in range(len(p.sentences))
     ]
-    assert list(versions[-1].sentences) == current == [SECOND_BILL, CABLES, FERRIES, INQUIRY]
+    assert list(versions[-1].sentences) == current == [SECOND_BILL, CABLES, CAFES, FERRIES, INQUIRY]
     _, second, third = history(versions)
     assert (second.since, second.added, second.removed) == (
         "2017-05-03",

@@ -19,16 +19,20 @@ SECOND_BILL = (
     "The repair bill for the Harbour Bridge has reached 40 million pounds, the city council "
     "said on Wednesday."
 )
-CABLES = "Engineers are replacing the corroded steel cables and resurfacing the deck."
+CABLES = (
+    "Engineers are replacing the corroded steel cables installed in 1932 and resurfacing the "
+    "deck with a lighter composite material."
+)
+CAFES = "Cafés near the ferry terminal say trade has fallen by almost a third since it closed."
 REOPENING = "The bridge is expected to reopen to traffic in September."
 FERRIES = "Ferry operators have added extra sailings for commuters during the closure."
 INQUIRY = "A public inquiry into the cost overruns will begin in June, the mayor announced."
 
 # (updated, paragraphs) of each version; the first is the story as published.
 VERSIONS: tuple[tuple[str | None, tuple[str, ...]], ...] = (
-    (None, (FIRST_BILL, CABLES, REOPENING)),
-    ("2017-05-03", (SECOND_BILL, CABLES, REOPENING, FERRIES)),
-    ("2017-05-08", (SECOND_BILL, CABLES, FERRIES, INQUIRY)),
+    (None, (FIRST_BILL, CABLES, CAFES, REOPENING)),
+    ("2017-05-03", (SECOND_BILL, CABLES, CAFES, REOPENING, FERRIES)),
+    ("2017-05-08", (SECOND_BILL, CABLES, CAFES, FERRIES, INQUIRY)),
 )
 BILL_QUESTION = "How big is the repair bill for the Harbour Bridge?"
 FERRY_QUESTION = "What have ferry operators added during the closure?"
