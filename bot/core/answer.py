@@ -17,8 +17,9 @@ from bot.core.questions import Question, analyse
 from bot.core.reader.features import Candidate, Pool, pool
 from bot.core.reader.model import Reading, default_reader, load_reader
 from bot.core.reader.similarity import SimilarityReader
+from bot.core.revisions import revised
 from index.errors import UserError
-from index.models import Article, Filters, Hit, Passage, Scope
+from index.models import Article, ArticleVersion, Filters, Hit, Passage, Scope
 
 
 class QuestionError(UserError):
@@ -34,6 +35,7 @@ class Corpus(Protocol):
     ) -> list[Hit]: ...
     def article_passages(self, article_id: int) -> list[Passage]: ...
     def also_reported(self, article_id: int, scope: Scope = None) -> list[Article]: ...
+    def versions(self, article_id: int) -> list[ArticleVersion]: ...
 
 
 class Reader(Protocol):
@@ -171,6 +173,7 @@ def _answered(
     quotes = [
         _quote(found.candidates[i], reading.scores[i], reading.probabilities[i]) for i in chosen
     ]
+    quotes = revised(corpus, quotes)
     confidence = confidence_band(reading.probability, settings)
     notes: list[str] = []
     for position, (quote, i) in enumerate(zip(quotes, chosen, strict=True)):
@@ -179,6 +182,7 @@ def _answered(
             caveats.as_of(quote.citation),
             caveats.source_rating(quote.citation, settings.source_ratings),
         ]
+        notes += caveats.revision(quote.revision, position)
         notes += caveats.also_reported(corpus.also_reported(quote.citation.article_id, scope))
         notes += caveats.hedging(
             list(quote.hedges),

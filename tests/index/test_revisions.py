@@ -29,7 +29,7 @@ def test_a_sentence_close_to_a_removed_one_rewords_it() -> None:
     start, update = history(
         [version(1, first, "Kept."), version(2, second, "Kept.", other, updated="2017-05-03")]
     )
-    assert (start.since, start.added, start.removed) == ("2017-05-01", (), ())
+    assert (start.since, start.added, start.removed) == ("2017-05-01", (first, "Kept."), ())
     assert update.since == "2017-05-03"
     assert update.added == (second, other) and update.removed == (first,)
     assert update.reworded == ((second, first),)
