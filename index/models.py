@@ -167,7 +167,7 @@ class Feed:
 class FeedEntryState:
     """What polling has done with one feed entry: `done` once indexed or given up on."""
 
-    url: str
+    url: str  # the entry's link; once its page is indexed, the key of that page's article
     done: bool
     attempts: int  # at its current revision
     # What the feed last said of the entry (see `index.sources.feeds.FeedEntry.revision`);

@@ -24,7 +24,7 @@ REWORDED = 70.0
 @dataclass(frozen=True)
 class Change:
     """What `version` changed from the version before it, dated `since` (an ISO day). The first
-    version changed nothing: the history starts there."""
+    version, where the history starts, added every sentence it has."""
 
     version: ArticleVersion
     since: str
@@ -48,7 +48,7 @@ def history(versions: Sequence[ArticleVersion]) -> list[Change]:
     changes = []
     for i, version in enumerate(versions):
         if i == 0:
-            changes.append(Change(version, version.seen_at[:10]))
+            changes.append(Change(version, version.seen_at[:10], version.sentences))
             continue
         previous = versions[i - 1]
         added, removed = compare(previous.sentences, version.sentences)

@@ -225,25 +225,30 @@ def _poll_feed(
         outcome.validators = (fetched.etag, fetched.last_modified)
     listed = {e.id: e for e in parsed.entries}
     fresh = [e for e in parsed.entries if e.id not in seen]
-    updated = {e.id for e in parsed.entries if e.id in seen and e.updated_since(seen[e.id])}
+    revised = [e for e in parsed.entries if e.id in seen and e.updated_since(seen[e.id])]
+    # An entry updated in place is fetched again while its article is indexed: one removed by
+    # hand stays removed. A done entry remembers its article's key as its URL.
+    again = [e for e in revised if corpus.has_article(canonical_url(seen[e.id].url))]
+    updated = {e.id for e in again}
     retries = [
         listed.get(key) or FeedEntry(key, s.url, s.url) for key, s in seen.items() if not s.done
     ]
-    again = [listed[key] for key in updated]
     wanted = list({e.id: e for e in fresh + again + retries}.values())
     wanted = wanted[: fetcher.settings.feed_entries_per_poll]
-    # An updated entry is indexed already; it is fetched again unless this poll just did.
     indexed = {
         e.id
         for e in wanted
         if canonical_url(e.url) in fetched_now
         or (e.id not in updated and corpus.has_article(canonical_url(e.url)))
     }
-    # Entries done before revisions were kept take the feed's word for them as it stands.
+    # What the feed now says of entries done before revisions were kept, and of the removed
+    # articles' entries it updated, is recorded without fetching anything.
     outcome.entries += [
         (e, True, None)
         for e in parsed.entries
-        if e.id in seen and seen[e.id].done and seen[e.id].revision is None
+        if e.id in seen
+        and seen[e.id].done
+        and (seen[e.id].revision is None or (e in revised and e.id not in updated))
     ]
     fetched_count = refetched = failed = 0
     for entry in wanted:
@@ -260,8 +265,9 @@ def _poll_feed(
                 continue
             if refusal:  # robots.txt unreadable: a failure, retried at the next poll
                 raise WebError(f"{entry.url}: {refusal}")
-            outcome.documents.append(_dated(fetch_article(fetcher, entry.url), entry))
-            outcome.entries.append((entry, True, None))
+            page = _dated(fetch_article(fetcher, entry.url), entry)
+            outcome.documents.append(page)
+            outcome.entries.append((replace(entry, url=page.key), True, None))
             fetched_now.add(canonical_url(entry.url))
             fetched_count += 1
             refetched += entry.id in updated

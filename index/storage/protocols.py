@@ -269,7 +269,8 @@ class FeedStore(Protocol):
         error: str | None = None,
         revision: str | None = None,
     ) -> None:
-        """Record one attempt at an entry: whether it is done now, and why not.
+        """Record one attempt at an entry: where it is now (`url`), whether it is done, and
+        why not.
 
         :param revision: what the feed says of the entry now (None: unknown, and the stored
             one is kept); attempts are counted afresh from a new revision.

@@ -78,7 +78,7 @@ class SqliteFeedStore:
         self._db.run(
             """INSERT INTO feed_entries (feed_id, entry, url, done, attempts, last_error, revision)
                VALUES (?, ?, ?, ?, 1, ?, ?)
-               ON CONFLICT(feed_id, entry) DO UPDATE SET done = excluded.done,
+               ON CONFLICT(feed_id, entry) DO UPDATE SET url = excluded.url, done = excluded.done,
                  attempts = CASE WHEN coalesce(excluded.revision, revision) IS revision
                    THEN attempts + 1 ELSE 1 END,
                  last_error = excluded.last_error,

@@ -90,7 +90,7 @@ class PostgresFeedStore:
             """INSERT INTO feed_entries (feed_id, entry, url, done, attempts, last_error,
                  revision)
                VALUES (%s, %s, %s, %s, 1, %s, %s)
-               ON CONFLICT (feed_id, entry) DO UPDATE SET done = excluded.done,
+               ON CONFLICT (feed_id, entry) DO UPDATE SET url = excluded.url, done = excluded.done,
                  attempts = CASE WHEN coalesce(excluded.revision, feed_entries.revision)
                      IS NOT DISTINCT FROM feed_entries.revision
                    THEN feed_entries.attempts + 1 ELSE 1 END,

@@ -584,10 +584,15 @@ def test_an_entry_at_a_private_address_is_refused_once_and_not_asked_again(
 STORY_PATH = "/news/bridge.html"
 
 
-def serve_story(site: NewsSite, version: int, updated: str | None = None) -> str:
-    """The updated story's page at `version`, and an Atom feed whose one entry says when it
-    was last updated (`updated`, else the version's own date, else its publication)."""
-    page = site.serve(STORY_PATH, updates.version_html(version, updated))
+def serve_story(
+    site: NewsSite, version: int, updated: str | None = None, path: str = STORY_PATH
+) -> str:
+    """The updated story's page at `version` (at `path`, naming STORY_PATH its canonical URL),
+    and an Atom feed whose one entry links there and says when it was last updated
+    (`updated`, else the version's own date, else its publication)."""
+    html = updates.version_html(version, updated)
+    canonical = f"<link rel='canonical' href='{site.url(STORY_PATH)}'>"
+    page = site.serve(path, html.replace("</head>", canonical + "</head>"))
     when = updated or updates.VERSIONS[version - 1][0] or updates.PUBLISHED
     body = (
         '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
@@ -678,3 +683,30 @@ def test_an_entrys_revision_follows_its_dates_and_content(site: NewsSite, fetche
     assert first and revision("The bill reached 35 million pounds.") == first
     assert revision("The bill reached 40 million pounds.") != first
     assert revision("The bill reached 35 million pounds.", "2017-05-04T08:00:00Z") != first
+
+
+def test_an_entry_linking_elsewhere_than_its_articles_url_is_followed_when_updated(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    url = serve_story(site, 1, path="/rss/bridge?via=feed")
+    follow(library.feed_store, url, fetcher)
+    poll(library, library.feed_store, fetcher)
+    assert [a.key for a in library.articles()] == [site.url(STORY_PATH)]
+    serve_story(site, 2, path="/rss/bridge?via=feed")
+    assert poll(library, library.feed_store, fetcher).ingest.updated == [updates.TITLE]
+    assert len(library.versions(library.articles()[0].id)) == 2
+
+
+def test_an_article_removed_by_hand_stays_removed_when_its_entry_is_updated(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    url = serve_story(site, 1)
+    follow(library.feed_store, url, fetcher)
+    poll(library, library.feed_store, fetcher)
+    library.remove(library.articles()[0].id)
+    serve_story(site, 2)
+    report = poll(library, library.feed_store, fetcher)
+    assert report.ingest.added == report.ingest.updated == []
+    assert library.articles() == [] and len(site.hits(STORY_PATH)) == 1

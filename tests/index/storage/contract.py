@@ -420,9 +420,14 @@ class FeedStoreContract:
         feeds.record_entry(feed.id, "e1", url, False, "timed out")  # unknown: r1 is kept
         state = feeds.feed_entries(feed.id)["e1"]
         assert (state.done, state.attempts, state.revision) == (False, 3, "r1")
-        feeds.record_entry(feed.id, "e1", url, True, revision="r2")
+        feeds.record_entry(feed.id, "e1", "https://example.com/one", True, revision="r2")
         state = feeds.feed_entries(feed.id)["e1"]
-        assert (state.done, state.attempts, state.revision) == (True, 1, "r2")
+        assert (state.url, state.done, state.attempts, state.revision) == (
+            "https://example.com/one",
+            True,
+            1,
+            "r2",
+        )
         feeds.record_entry(feed.id, "e2", url + "2", True)
         assert feeds.feed_entries(feed.id)["e2"].revision is None
 
