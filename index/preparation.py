@@ -67,32 +67,19 @@ def prepare(
             report.failed.append((doc.path or doc.key, f"{doc.title}: no text to index"))
             continue
         (report.updated if item.stored else report.added).append(doc.title)
-        if item.stored and tuple(chunks) == item.stored_chunks:
-            prepared.append(
-                Prepared(
-                    doc,
-                    item.content_hash,
-                    chunks,
-                    [],
-                    item.text_hash,
-                    item.canonical_url,
-                    minhash(doc.text),
-                    same_passages=True,
-                )
-            )
-            continue
-        pending.append(
-            Prepared(
-                doc,
-                item.content_hash,
-                chunks,
-                [],  # encoded below, together with other documents' sentences
-                item.text_hash,
-                item.canonical_url,
-                minhash(doc.text),
-                annotate_chunks(annotator, chunks),
-            )
+        ready = Prepared(
+            doc,
+            item.content_hash,
+            chunks,
+            [],  # encoded below, together with other documents' sentences
+            item.text_hash,
+            item.canonical_url,
+            minhash(doc.text),
         )
+        if item.stored and tuple(chunks) == item.stored_chunks:
+            prepared.append(replace(ready, same_passages=True))
+            continue
+        pending.append(replace(ready, notes=annotate_chunks(annotator, chunks)))
         waiting += sum(len(c.sentences) for c in chunks)
         if waiting >= EMBED_SENTENCES:
             prepared += _embed_together(embedder, pending)

@@ -60,11 +60,9 @@ class FeedEntry:
 
     def updated_since(self, state: FeedEntryState) -> bool:
         """Whether the feed changed this entry since a poll that was done with it."""
-        return (
-            state.done
-            and None not in (state.revision, self.revision)
-            and (self.revision != state.revision)
-        )
+        if not state.done or state.revision is None:
+            return False
+        return self.revision is not None and self.revision != state.revision
 
 
 @dataclass(frozen=True)
@@ -230,6 +228,7 @@ def _poll_feed(
     # hand stays removed. A done entry remembers its article's key as its URL.
     again = [e for e in revised if corpus.has_article(canonical_url(seen[e.id].url))]
     updated = {e.id for e in again}
+    removed = {e.id for e in revised} - updated
     retries = [
         listed.get(key) or FeedEntry(key, s.url, s.url) for key, s in seen.items() if not s.done
     ]
@@ -246,9 +245,7 @@ def _poll_feed(
     outcome.entries += [
         (e, True, None)
         for e in parsed.entries
-        if e.id in seen
-        and seen[e.id].done
-        and (seen[e.id].revision is None or (e in revised and e.id not in updated))
+        if e.id in seen and seen[e.id].done and (seen[e.id].revision is None or e.id in removed)
     ]
     fetched_count = refetched = failed = 0
     for entry in wanted:
@@ -275,8 +272,8 @@ def _poll_feed(
             # A refusal is final; another failure is retried, up to MAX_ATTEMPTS polls of one
             # revision of the entry.
             state = seen.get(entry.id)
-            fresh_start = state is None or entry.revision not in (None, state.revision)
-            attempts = 1 if fresh_start else state.attempts + 1  # type: ignore[union-attr]
+            same = state is not None and entry.revision in (None, state.revision)
+            attempts = state.attempts + 1 if state is not None and same else 1
             given_up = isinstance(error, WebRefusal) or attempts >= MAX_ATTEMPTS
             outcome.entries.append((entry, given_up, str(error)))
             report.ingest.failed.append((entry.url, str(error)))
