@@ -24,6 +24,7 @@ from bot.core.timewords import time_words
 from index.embedding import Embedder
 from index.library import Library
 from index.models import Article, Contributor, Feed, Filters, IngestReport, Scope
+from index.revisions import Change, history
 from index.sources.chat import chat_document
 from index.sources.feeds import FeedPoller, Followed, PollReport, follow, poll, unfollow
 from index.sources.fetching import Fetcher
@@ -112,6 +113,16 @@ class NewsService:
                 dict(self.config.answer.source_ratings),
             )
         )
+
+    def history(self, reference: str, scope: Scope = None) -> tuple[Article, list[Change]]:
+        """The article, among those visible from `scope`, named by `reference`, and what each
+        of its versions changed, oldest first."""
+
+        def read(library: Library) -> tuple[Article, list[Change]]:
+            article = library.article(reference, scope)
+            return article, history(library.versions(article.id))
+
+        return self.library.read(read)
 
     def sources(self, scope: Scope = None) -> list[Article]:
         """The articles visible from `scope`: the shared corpus, and that scope's own."""

@@ -26,7 +26,16 @@ from tqdm import tqdm
 
 from index.embedding import Encoder
 from index.linking import fingerprint_old_articles
-from index.models import Article, Document, Filters, Hit, IngestReport, Passage, Scope
+from index.models import (
+    Article,
+    ArticleVersion,
+    Document,
+    Filters,
+    Hit,
+    IngestReport,
+    Passage,
+    Scope,
+)
 from index.planning import plan
 from index.preparation import SentenceAnnotator, prepare
 from index.retrieval import fuse
@@ -93,6 +102,11 @@ class Library:
     def article_passages(self, article_id: int) -> list[Passage]:
         with self._lock:
             return self.store.article_passages(article_id)
+
+    def versions(self, article_id: int) -> list[ArticleVersion]:
+        """The texts the article has had, oldest first; the last is what its passages hold."""
+        with self._lock:
+            return self.store.versions(article_id)
 
     def sentence_vectors(self, passage_ids: Iterable[int]) -> dict[int, np.ndarray]:
         with self._lock:

@@ -22,9 +22,10 @@ from bot.core.reader.features import Candidate, Pool, pool
 from bot.core.reader.model import Reading, default_reader, load_reader
 from bot.core.reader.similarity import SimilarityReader
 from bot.core.recency import newest_answer
+from bot.core.revisions import revised
 from bot.core.timewords import time_words
 from index.errors import UserError
-from index.models import Article, Filters, Hit, Passage, Scope
+from index.models import Article, ArticleVersion, Filters, Hit, Passage, Scope
 
 
 class QuestionError(UserError):
@@ -40,6 +41,7 @@ class Corpus(Protocol):
     ) -> list[Hit]: ...
     def article_passages(self, article_id: int) -> list[Passage]: ...
     def also_reported(self, article_id: int, scope: Scope = None) -> list[Article]: ...
+    def versions(self, article_id: int) -> list[ArticleVersion]: ...
 
 
 class Reader(Protocol):
@@ -231,6 +233,7 @@ def _answered(
     quotes = [
         _quote(found.candidates[i], reading.scores[i], reading.probabilities[i]) for i in chosen
     ]
+    quotes = revised(corpus, quotes)
     confidence = confidence_band(reading.probability, settings)
     notes: list[str] = []
     for position, (quote, i) in enumerate(zip(quotes, chosen, strict=True)):
@@ -239,6 +242,7 @@ def _answered(
             caveats.as_of(quote.citation),
             caveats.source_rating(quote.citation, settings.source_ratings),
         ]
+        notes += caveats.revision(quote.revision, position)
         # Other reports of the story, from the dates the answer looked within.
         others = corpus.also_reported(quote.citation.article_id, scope)
         notes += caveats.also_reported([a for a in others if dated_within(limits, a)])

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from bot.core.hedges import Cue, CueKind, hedge_phrases
-from bot.core.models import Citation, Confidence, Window
+from bot.core.models import Citation, Confidence, Revision, Update, Window
 from index.models import Article
 
 NOT_FOUND = "I couldn't find that in the indexed articles."
@@ -267,3 +267,53 @@ def _listed(phrases: list[str]) -> str:
 
 def _joined(names: list[str], conjunction: str = "or") -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+
+
+# -- updated stories -------------------------------------------------------------------------
+
+
+def revision(revised: Revision | None, position: int = 0) -> list[str]:
+    """That the article's latest update added or reworded the quoted sentence, and how it read
+    before, in the earlier version's words; nothing for a sentence the update left alone."""
+    if revised is None:
+        return []
+    this = "This sentence" if position == 0 else f"The {ORDINALS[min(position, 4)]} quote"
+    update = f"the update of {long_day(revised.since)}"
+    if revised.kind == "changed" and revised.before:
+        return [f"{this} changed in {update}; before, it read: “{revised.before}”"]
+    return [f"{this} was added in {update}; the earlier version did not have it."]
+
+
+def revision_tag(revised: Revision) -> str:
+    """A few words beside a quote that its article's latest update made it what it is."""
+    what = "changed" if revised.kind == "changed" else "added"
+    return f"{what} in the update of {long_day(revised.since)}"
+
+
+def updated_article(update: Update) -> str:
+    """That the summarised article was updated, and where the sentences it added are."""
+    when = f"This article was updated on {long_day(update.since)}"
+    shown = len(update.added)
+    if not update.count:
+        return f"{when}; the update took sentences out and added none."
+    if shown < update.count:
+        first = "the first is" if shown == 1 else f"the first {shown} are"
+        added = f"that update added {update.count} sentences, and {first}"
+    elif shown == 1:
+        added = "the sentence that update added is"
+    else:
+        added = f"the {shown} sentences that update added are"
+    return f"{when}; {added} quoted after the summary."
+
+
+def added_heading(update: Update) -> str:
+    return f"Added in the update of {long_day(update.since)}:"
+
+
+def long_day(iso: str) -> str:
+    """An ISO day as people write it ("3 May 2017"); anything else as it is."""
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B} {day.year}"

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.core.caveats import article_origin, cited_origin, confidence_line, looking_at
+from bot.core.caveats import (
+    added_heading,
+    article_origin,
+    cited_origin,
+    confidence_line,
+    looking_at,
+    revision_tag,
+)
 from bot.core.models import Answer, Citation, Quote, Summary
 from bot.discord.markup import (
     ELLIPSIS,
@@ -113,7 +120,18 @@ def summary_reply(summary: Summary) -> Reply:
         description=_bullets(summary.caveats, "caveats"),
         colour=SUMMARY_COLOUR,
     )
-    return Reply(None, tuple(assemble([card, caveats])))
+    cards = [card, caveats]
+    if summary.update and summary.update.added:
+        added = [prefixed("• ", quotation(q, marked=False)) for q in summary.update.added]
+        cards.insert(
+            1,
+            Card(
+                title=fixed(added_heading(summary.update)),
+                description=lines(added, lambda n: f"{ELLIPSIS}and {n} more sentences not shown."),
+                colour=SUMMARY_COLOUR,
+            ),
+        )
+    return Reply(None, tuple(assemble(cards)))
 
 
 def sources_reply(articles: Sequence[Article]) -> Reply:
@@ -163,11 +181,14 @@ def question_line(question: str, below: str | None = None) -> str:
 
 
 def _quote_card(quote: Quote, colour: int) -> Card:
+    fields = [("Source", _citation_text(quote.citation))]
+    if quote.revision:
+        fields.append(("Updated", fixed(revision_tag(quote.revision))))
     return Card(
         title=escaped(quote.citation.title),
         url=safe_url(quote.citation.url),
         description=quotation(quote),
-        fields=[("Source", _citation_text(quote.citation))],
+        fields=fields,
         colour=colour,
     )
 

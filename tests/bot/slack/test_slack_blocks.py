@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core.hedges import Cue
-from bot.core.models import Answer, Citation, Highlight, Quote, Summary, Window
+from bot.core.models import Answer, Citation, Highlight, Quote, Revision, Summary, Update, Window
 from bot.slack.blocks import (
     LEFT_OUT,
     NOT_AN_ANSWER,
@@ -208,3 +210,19 @@ def test_the_window_an_answer_looked_in_is_said_under_the_question():
         assert "Looking at articles from 10 to 17 April 2017" in message["text"]
     (plain,) = answer_messages(Answer("Q?", True, "high", (quote("Yes."),), ("A.",)))
     assert not any("Looking at" in t for t in contexts(plain))
+
+
+def test_a_quote_the_latest_update_changed_says_so_and_a_summary_shows_what_it_added():
+    revised = replace(quote("It took 14 days."), revision=Revision("changed", "2017-05-03", "Was."))
+    answer = Answer("How long?", True, "high", (revised,), ("A.",), probability=0.95)
+    (message,) = answer_messages(answer)
+    assert_within_limits([message])
+    assert contexts(message)[1] == "_changed in the update of 3 May 2017_"
+    assert "changed in the update of 3 May 2017" in message["text"]
+
+    update = Update("2017-05-03", (quote("It took 14 days."),), 1)
+    summary = Summary(CITATION, (quote("Port reopens."),), ("Header.",), update)
+    (message,) = summary_messages(summary)
+    assert_within_limits([message])
+    assert sections(message)[2:] == ["*Added in the update of 3 May 2017:*", "> It took 14 days."]
+    assert "Added in the update of 3 May 2017:" in message["text"]
