@@ -49,6 +49,9 @@ from index.titles import resolve_article
 from index.writing import refresh_article, write_documents
 
 T = TypeVar("T")
+# The most results a search looks through for the visible ones: a passage ranked below this
+# many others for a question is not its answer.
+MAX_SEARCHED = 2048
 
 
 class Library:
@@ -183,15 +186,16 @@ class Library:
         """The `wanted` best results of `search` visible from `scope` and passing `filters`.
         Other passages are dropped before the cut, and more are asked for while they crowd the
         visible ones out, so another server's uploads (or articles outside the dates asked
-        for) never cost a candidate."""
+        for) do not cost a candidate; but never more than `MAX_SEARCHED` (a window that holds
+        no article would otherwise search the whole corpus, at every question)."""
         asked = wanted
         while True:
             ids, scores = search(asked)
             visible = self.store.visible_passages(ids.tolist(), scope, filters)
             keep = np.fromiter((i in visible for i in ids.tolist()), dtype=bool, count=len(ids))
-            if keep.sum() >= wanted or len(ids) < asked:
+            if keep.sum() >= wanted or len(ids) < asked or asked >= MAX_SEARCHED:
                 return ids[keep][:wanted], scores[keep][:wanted]
-            asked *= 2
+            asked = min(asked * 2, MAX_SEARCHED)
 
     # -- writing ---------------------------------------------------------------------------
 

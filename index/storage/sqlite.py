@@ -192,7 +192,9 @@ class SqliteArticleStore:
         marks = ",".join("?" * len(ids))
         where, values = _filtered(filters or Filters())
         rows = self._db.rows(
-            f"""SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id
+            # CROSS JOIN keeps passages the outer loop: left to itself, SQLite walks every
+            # visible article's passages (the scope index) to find these few, 20x slower.
+            f"""SELECT p.id FROM passages p CROSS JOIN articles a ON a.id = p.article_id
                 WHERE p.id IN ({marks}) AND {_VISIBLE}{where}""",
             [*ids, scope, *values],
         )
