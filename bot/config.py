@@ -1,9 +1,11 @@
 """Configuration, read once at start-up from one TOML file plus environment variables.
 
 Lookup order for the file: `--config PATH`, then `NEWSBOT_CONFIG`, then `./config.toml`, then
-built-in defaults. `NEWSBOT_DATA_DIR` overrides `data_dir`. Secrets (chat tokens) come only from
-the environment and are never read from the file. Each table is read into its settings class by
-`bot.tables`; the chat tables (`[slack]`, `[discord]`) are kept for their front ends to read.
+built-in defaults. `NEWSBOT_DATA_DIR` overrides `data_dir`. `NEWSBOT_NOW` (ISO 8601) fixes the
+clock that questions' time words ("last week") are read by, for tests and benchmarks. Secrets
+(chat tokens) come only from the environment and are never read from the file. Each table is
+read into its settings class by `bot.tables`; the chat tables (`[slack]`, `[discord]`) are
+kept for their front ends to read.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.core.answer import AnswerSettings
+from bot.core.answer import AnswerSettings, zone
 from bot.tables import ConfigError, read_table
 from index.embedding import EmbeddingSettings
 from index.retrieval import RetrievalWeights
@@ -43,6 +46,12 @@ class Config:
     # The PostgreSQL database (`[index] backend = "postgres"`): a secret, from
     # NEWSBOT_DATABASE_URL only.
     database_url: str | None = field(default=None, repr=False)
+    # The moment every question is asked at, from NEWSBOT_NOW; None for the system clock.
+    fixed_now: datetime | None = None
+
+    def now(self) -> datetime:
+        """When a question is asked, in `[answer] timezone`: its "today" is that zone's."""
+        return self.fixed_now or datetime.now(zone(self.answer.timezone))
 
 
 @dataclass(frozen=True)
@@ -84,9 +93,26 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     source = _find_file(path, environ)
     raw = _read(source) if source else {}
     try:
-        return _build(raw, environ, source)
+        config = _build(raw, environ, source)
     except ConfigError as error:
         raise ConfigError(f"{source or 'defaults'}: {error}") from error
+    return replace(config, fixed_now=_fixed_now(environ, config.answer.timezone))
+
+
+def _fixed_now(environ: Mapping[str, str], timezone: str) -> datetime | None:
+    """NEWSBOT_NOW as a moment in `timezone`; a time without an offset is that zone's."""
+    typed = environ.get("NEWSBOT_NOW", "").strip()
+    if not typed:
+        return None
+    try:
+        moment = datetime.fromisoformat(typed)
+    except ValueError:
+        raise ConfigError(
+            f"NEWSBOT_NOW={typed[:40]!r} is not an ISO 8601 time; "
+            "write it like 2017-04-26T12:00:00Z"
+        ) from None
+    where = zone(timezone)
+    return moment.replace(tzinfo=where) if moment.tzinfo is None else moment.astimezone(where)
 
 
 def _find_file(path: Path | None, environ: Mapping[str, str]) -> Path | None:

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.caveats import article_origin, cited_origin, confidence_line
+from bot.core.caveats import (
+    added_heading,
+    article_origin,
+    cited_origin,
+    confidence_line,
+    looking_at,
+    revision_tag,
+)
 from bot.core.models import Answer, Citation, Quote, Summary
 from index.models import Article
 
@@ -36,11 +43,15 @@ def quote_block(quote: Quote, emphasis: Style = _plain) -> str:
     if quote.highlight:
         h = quote.highlight
         text = text[: h.start] + emphasis(text[h.start : h.end]) + text[h.end :]
-    return f"  “{text}”\n     — {citation_line(quote.citation)}"
+    revised = f" · {revision_tag(quote.revision)}" if quote.revision else ""
+    return f"  “{text}”\n     — {citation_line(quote.citation)}{revised}"
 
 
 def answer_text(answer: Answer, emphasis: Style = _plain) -> str:
     lines = [f"Q: {answer.question}"]
+    window = looking_at(answer.window)
+    if window:
+        lines.append(window)
     if answer.answered:
         lines += [quote_block(q, emphasis) for q in answer.quotes]
         lines.append(f"Confidence: {confidence_line(answer.confidence, answer.probability)}")
@@ -56,6 +67,9 @@ def answer_text(answer: Answer, emphasis: Style = _plain) -> str:
 def summary_text(summary: Summary) -> str:
     lines = [f"Summary of “{summary.citation.title}”", *(f"  • {c}" for c in summary.caveats)]
     lines += [quote_block(q) for q in summary.quotes]
+    if summary.update and summary.update.added:
+        lines.append(added_heading(summary.update))
+        lines += [quote_block(q) for q in summary.update.added]
     return "\n".join(lines)
 
 

@@ -20,9 +20,11 @@ from bot.core.answer import ask, reader_for
 from bot.core.hedges.stored import CueAnnotator
 from bot.core.models import Answer, Summary
 from bot.core.summary import summarize
+from bot.core.timewords import time_words
 from index.embedding import Embedder
 from index.library import Library
 from index.models import Article, Contributor, Feed, Filters, IngestReport, Scope
+from index.revisions import Change, history
 from index.sources.chat import chat_document
 from index.sources.feeds import FeedPoller, Followed, PollReport, follow, poll, unfollow
 from index.sources.fetching import Fetcher
@@ -89,11 +91,14 @@ class NewsService:
         slow one and a broken install fails at start, not at the first question."""
         reader_for(self.config.answer)
         self.library.search("warm up", k=1)
+        time_words("since 3 April 2017", self.config.now())  # dateparser loads its data once
 
     def ask(self, question: str, scope: Scope = None, filters: Filters | None = None) -> Answer:
-        """The answer from the shared corpus and `scope`'s own articles that pass `filters`."""
+        """The answer from the shared corpus and `scope`'s own articles that pass `filters`,
+        with the question's time words read as of now."""
+        settings, now = self.config.answer, self.config.now()
         return self.library.read(
-            lambda library: ask(library, question, self.config.answer, scope=scope, filters=filters)
+            lambda library: ask(library, question, settings, scope=scope, filters=filters, now=now)
         )
 
     def summarize(
@@ -108,6 +113,16 @@ class NewsService:
                 dict(self.config.answer.source_ratings),
             )
         )
+
+    def history(self, reference: str, scope: Scope = None) -> tuple[Article, list[Change]]:
+        """The article, among those visible from `scope`, named by `reference`, and what each
+        of its versions changed, oldest first."""
+
+        def read(library: Library) -> tuple[Article, list[Change]]:
+            article = library.article(reference, scope)
+            return article, history(library.versions(article.id))
+
+        return self.library.read(read)
 
     def sources(self, scope: Scope = None) -> list[Article]:
         """The articles visible from `scope`: the shared corpus, and that scope's own."""

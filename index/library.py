@@ -26,7 +26,16 @@ from tqdm import tqdm
 
 from index.embedding import Encoder
 from index.linking import fingerprint_old_articles
-from index.models import Article, Document, Filters, Hit, IngestReport, Passage, Scope
+from index.models import (
+    Article,
+    ArticleVersion,
+    Document,
+    Filters,
+    Hit,
+    IngestReport,
+    Passage,
+    Scope,
+)
 from index.planning import plan
 from index.preparation import SentenceAnnotator, prepare
 from index.retrieval import fuse
@@ -40,6 +49,9 @@ from index.titles import resolve_article
 from index.writing import refresh_article, write_documents
 
 T = TypeVar("T")
+# The most results a search looks through for the visible ones: a passage ranked below this
+# many others for a question is not its answer.
+MAX_SEARCHED = 2048
 
 
 class Library:
@@ -93,6 +105,11 @@ class Library:
     def article_passages(self, article_id: int) -> list[Passage]:
         with self._lock:
             return self.store.article_passages(article_id)
+
+    def versions(self, article_id: int) -> list[ArticleVersion]:
+        """The texts the article has had, oldest first; the last is what its passages hold."""
+        with self._lock:
+            return self.store.versions(article_id)
 
     def sentence_vectors(self, passage_ids: Iterable[int]) -> dict[int, np.ndarray]:
         with self._lock:
@@ -169,15 +186,16 @@ class Library:
         """The `wanted` best results of `search` visible from `scope` and passing `filters`.
         Other passages are dropped before the cut, and more are asked for while they crowd the
         visible ones out, so another server's uploads (or articles outside the dates asked
-        for) never cost a candidate."""
+        for) do not cost a candidate; but never more than `MAX_SEARCHED` (a window that holds
+        no article would otherwise search the whole corpus, at every question)."""
         asked = wanted
         while True:
             ids, scores = search(asked)
             visible = self.store.visible_passages(ids.tolist(), scope, filters)
             keep = np.fromiter((i in visible for i in ids.tolist()), dtype=bool, count=len(ids))
-            if keep.sum() >= wanted or len(ids) < asked:
+            if keep.sum() >= wanted or len(ids) < asked or asked >= MAX_SEARCHED:
                 return ids[keep][:wanted], scores[keep][:wanted]
-            asked *= 2
+            asked = min(asked * 2, MAX_SEARCHED)
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -79,6 +79,19 @@ class Article:
         return self.scope is None or self.scope == scope
 
 
+@dataclass(frozen=True)
+class ArticleVersion:
+    """One text an article has had: its sentences as passages quote them, the dates it gave,
+    and when newsbot first saw it ("YYYY-MM-DD HH:MM:SS" in UTC). An ingest that changes an
+    article's words adds one; a change of its dates alone does not."""
+
+    number: int  # 1 for the first text seen, then 2, 3, …
+    seen_at: str
+    published: str | None
+    updated: str | None
+    sentences: tuple[str, ...]
+
+
 # What the annotator given at ingest says of a passage's sentences: for each chunk, the
 # annotator's version and its note on each sentence.
 Notes = list[tuple[str, list[object]]]
@@ -154,9 +167,12 @@ class Feed:
 class FeedEntryState:
     """What polling has done with one feed entry: `done` once indexed or given up on."""
 
-    url: str
+    url: str  # the entry's link; once its page is indexed, the key of that page's article
     done: bool
-    attempts: int
+    attempts: int  # at its current revision
+    # What the feed last said of the entry (see `index.sources.feeds.FeedEntry.revision`);
+    # None for entries recorded before revisions were kept.
+    revision: str | None = None
 
 
 @dataclass

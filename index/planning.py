@@ -4,7 +4,8 @@ One article can arrive twice: under one key (two files claiming one URL), under 
 already stored (a page and its AMP or tracking-tagged copy), or with the same words (one story
 copied to another host). The first copy is indexed; the others are reported and left out.
 Duplicates are looked for only where the document's scope can see (the shared corpus and its
-own scope), so another server's articles are neither named nor taken over. Nothing here
+own scope), so another server's articles are neither named nor taken over. A stored article
+comes with its passages, so that preparing it can tell new words from new dates. Nothing here
 writes, and nothing here embeds.
 """
 
@@ -14,7 +15,7 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 
-from index.models import Document, IngestReport
+from index.models import Chunk, Document, IngestReport
 from index.neardup import text_fingerprint
 from index.sources.urls import canonical_url, is_web
 from index.storage.protocols import ArticleStore
@@ -29,6 +30,7 @@ class Wanted:
     stored: bool  # an update of an article already indexed
     text_hash: str
     canonical_url: str | None  # its web address as a key, when it has one
+    stored_chunks: tuple[Chunk, ...] = ()  # an update's passages as they are stored
 
 
 def plan(store: ArticleStore, documents: list[Document], report: IngestReport) -> list[Wanted]:
@@ -48,7 +50,8 @@ def plan(store: ArticleStore, documents: list[Document], report: IngestReport) -
         if twin:
             report.skipped.append((_origin(doc), f"{doc.title}: same text as {twin}"))
             continue
-        wanted.append(Wanted(doc, digest, bool(known), text_hash, canonical))
+        stored = _stored_chunks(store, known[0]) if known else ()
+        wanted.append(Wanted(doc, digest, bool(known), text_hash, canonical, stored))
         by_text[doc.scope, text_hash] = doc
     return wanted
 
@@ -92,6 +95,12 @@ def _twin(
         return f"“{stored.title}” (article {stored.id})"
     twin = earlier.get((doc.scope, text_hash))
     return f"“{twin.title}” ({_origin(twin)})" if twin else ""
+
+
+def _stored_chunks(store: ArticleStore, article_id: int) -> tuple[Chunk, ...]:
+    return tuple(
+        Chunk(p.paragraph, p.text, p.sentences) for p in store.article_passages(article_id)
+    )
 
 
 def _content_hash(doc: Document) -> str:

@@ -1,7 +1,9 @@
 """What an ingest works out before it writes: passages, their sentences' notes and vectors.
 
 Nothing here reads or writes the store, so the library does it without holding its lock: a
-long article is chunked and embedded while questions are answered (see `Library.ingest`).
+long article is chunked and embedded while questions are answered (see `Library.ingest`). An
+update whose passages come out as they are stored (only its dates or other details changed)
+is neither embedded nor annotated again.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Prepared:
     canonical_url: str | None
     signature: np.ndarray
     notes: Notes | None = None
+    same_passages: bool = False  # an update of the article's details, not of its words
 
 
 def prepare(
@@ -63,19 +66,20 @@ def prepare(
         if not chunks:
             report.failed.append((doc.path or doc.key, f"{doc.title}: no text to index"))
             continue
-        pending.append(
-            Prepared(
-                doc,
-                item.content_hash,
-                chunks,
-                [],  # encoded below, together with other documents' sentences
-                item.text_hash,
-                item.canonical_url,
-                minhash(doc.text),
-                annotate_chunks(annotator, chunks),
-            )
-        )
         (report.updated if item.stored else report.added).append(doc.title)
+        ready = Prepared(
+            doc,
+            item.content_hash,
+            chunks,
+            [],  # encoded below, together with other documents' sentences
+            item.text_hash,
+            item.canonical_url,
+            minhash(doc.text),
+        )
+        if item.stored and tuple(chunks) == item.stored_chunks:
+            prepared.append(replace(ready, same_passages=True))
+            continue
+        pending.append(replace(ready, notes=annotate_chunks(annotator, chunks)))
         waiting += sum(len(c.sentences) for c in chunks)
         if waiting >= EMBED_SENTENCES:
             prepared += _embed_together(embedder, pending)

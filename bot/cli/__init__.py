@@ -19,6 +19,7 @@ from bot.cli.answers import ask_command, sources, summarize_command
 from bot.cli.articles import ingest, reindex, remove
 from bot.cli.feeds import feeds
 from bot.cli.hedges import hedges_command
+from bot.cli.history import history_command
 from bot.cli.serve import serve
 from bot.config import Config, load_config
 from index.errors import NewsbotError
@@ -67,6 +68,7 @@ def disk_full(error: BaseException) -> bool:
         feeds,
         ask_command,
         summarize_command,
+        history_command,
         sources,
         remove,
         reindex,

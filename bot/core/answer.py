@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core import caveats
+from bot.core.filters import dated_within
 from bot.core.hedges import Cue
 from bot.core.hedges.attribution import attributed_to
 from bot.core.hedges.stored import sentence_cues
+from bot.core.looking import Looking, look, no_day, search
 from bot.core.models import Answer, Citation, Confidence, Quote, Window
-from bot.core.questions import Question, analyse
+from bot.core.questions import Question
 from bot.core.reader.features import Candidate, Pool, pool
 from bot.core.reader.model import Reading, default_reader, load_reader
 from bot.core.reader.similarity import SimilarityReader
+from bot.core.recency import newest_answer
+from bot.core.revisions import revised
+from bot.core.timewords import time_words
 from index.errors import UserError
-from index.models import Article, Filters, Hit, Passage, Scope
+from index.models import Article, ArticleVersion, Filters, Hit, Passage, Scope
 
 
 class QuestionError(UserError):
@@ -34,6 +41,7 @@ class Corpus(Protocol):
     ) -> list[Hit]: ...
     def article_passages(self, article_id: int) -> list[Passage]: ...
     def also_reported(self, article_id: int, scope: Scope = None) -> list[Article]: ...
+    def versions(self, article_id: int) -> list[ArticleVersion]: ...
 
 
 class Reader(Protocol):
@@ -59,13 +67,26 @@ class AnswerSettings:
     reader_model: str = ""
     # Used by the similarity reader only: below this, with few shared words, it abstains.
     min_similarity: float = 0.35
+    # The IANA time zone whose calendar "today", "yesterday" and "this week" follow.
+    timezone: str = "UTC"
     source_ratings: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        zone(self.timezone)
         if self.reader not in ("trained", "similarity"):
             raise ValueError(f'reader must be "trained" or "similarity", not {self.reader!r}')
         if not 0.0 <= self.min_probability <= 1.0:
             raise ValueError("min_probability must be between 0 and 1")
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone `name` ("Europe/London"), or a ValueError saying it is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, say "Europe"
+        raise ValueError(
+            f'timezone must be an IANA time zone name such as "Europe/London", not {name!r}'
+        ) from None
 
 
 def reader_for(settings: AnswerSettings) -> Reader:
@@ -101,29 +122,65 @@ def ask(
     reader: Reader | None = None,
     scope: Scope = None,
     filters: Filters | None = None,
+    now: datetime | None = None,
 ) -> Answer:
     """The answer from the articles visible from `scope` (the shared corpus, and that server's
-    or workspace's own) that pass the asker's `filters`."""
+    or workspace's own) that pass the asker's `filters` and the question's own time words,
+    read as of `now` (None: the system clock, in UTC)."""
     settings = settings or AnswerSettings()
     text = check_question(text, settings)
     reader = reader or reader_for(settings)
-    filters = filters or Filters()
-    window = Window(filters.since, filters.until)
+    asked = filters or Filters()
     if corpus.is_empty():
-        return replace(_unanswered(text, [caveats.EMPTY_INDEX]), window=window)
-    question = analyse(text)
-    found = candidate_pool(corpus, question, settings, scope, filters)
-    reading = reader.read(found)
+        window = Window(asked.since, asked.until)
+        return _unanswered(text, [caveats.EMPTY_INDEX], window=window)
+    timing = time_words(text, now or datetime.now(UTC))
+    found_at = look(corpus, timing, asked, settings.top_k, scope)
+    if found_at is None:
+        raise QuestionError(no_day(timing, asked))
+    looking, hits = found_at
+    found, reading = _read(corpus, looking, hits, reader, settings, scope)
+    notes = list(looking.notes)
+    if not hits and (looking.window.since or looking.window.until):
+        notes.append(caveats.none_in(looking.window, looking.filters.source))
     if not reading.order:
-        return replace(_unanswered(text, [caveats.NOT_FOUND]), window=window)
+        return _unanswered(text, [caveats.NOT_FOUND, *notes], window=looking.window)
     best = found.candidates[reading.order[0]]
     if reading.probability < settings.min_probability:
         # The near miss is worth showing only when it is about what the question names.
         near = _quote(best, reading.scores[reading.order[0]], reading.probability)
         related = () if found.absent_entities else (near,)
-        notes = [caveats.NOT_FOUND, _missing(found, best)]
-        return replace(_unanswered(text, notes, related, reading.probability), window=window)
-    return replace(_answered(corpus, found, reading, settings, scope), window=window)
+        notes = [caveats.NOT_FOUND, _missing(found, best), *notes]
+        return _unanswered(text, notes, related, reading.probability, looking.window)
+    answer = _answered(text, corpus, found, reading, settings, scope, looking.filters)
+    return replace(answer, caveats=(*answer.caveats, *notes), window=looking.window)
+
+
+def _read(
+    corpus: Corpus,
+    looking: Looking,
+    hits: list[Hit],
+    reader: Reader,
+    settings: AnswerSettings,
+    scope: Scope,
+) -> tuple[Pool, Reading]:
+    """The reader's verdict on what was found; for "latest", on the newest that answers."""
+    found = _pool(corpus, looking.question, hits)
+    reading = reader.read(found)
+    if looking.window.prefer != "newest":
+        return found, reading
+
+    def among(limits: Filters) -> tuple[Pool, Reading]:
+        hits = search(corpus, looking, settings.top_k, scope, limits)
+        newer = _pool(corpus, looking.question, hits)
+        return newer, reader.read(newer)
+
+    return newest_answer(among, looking.filters, found, reading, settings.min_probability)
+
+
+def _pool(corpus: Corpus, question: Question, hits: list[Hit]) -> Pool:
+    passages = {hit.article.id: corpus.article_passages(hit.article.id) for hit in hits}
+    return pool(question, hits, passages)
 
 
 def candidate_pool(
@@ -135,8 +192,7 @@ def candidate_pool(
 ) -> Pool:
     """The sentences of the best passages, with what the reader reads of each."""
     hits = corpus.search(question.text, k=settings.top_k, scope=scope, filters=filters)
-    passages = {hit.article.id: corpus.article_passages(hit.article.id) for hit in hits}
-    return pool(question, hits, passages)
+    return _pool(corpus, question, hits)
 
 
 def _missing(found: Pool, best: Candidate) -> str:
@@ -151,7 +207,13 @@ def _missing(found: Pool, best: Candidate) -> str:
 
 
 def _answered(
-    corpus: Corpus, found: Pool, reading: Reading, settings: AnswerSettings, scope: Scope
+    text: str,
+    corpus: Corpus,
+    found: Pool,
+    reading: Reading,
+    settings: AnswerSettings,
+    scope: Scope,
+    limits: Filters,
 ) -> Answer:
     first = reading.order[0]
     chosen = [first]
@@ -171,6 +233,7 @@ def _answered(
     quotes = [
         _quote(found.candidates[i], reading.scores[i], reading.probabilities[i]) for i in chosen
     ]
+    quotes = revised(corpus, quotes)
     confidence = confidence_band(reading.probability, settings)
     notes: list[str] = []
     for position, (quote, i) in enumerate(zip(quotes, chosen, strict=True)):
@@ -179,7 +242,10 @@ def _answered(
             caveats.as_of(quote.citation),
             caveats.source_rating(quote.citation, settings.source_ratings),
         ]
-        notes += caveats.also_reported(corpus.also_reported(quote.citation.article_id, scope))
+        notes += caveats.revision(quote.revision, position)
+        # Other reports of the story, from the dates the answer looked within.
+        others = corpus.also_reported(quote.citation.article_id, scope)
+        notes += caveats.also_reported([a for a in others if dated_within(limits, a)])
         notes += caveats.hedging(
             list(quote.hedges),
             _nearby_cues(found, found.candidates[i]),
@@ -190,7 +256,7 @@ def _answered(
     if confidence == "low":
         notes.append(caveats.LOW_CONFIDENCE)
     return Answer(
-        found.question.text,
+        text,
         True,
         confidence,
         tuple(quotes),
@@ -215,9 +281,13 @@ def _same_story(
 
 
 def _unanswered(
-    text: str, notes: list[str], related: tuple[Quote, ...] = (), probability: float = 0.0
+    text: str,
+    notes: list[str],
+    related: tuple[Quote, ...] = (),
+    probability: float = 0.0,
+    window: Window | None = None,
 ) -> Answer:
-    return Answer(text, False, "none", (), tuple(notes), related, probability=probability)
+    return Answer(text, False, "none", (), tuple(notes), related, probability, window or Window())
 
 
 def confidence_band(probability: float, settings: AnswerSettings) -> Confidence:

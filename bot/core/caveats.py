@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, timedelta
 
 from bot.core.hedges import Cue, CueKind, hedge_phrases
-from bot.core.models import Citation, Confidence
+from bot.core.models import Citation, Confidence, Revision, Update, Window
 from index.models import Article
 
 NOT_FOUND = "I couldn't find that in the indexed articles."
@@ -69,6 +70,75 @@ def as_of(citation: Citation) -> str:
     if citation.published:
         return f"As of {citation.published}, when {title} was published."
     return f"{title} is undated: newsbot does not know how current it is."
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def day(when: date) -> str:
+    """A day as a reader writes it: "3 April 2017"."""
+    return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
+
+
+def days(since: date | None, until: date | None) -> str:
+    """The days a window allows, after the word "articles": "from 10 to 17 April 2017",
+    "dated 3 April 2017", "since 3 April 2017", "before 1 January 2016"."""
+    if since and until:
+        if since == until:
+            return f"dated {day(since)}"
+        if (since.year, since.month) == (until.year, until.month):
+            return f"from {since.day} to {day(until)}"
+        if since.year == until.year:
+            return f"from {since.day} {_MONTHS[since.month - 1]} to {day(until)}"
+        return f"from {day(since)} to {day(until)}"
+    if since:
+        return f"since {day(since)}"
+    if until:
+        return f"before {day(until + timedelta(days=1))}"
+    return "of any date"
+
+
+def _window_days(window: Window) -> str:
+    since, until = window.since, window.until
+    return days(
+        date.fromisoformat(since) if since else None, date.fromisoformat(until) if until else None
+    )
+
+
+def looking_at(window: Window) -> str | None:
+    """Which articles an answer looked at, said with every answer that did not look at them
+    all alike: "Looking at articles from 10 to 17 April 2017, the newest first."."""
+    newest = ", the newest first" if window.prefer == "newest" else ""
+    if window.since or window.until:
+        return f"Looking at articles {_window_days(window)}{newest}."
+    return f"Looking at all the articles{newest}." if newest else None
+
+
+def none_in(window: Window, source: str | None = None) -> str:
+    """Why nothing answered when the window holds no article at all."""
+    articles = f"{source} articles" if source else "articles"
+    return f"There are no indexed {articles} {_window_days(window)}."
+
+
+def date_as_subject(words: str, since: date | None, until: date | None) -> str:
+    """Why a date in the question did not bound the articles: none is dated within it."""
+    return (
+        f"There are no indexed articles {days(since, until)}, so “{words}” is read as what "
+        "the question is about, not as when its articles appeared."
+    )
 
 
 def attribution(citation: Citation) -> str:
@@ -197,3 +267,53 @@ def _listed(phrases: list[str]) -> str:
 
 def _joined(names: list[str], conjunction: str = "or") -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+
+
+# -- updated stories -------------------------------------------------------------------------
+
+
+def revision(revised: Revision | None, position: int = 0) -> list[str]:
+    """That the article's latest update added or reworded the quoted sentence, and how it read
+    before, in the earlier version's words; nothing for a sentence the update left alone."""
+    if revised is None:
+        return []
+    this = "This sentence" if position == 0 else f"The {ORDINALS[min(position, 4)]} quote"
+    update = f"the update of {long_day(revised.since)}"
+    if revised.kind == "changed" and revised.before:
+        return [f"{this} changed in {update}; before, it read: “{revised.before}”"]
+    return [f"{this} was added in {update}; the earlier version did not have it."]
+
+
+def revision_tag(revised: Revision) -> str:
+    """A few words beside a quote that its article's latest update made it what it is."""
+    what = "changed" if revised.kind == "changed" else "added"
+    return f"{what} in the update of {long_day(revised.since)}"
+
+
+def updated_article(update: Update) -> str:
+    """That the summarised article was updated, and where the sentences it added are."""
+    when = f"This article was updated on {long_day(update.since)}"
+    shown = len(update.added)
+    if not update.count:
+        return f"{when}; the update took sentences out and added none."
+    if shown < update.count:
+        first = "the first is" if shown == 1 else f"the first {shown} are"
+        added = f"that update added {update.count} sentences, and {first}"
+    elif shown == 1:
+        added = "the sentence that update added is"
+    else:
+        added = f"the {shown} sentences that update added are"
+    return f"{when}; {added} quoted after the summary."
+
+
+def added_heading(update: Update) -> str:
+    return f"Added in the update of {long_day(update.since)}:"
+
+
+def long_day(iso: str) -> str:
+    """An ISO day as people write it ("3 May 2017"); anything else as it is."""
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B} {day.year}"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 
 from dateutil import parser as date_parser
 
 from index.errors import UserError
-from index.models import Filters
+from index.models import Article, Filters
 
 
 class FilterError(UserError):
@@ -40,3 +41,23 @@ def _day(name: str, typed: str | None) -> str | None:
     if day.year != other.year:  # "Monday", "1 April": which year is the parser's guess
         raise FilterError(f"{name}: {text[:40]!r} names no year; write it like 2017-04-01")
     return day.date().isoformat()
+
+
+def within(asked: Filters, since: date | None, until: date | None) -> Filters | None:
+    """The asker's filters narrowed to the days the question's own words allow: both bound
+    the articles. None when together they leave no day."""
+    starts = [d for d in (asked.since, since and since.isoformat()) if d]
+    ends = [d for d in (asked.until, until and until.isoformat()) if d]
+    start, end = max(starts, default=None), min(ends, default=None)
+    if start and end and start > end:
+        return None
+    return replace(asked, since=start, until=end)
+
+
+def dated_within(filters: Filters, article: Article) -> bool:
+    """Whether the article's day (its last update, else its publication) is in the filters'
+    window, as retrieval judges it: with a bound set, an undated article is not."""
+    day = (article.updated or article.published or "")[:10]
+    if not (filters.since or filters.until):
+        return True
+    return bool(day) and (filters.since or day) <= day <= (filters.until or day)

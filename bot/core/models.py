@@ -8,6 +8,10 @@ from typing import Literal
 from bot.core.hedges import Cue
 
 Confidence = Literal["high", "medium", "low", "none"]
+# Which articles an answer prefers among those that answer: the newest ("latest", "now").
+Prefer = Literal["newest"]
+# How an article's latest update touched a sentence it now has.
+RevisionKind = Literal["added", "changed"]
 
 
 @dataclass(frozen=True)
@@ -31,11 +35,13 @@ class Citation:
 @dataclass(frozen=True)
 class Window:
     """The dates an answer looked within (ISO days, None for no bound); `from_question` when
-    the question's words set them rather than the asker's options."""
+    the question's words set or narrowed them, or `prefer` (from "latest", "now") rather than
+    the asker's options alone."""
 
     since: str | None = None
     until: str | None = None
     from_question: bool = False
+    prefer: Prefer | None = None
 
 
 @dataclass(frozen=True)
@@ -48,10 +54,21 @@ class Highlight:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """A quoted sentence that its article's latest update (on the ISO day `since`) `added`, or
+    `changed` from `before`: the earlier version's sentence, verbatim."""
+
+    kind: RevisionKind
+    since: str
+    before: str | None = None
+
+
+@dataclass(frozen=True)
 class Quote:
     """One sentence exactly as the article prints it.
 
-    `score` ranks it among the candidates; `probability` is how likely it is to answer.
+    `score` ranks it among the candidates; `probability` is how likely it is to answer;
+    `revision` says when the sentence is new in the article's latest update.
     """
 
     text: str
@@ -60,6 +77,7 @@ class Quote:
     highlight: Highlight | None = None
     hedges: tuple[Cue, ...] = ()
     probability: float | None = None
+    revision: Revision | None = None
 
 
 @dataclass(frozen=True)
@@ -93,20 +111,40 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Update:
+    """An article's latest update, as its summary offers it: the ISO day it happened, and the
+    sentences it added, verbatim in the article's order (the first few of `count`)."""
+
+    since: str
+    added: tuple[Quote, ...]
+    count: int
+
+
+@dataclass(frozen=True)
 class Summary:
-    """An extractive summary: the article's own sentences, in its order."""
+    """An extractive summary: the article's own sentences, in its order, and what its latest
+    update added when it was updated."""
 
     citation: Citation
     quotes: tuple[Quote, ...]
     caveats: tuple[str, ...]
+    update: Update | None = None
 
     def to_dict(self) -> dict:
+        update = self.update
         return {
             "article_id": self.citation.article_id,
             "title": self.citation.title,
             "source": self.citation.source,
             "quotes": [_quote_dict(q) for q in self.quotes],
             "caveats": list(self.caveats),
+            "update": None
+            if update is None
+            else {
+                "since": update.since,
+                "added": [_quote_dict(q) for q in update.added],
+                "added_count": update.count,
+            },
         }
 
 
@@ -126,4 +164,5 @@ def _quote_dict(quote: Quote) -> dict:
         "probability": None if quote.probability is None else round(quote.probability, 4),
         "highlight": asdict(quote.highlight) if quote.highlight else None,
         "hedges": [asdict(cue) for cue in quote.hedges],
+        "revision": asdict(quote.revision) if quote.revision else None,
     }

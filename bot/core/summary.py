@@ -1,4 +1,5 @@
-"""Extractive summaries: an article's most central sentences, verbatim and in its order."""
+"""Extractive summaries: an article's most central sentences, verbatim and in its order, and
+for an updated article the sentences its latest update added."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import numpy as np
 from bot.core import caveats
 from bot.core.answer import citation
 from bot.core.hedges.stored import sentence_cues
-from bot.core.models import Quote, Summary
+from bot.core.models import Quote, Summary, Update
 from bot.core.reader.features import quotable
-from index.models import Article, Passage
+from bot.core.revisions import latest_change
+from index.models import Article, ArticleVersion, Passage
 
 # News puts its key facts first; a small lead bonus breaks ties in favour of early sentences.
 LEAD_WEIGHT = 0.1
@@ -20,6 +22,7 @@ LEAD_WEIGHT = 0.1
 class Articles(Protocol):
     def article_passages(self, article_id: int) -> list[Passage]: ...
     def sentence_vectors(self, passage_ids: list[int]) -> dict[int, np.ndarray]: ...
+    def versions(self, article_id: int) -> list[ArticleVersion]: ...
 
 
 def summarize(
@@ -57,4 +60,29 @@ def summarize(
         caveats.attribution(head),
         caveats.source_rating(head, ratings or {}),
     )
-    return Summary(head, quotes, notes)
+    update = latest_update(corpus, article, passages, sentences)
+    if update is not None:
+        notes += (caveats.updated_article(update),)
+    return Summary(head, quotes, notes, update)
+
+
+def latest_update(
+    corpus: Articles, article: Article, passages: list[Passage], limit: int
+) -> Update | None:
+    """The sentences the article's latest update added (the first `limit`), as it has them
+    now; None for an article never updated."""
+    change = latest_change(corpus, article.id)
+    if change is None:
+        return None
+    added = [
+        Quote(
+            text=passage.sentence_text(i),
+            citation=citation(article, passage.paragraph),
+            score=0.0,
+            hedges=sentence_cues(passage, i),
+        )
+        for passage in passages
+        for i in range(len(passage.sentences))
+        if change.touched(passage.sentence_text(i))
+    ]
+    return Update(change.since, tuple(added[:limit]), len(added))

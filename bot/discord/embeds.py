@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.core.caveats import article_origin, cited_origin, confidence_line
+from bot.core.caveats import (
+    added_heading,
+    article_origin,
+    cited_origin,
+    confidence_line,
+    looking_at,
+    revision_tag,
+)
 from bot.core.models import Answer, Citation, Quote, Summary
 from bot.discord.markup import (
     ELLIPSIS,
@@ -69,8 +76,10 @@ class Card:
 
 
 def answer_reply(answer: Answer, show_question: bool = True) -> Reply:
-    """Each quote with its citation and highlighted answer, then confidence and caveats."""
-    content = question_line(answer.question) if show_question else None
+    """Each quote with its citation and highlighted answer, then confidence and caveats; the
+    window the answer looked in under the question."""
+    window = looking_at(answer.window)
+    content = question_line(answer.question, window) if show_question else window
     if not answer.answered:
         cards = [_not_found_card(answer)] + [_related_card(q) for q in answer.related]
         return Reply(content, tuple(assemble(cards[: MAX_QUOTE_EMBEDS + 1])))
@@ -111,7 +120,18 @@ def summary_reply(summary: Summary) -> Reply:
         description=_bullets(summary.caveats, "caveats"),
         colour=SUMMARY_COLOUR,
     )
-    return Reply(None, tuple(assemble([card, caveats])))
+    cards = [card, caveats]
+    if summary.update and summary.update.added:
+        added = [prefixed("• ", quotation(q, marked=False)) for q in summary.update.added]
+        cards.insert(
+            1,
+            Card(
+                title=fixed(added_heading(summary.update)),
+                description=lines(added, lambda n: f"{ELLIPSIS}and {n} more sentences not shown."),
+                colour=SUMMARY_COLOUR,
+            ),
+        )
+    return Reply(None, tuple(assemble(cards)))
 
 
 def sources_reply(articles: Sequence[Article]) -> Reply:
@@ -154,16 +174,21 @@ def text_reply(message: str) -> Reply:
     return Reply(escaped(message).fitted(CONTENT_LIMIT))
 
 
-def question_line(question: str) -> str:
-    return prefixed("**Q:** ", escaped(question)).fitted(CONTENT_LIMIT)
+def question_line(question: str, below: str | None = None) -> str:
+    """The question, and newsbot's own line `below` it (kept whole: the question is cut)."""
+    tail = f"\n{below}" if below else ""
+    return prefixed("**Q:** ", escaped(question)).fitted(CONTENT_LIMIT - size(tail)) + tail
 
 
 def _quote_card(quote: Quote, colour: int) -> Card:
+    fields = [("Source", _citation_text(quote.citation))]
+    if quote.revision:
+        fields.append(("Updated", fixed(revision_tag(quote.revision))))
     return Card(
         title=escaped(quote.citation.title),
         url=safe_url(quote.citation.url),
         description=quotation(quote),
-        fields=[("Source", _citation_text(quote.citation))],
+        fields=fields,
         colour=colour,
     )
 

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from bot.core.caveats import article_origin, cited_origin, confidence_line
+from bot.core.caveats import (
+    added_heading,
+    article_origin,
+    cited_origin,
+    confidence_line,
+    looking_at,
+    revision_tag,
+)
 from bot.core.models import Answer, Citation, Quote, Summary
 from bot.render_text import answer_text, sources_text, summary_text
 from bot.slack.mrkdwn import clip, escape, link, literal, quoted
@@ -42,7 +49,9 @@ class Message(TypedDict):
 
 
 def answer_messages(answer: Answer) -> list[Message]:
-    groups = [[_section(f"*Q:* {_clipped(answer.question, SECTION_CHARS - 8)}")]]
+    window = looking_at(answer.window)
+    question = _section(f"*Q:* {_clipped(answer.question, SECTION_CHARS - 8)}")
+    groups = [[question, *(_context([window]) if window else [])]]
     if answer.answered:
         groups += [_quote(q) for q in answer.quotes]
         level = confidence_line(answer.confidence, answer.probability)
@@ -64,6 +73,9 @@ def summary_messages(summary: Summary) -> list[Message]:
     groups = [[title, *_context([_citation(head, paragraph=False)])]]
     groups.append(_context(_bullets(summary.caveats)))
     groups += [_quote(q, highlight=False, short=True) for q in summary.quotes]
+    if summary.update and summary.update.added:
+        groups.append([_section(f"*{added_heading(summary.update)}*")])
+        groups += [_quote(q, highlight=False, short=True) for q in summary.update.added]
     return _messages(groups, summary_text(summary))
 
 
@@ -108,6 +120,8 @@ def _quote(quote: Quote, highlight: bool = True, short: bool = False) -> list[Bl
     span = quote.highlight if highlight else None
     text, cut = clip(quote.text, SECTION_CHARS, lambda s: quoted(s, span))
     notes = [_citation(quote.citation, short=short)]
+    if quote.revision:
+        notes.append(f"_{revision_tag(quote.revision)}_")
     if cut:
         notes.append(QUOTE_CUT)
     return [_section(text), *_context(notes)]

@@ -1,14 +1,18 @@
 """Following RSS and Atom feeds: check them, poll them politely, index their new entries.
 
 A poll asks each feed with its last ETag and Last-Modified, so an unchanged feed costs one 304.
-Entries already indexed or given up on are remembered per feed and not fetched again. Polling
-runs in three steps so a chat bot keeps answering while it fetches: read the feeds' state, fetch
-the new entries, then index them and record the poll in one write of the corpus.
+Entries already indexed or given up on are remembered per feed and not fetched again, unless
+the feed updates one in place (same id, new dates or content): then its page is fetched again,
+and indexing it keeps a new version of the article if its text changed. Polling runs in three
+steps so a chat bot keeps answering while it fetches: read the feeds' state, fetch the new
+entries, then index them and record the poll in one write of the corpus.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -50,6 +54,15 @@ class FeedEntry:
     # The dates the feed gives the entry, as it writes them; the page's own take precedence.
     published: str | None = None
     updated: str | None = None
+    # A digest of what the feed says of the entry (title, dates, summary, content): when it
+    # changes, the entry was updated in place. None when not known (an entry being retried).
+    revision: str | None = None
+
+    def updated_since(self, state: FeedEntryState) -> bool:
+        """Whether the feed changed this entry since a poll that was done with it."""
+        if not state.done or state.revision is None:
+            return False
+        return self.revision is not None and self.revision != state.revision
 
 
 @dataclass(frozen=True)
@@ -101,9 +114,17 @@ def parse_feed(fetched: Fetched, url: str) -> ParsedFeed:
                 item.get("published") or None,
                 # The entry's own <updated>: feedparser's `get` would fall back to its published.
                 dict.get(item, "updated") or None,
+                _revision(item),
             )
         )
     return ParsedFeed(parsed.feed.get("title") or None, tuple(entries))
+
+
+def _revision(item: feedparser.FeedParserDict) -> str:
+    said = [dict.get(item, key) for key in ("title", "published", "updated", "summary")] + [
+        part.get("value") for part in item.get("content", [])
+    ]
+    return hashlib.sha256(json.dumps(said).encode()).hexdigest()
 
 
 def follow(feeds: FeedStore, url: str, fetcher: Fetcher) -> Followed:
@@ -169,7 +190,9 @@ def poll(
                 outcome.feed.id, polled_at, outcome.error, outcome.title, outcome.validators
             )
             for entry, done, error in outcome.entries:
-                feeds.record_entry(outcome.feed.id, entry.id, entry.url, done, error)
+                feeds.record_entry(
+                    outcome.feed.id, entry.id, entry.url, done, error, entry.revision
+                )
 
     documents = [doc for outcome in outcomes for doc in outcome.documents]
     ingested = corpus.ingest(documents, progress=progress, also_write=record)
@@ -198,16 +221,33 @@ def _poll_feed(
     if not fetched.not_modified:
         outcome.title = parsed.title
         outcome.validators = (fetched.etag, fetched.last_modified)
+    listed = {e.id: e for e in parsed.entries}
     fresh = [e for e in parsed.entries if e.id not in seen]
-    retries = [FeedEntry(key, s.url, s.url) for key, s in seen.items() if not s.done]
-    wanted = list({e.id: e for e in fresh + retries}.values())
+    revised = [e for e in parsed.entries if e.id in seen and e.updated_since(seen[e.id])]
+    # An entry updated in place is fetched again while its article is indexed: one removed by
+    # hand stays removed. A done entry remembers its article's key as its URL.
+    again = [e for e in revised if corpus.has_article(canonical_url(seen[e.id].url))]
+    updated = {e.id for e in again}
+    removed = {e.id for e in revised} - updated
+    retries = [
+        listed.get(key) or FeedEntry(key, s.url, s.url) for key, s in seen.items() if not s.done
+    ]
+    wanted = list({e.id: e for e in fresh + again + retries}.values())
     wanted = wanted[: fetcher.settings.feed_entries_per_poll]
     indexed = {
         e.id
         for e in wanted
-        if canonical_url(e.url) in fetched_now or corpus.has_article(canonical_url(e.url))
+        if canonical_url(e.url) in fetched_now
+        or (e.id not in updated and corpus.has_article(canonical_url(e.url)))
     }
-    fetched_count = failed = 0
+    # What the feed now says of entries done before revisions were kept, and of the removed
+    # articles' entries it updated, is recorded without fetching anything.
+    outcome.entries += [
+        (e, True, None)
+        for e in parsed.entries
+        if e.id in seen and seen[e.id].done and (seen[e.id].revision is None or e.id in removed)
+    ]
+    fetched_count = refetched = failed = 0
     for entry in wanted:
         if entry.id in indexed:  # found through another feed, or ingested by hand
             outcome.entries.append((entry, True, None))
@@ -222,18 +262,25 @@ def _poll_feed(
                 continue
             if refusal:  # robots.txt unreadable: a failure, retried at the next poll
                 raise WebError(f"{entry.url}: {refusal}")
-            outcome.documents.append(_dated(fetch_article(fetcher, entry.url), entry))
-            outcome.entries.append((entry, True, None))
+            page = _dated(fetch_article(fetcher, entry.url), entry)
+            outcome.documents.append(page)
+            outcome.entries.append((replace(entry, url=page.key), True, None))
             fetched_now.add(canonical_url(entry.url))
             fetched_count += 1
+            refetched += entry.id in updated
         except WebError as error:
-            # A refusal is final; another failure is retried, up to MAX_ATTEMPTS polls.
-            attempts = seen[entry.id].attempts + 1 if entry.id in seen else 1
+            # A refusal is final; another failure is retried, up to MAX_ATTEMPTS polls of one
+            # revision of the entry.
+            state = seen.get(entry.id)
+            same = state is not None and entry.revision in (None, state.revision)
+            attempts = state.attempts + 1 if state is not None and same else 1
             given_up = isinstance(error, WebRefusal) or attempts >= MAX_ATTEMPTS
             outcome.entries.append((entry, given_up, str(error)))
             report.ingest.failed.append((entry.url, str(error)))
             failed += 1
-    outcome.status = _status(fetched.not_modified, fetched_count, failed, len(indexed))
+    outcome.status = _status(
+        fetched.not_modified, fetched_count - refetched, failed, len(indexed), refetched
+    )
     return outcome
 
 
@@ -251,8 +298,10 @@ def _robots_refusal(fetcher: Fetcher, url: str) -> str | None:
     return ROBOTS_DISALLOW if fetcher.robots.readable(url) else ROBOTS_UNREADABLE
 
 
-def _status(not_modified: bool, fetched: int, failed: int, known: int) -> str:
+def _status(not_modified: bool, fetched: int, failed: int, known: int, again: int = 0) -> str:
     parts = [f"{fetched} new {'entry' if fetched == 1 else 'entries'} fetched"]
+    if again:
+        parts.append(f"{again} updated {'entry' if again == 1 else 'entries'} fetched again")
     if known:
         parts.append(f"{known} already indexed")
     if failed:

@@ -19,6 +19,7 @@ import numpy as np
 from index.errors import NewsbotError
 from index.models import (
     Article,
+    ArticleVersion,
     Chunk,
     Document,
     Feed,
@@ -156,6 +157,24 @@ class ArticleStore(Protocol):
         """:returns: the article with this id and its passage count, or None."""
         ...
 
+    def record_version(
+        self,
+        article_id: int,
+        published: str | None,
+        updated: str | None,
+        sentences: list[str],
+    ) -> int:
+        """Keep the article's next version: its sentences and dates, seen now.
+
+        :returns: its number, one more than the last version's (1 for the first).
+        """
+        ...
+
+    def versions(self, article_id: int) -> list[ArticleVersion]:
+        """:returns: the article's versions, oldest first; [] for an unknown article. An
+        article stored before versions were kept has one: its text then."""
+        ...
+
     def set_fingerprints(
         self, article_id: int, canonical_url: str | None, text_hash: str, minhash: np.ndarray
     ) -> None:
@@ -242,9 +261,20 @@ class FeedStore(Protocol):
         ...
 
     def record_entry(
-        self, feed_id: int, entry: str, url: str, done: bool, error: str | None = None
+        self,
+        feed_id: int,
+        entry: str,
+        url: str,
+        done: bool,
+        error: str | None = None,
+        revision: str | None = None,
     ) -> None:
-        """Record one attempt at an entry: whether it is done now, and why not."""
+        """Record one attempt at an entry: where it is now (`url`), whether it is done, and
+        why not.
+
+        :param revision: what the feed says of the entry now (None: unknown, and the stored
+            one is kept); attempts are counted afresh from a new revision.
+        """
         ...
 
 

@@ -108,6 +108,30 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     INSERT INTO passage_log (passage_id, added) SELECT id, 1 FROM passages ORDER BY id;
     """,
+    # 7: updated stories. Each text an article has had, as its sentences (a JSON list); an
+    # article stored before has one version, its sentences now, seen when it was added. A feed
+    # entry remembers what the feed said of it, to notice when it is updated in place.
+    """
+    CREATE TABLE article_versions (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        seen_at TEXT NOT NULL DEFAULT (datetime('now')),
+        published TEXT,
+        updated TEXT,
+        sentences TEXT NOT NULL,
+        PRIMARY KEY (article_id, version)
+    );
+    INSERT INTO article_versions (article_id, version, seen_at, published, updated, sentences)
+    SELECT a.id, 1, a.added_at, a.published, a.updated, (
+        SELECT json_group_array(sentence) FROM (
+            SELECT substr(p.text, json_extract(s.value, '$[0]') + 1,
+                json_extract(s.value, '$[1]') - json_extract(s.value, '$[0]')) AS sentence
+            FROM passages p, json_each(p.sentences) s
+            WHERE p.article_id = a.id ORDER BY p.position, s.key
+        )
+    ) FROM articles a;
+    ALTER TABLE feed_entries ADD COLUMN revision TEXT;
+    """,
 )
 
 

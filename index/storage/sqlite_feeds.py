@@ -61,17 +61,27 @@ class SqliteFeedStore:
 
     def feed_entries(self, feed_id: int) -> dict[str, FeedEntryState]:
         rows = self._db.rows(
-            "SELECT entry, url, done, attempts FROM feed_entries WHERE feed_id = ?", (feed_id,)
+            "SELECT entry, url, done, attempts, revision FROM feed_entries WHERE feed_id = ?",
+            (feed_id,),
         )
-        return {row[0]: FeedEntryState(row[1], bool(row[2]), row[3]) for row in rows}
+        return {row[0]: FeedEntryState(row[1], bool(row[2]), row[3], row[4]) for row in rows}
 
     def record_entry(
-        self, feed_id: int, entry: str, url: str, done: bool, error: str | None = None
+        self,
+        feed_id: int,
+        entry: str,
+        url: str,
+        done: bool,
+        error: str | None = None,
+        revision: str | None = None,
     ) -> None:
         self._db.run(
-            """INSERT INTO feed_entries (feed_id, entry, url, done, attempts, last_error)
-               VALUES (?, ?, ?, ?, 1, ?)
-               ON CONFLICT(feed_id, entry) DO UPDATE SET done = excluded.done,
-                 attempts = attempts + 1, last_error = excluded.last_error""",
-            (feed_id, entry, url, int(done), error),
+            """INSERT INTO feed_entries (feed_id, entry, url, done, attempts, last_error, revision)
+               VALUES (?, ?, ?, ?, 1, ?, ?)
+               ON CONFLICT(feed_id, entry) DO UPDATE SET url = excluded.url, done = excluded.done,
+                 attempts = CASE WHEN coalesce(excluded.revision, revision) IS revision
+                   THEN attempts + 1 ELSE 1 END,
+                 last_error = excluded.last_error,
+                 revision = coalesce(excluded.revision, revision)""",
+            (feed_id, entry, url, int(done), error, revision),
         )

@@ -130,6 +130,12 @@ def test_data_dir_from_the_environment_wins(tmp_path):
         ("[web]\nallowed_networks = [10]\n", "allowed_networks must be a list of strings"),
         ("[summary]\nsentences = 0\n", r"\[summary\] sentences must be 1 or more"),
         ('[model]\nmodel = "x"\n', r"unknown key\(s\) in \[model\]: model \(known: name,"),
+        (
+            '[answer]\ntimezone = "Mars/Olympus"\n',
+            r'\[answer\] timezone must be an IANA time zone name such as "Europe/London", not '
+            r"'Mars/Olympus'$",
+        ),
+        ('[answer]\ntimezone = "Europe"\n', "timezone must be an IANA time zone name"),
     ],
 )
 def test_bad_config_is_a_clear_error(tmp_path, text, message):
@@ -157,3 +163,38 @@ def test_the_postgres_backend_needs_its_database_url(tmp_path: Path) -> None:
     file.write_text('[index]\nbackend = "mysql"\n')
     with pytest.raises(ConfigError, match="backend"):
         load_config(file, environ={})
+
+
+def test_newsbot_now_fixes_the_clock_in_the_configured_zone(tmp_path):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    london = write(tmp_path, '[answer]\ntimezone = "Europe/London"\n')
+    config = load_config(london, environ={"NEWSBOT_NOW": "2017-04-26T23:30:00Z"})
+    assert config.now() == datetime(2017, 4, 26, 23, 30, tzinfo=UTC)
+    assert config.now().tzinfo == ZoneInfo("Europe/London")
+    assert config.now().date().isoformat() == "2017-04-27"  # London's day, an hour ahead
+    naive = load_config(london, environ={"NEWSBOT_NOW": "2017-04-26 09:00"})
+    assert naive.now() == datetime(2017, 4, 26, 9, 0, tzinfo=ZoneInfo("Europe/London"))
+    assert load_config(environ={"NEWSBOT_NOW": "2017-04-26"}).now() == datetime(
+        2017, 4, 26, tzinfo=UTC
+    )
+
+
+def test_without_newsbot_now_the_clock_is_the_systems_in_the_zone(tmp_path):
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    config = load_config(write(tmp_path, '[answer]\ntimezone = "Asia/Tokyo"\n'), environ={})
+    assert config.fixed_now is None
+    assert config.now().tzinfo == ZoneInfo("Asia/Tokyo")
+    assert config.now().utcoffset() == timedelta(hours=9)
+
+
+@pytest.mark.parametrize("typed", ["yesterday", "2017-13-01", "26/04/2017"])
+def test_a_bad_newsbot_now_is_one_line(typed):
+    with pytest.raises(ConfigError) as refused:
+        load_config(environ={"NEWSBOT_NOW": typed})
+    assert str(refused.value) == (
+        f"NEWSBOT_NOW={typed!r} is not an ISO 8601 time; write it like 2017-04-26T12:00:00Z"
+    )

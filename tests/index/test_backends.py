@@ -19,6 +19,7 @@ from tests.support.corpus import (
     snapshot,
 )
 from tests.support.encoder import HashingEncoder
+from tests.support.updates import TITLE, write_version
 
 OpenLibrary = Callable[[], Library]
 WriteArticle = Callable[..., Path]
@@ -113,3 +114,24 @@ def test_a_crash_mid_ingest_keeps_the_previous_state(
     assert library.search("Lava sea volcano", k=1)[0].article.title != "Volcano Erupts"
     assert_derived_indexes_match_the_database(library)
     assert library.ingest_paths([library.data_dir.parent / "articles"]).added == ["Volcano Erupts"]
+
+
+def test_a_changed_article_keeps_its_versions_and_a_new_date_alone_makes_none(
+    open_backend: OpenLibrary, tmp_path: Path
+) -> None:
+    library = open_backend()
+    path = tmp_path / "articles" / "bridge.md"
+    library.ingest_paths([write_version(path, 1)])
+    library.ingest_paths([write_version(path, 2)])
+    (article,) = library.articles()
+    ids = library.store.passage_ids(article.id)
+    assert library.ingest_paths([write_version(path, 2, updated="2017-05-04")]).updated == [TITLE]
+    assert library.store.passage_ids(article.id) == ids
+    versions = library.versions(article.id)
+    assert [(v.number, v.updated, len(v.sentences)) for v in versions] == [
+        (1, None, 4),
+        (2, "2017-05-03", 5),
+    ]
+    assert open_backend().versions(article.id) == versions  # as another process reads them
+    library.remove(article.id)
+    assert library.versions(article.id) == []

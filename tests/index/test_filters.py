@@ -42,3 +42,27 @@ def test_articles_outside_the_filters_never_crowd_out_the_candidates(
     assert [h.article.key for h in hits] == ["test:ferry"]
     assert hits[0].article.updated == "2017-04-10"
     assert len(library.search(QUESTION, k=3)) == 3
+
+
+def test_a_window_that_holds_no_article_searches_a_bounded_number_of_passages(
+    open_library: OpenLibrary, monkeypatch
+) -> None:
+    import index.library
+
+    library = open_library(IndexSettings(dense_candidates=2, lexical_candidates=2))
+    crowd = [
+        Document(key=f"test:{n}", title=f"Ferry {n}", text=f"Ferry crews walked out ({n}).")
+        for n in range(40)
+    ]
+    library.ingest(crowd)
+    monkeypatch.setattr(index.library, "MAX_SEARCHED", 8)
+    asked: list[int] = []
+    search = library.indexes.vectors.search
+
+    def counted(query, k):  # type: ignore[no-untyped-def]
+        asked.append(k)
+        return search(query, k)
+
+    monkeypatch.setattr(library.indexes.vectors, "search", counted)
+    assert library.search(QUESTION, k=3, filters=Filters(since="2017-04-01")) == []
+    assert asked == [2, 4, 8]  # doubled while none passed, up to the bound, then given up

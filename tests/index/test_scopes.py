@@ -71,7 +71,9 @@ def test_another_scopes_passages_never_crowd_out_the_candidates(open_library: Op
         add(library, crowd, IN_B)
     hits = library.search(FERRY_QUESTION, k=3, scope="discord:1")
     assert [h.article.id for h in hits] == [ferry]
-    assert len(library.search(FERRY_QUESTION, k=3, scope="discord:2")) == 3
+    # B's own crowd is what B sees (ties among its twenty near-copies fall either way).
+    seen_from_b = library.search(FERRY_QUESTION, k=3, scope="discord:2")
+    assert seen_from_b and {h.article.scope for h in seen_from_b} == {"discord:2"}
 
 
 def test_the_same_text_in_two_scopes_is_an_article_in_each(library: Library) -> None:

@@ -11,7 +11,17 @@ from contextlib import AbstractContextManager
 
 import numpy as np
 
-from index.models import Article, Chunk, Document, Filters, Notes, Passage, Scope, Span
+from index.models import (
+    Article,
+    ArticleVersion,
+    Chunk,
+    Document,
+    Filters,
+    Notes,
+    Passage,
+    Scope,
+    Span,
+)
 from index.storage.postgres.database import PostgresDatabase
 from index.storage.postgres.indexes import PostgresPassageIndexes
 
@@ -223,6 +233,38 @@ class PostgresArticleStore:
         )
         return _article(row) if row else None
 
+    # -- versions --------------------------------------------------------------------------
+
+    def record_version(
+        self,
+        article_id: int,
+        published: str | None,
+        updated: str | None,
+        sentences: list[str],
+    ) -> int:
+        row = self._db.row(
+            """INSERT INTO article_versions (article_id, version, published, updated, sentences)
+               SELECT %(id)s, coalesce(max(version), 0) + 1, %(published)s, %(updated)s,
+                 %(sentences)s
+               FROM article_versions WHERE article_id = %(id)s
+               RETURNING version""",
+            {
+                "id": article_id,
+                "published": published,
+                "updated": updated,
+                "sentences": json.dumps(sentences),
+            },
+        )
+        return int(row[0])  # type: ignore[index]
+
+    def versions(self, article_id: int) -> list[ArticleVersion]:
+        rows = self._db.rows(
+            """SELECT version, seen_at, published, updated, sentences FROM article_versions
+               WHERE article_id = %s ORDER BY version""",
+            (article_id,),
+        )
+        return [_version(row) for row in rows]
+
     # -- duplicates ------------------------------------------------------------------------
 
     def set_fingerprints(
@@ -328,6 +370,11 @@ def _article(row: tuple) -> Article:
     return Article(
         *fields, passage_count, scope=scope, added_by=added_by, added_at=added_at, updated=updated
     )
+
+
+def _version(row: tuple) -> ArticleVersion:
+    *fields, sentences = row
+    return ArticleVersion(*fields, sentences=tuple(json.loads(sentences)))
 
 
 def _passage(row: tuple) -> Passage:

@@ -72,17 +72,29 @@ class PostgresFeedStore:
 
     def feed_entries(self, feed_id: int) -> dict[str, FeedEntryState]:
         rows = self._db.rows(
-            "SELECT entry, url, done, attempts FROM feed_entries WHERE feed_id = %s", (feed_id,)
+            "SELECT entry, url, done, attempts, revision FROM feed_entries WHERE feed_id = %s",
+            (feed_id,),
         )
-        return {entry: FeedEntryState(url, done, attempts) for entry, url, done, attempts in rows}
+        return {entry: FeedEntryState(*state) for entry, *state in rows}
 
     def record_entry(
-        self, feed_id: int, entry: str, url: str, done: bool, error: str | None = None
+        self,
+        feed_id: int,
+        entry: str,
+        url: str,
+        done: bool,
+        error: str | None = None,
+        revision: str | None = None,
     ) -> None:
         self._db.run(
-            """INSERT INTO feed_entries (feed_id, entry, url, done, attempts, last_error)
-               VALUES (%s, %s, %s, %s, 1, %s)
-               ON CONFLICT (feed_id, entry) DO UPDATE SET done = excluded.done,
-                 attempts = feed_entries.attempts + 1, last_error = excluded.last_error""",
-            (feed_id, entry, url, done, error),
+            """INSERT INTO feed_entries (feed_id, entry, url, done, attempts, last_error,
+                 revision)
+               VALUES (%s, %s, %s, %s, 1, %s, %s)
+               ON CONFLICT (feed_id, entry) DO UPDATE SET url = excluded.url, done = excluded.done,
+                 attempts = CASE WHEN coalesce(excluded.revision, feed_entries.revision)
+                     IS NOT DISTINCT FROM feed_entries.revision
+                   THEN feed_entries.attempts + 1 ELSE 1 END,
+                 last_error = excluded.last_error,
+                 revision = coalesce(excluded.revision, feed_entries.revision)""",
+            (feed_id, entry, url, done, error, revision),
         )

@@ -113,4 +113,31 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             blocks integer[] NOT NULL
         )""",
     ),
+    # 2: updated stories. Each text an article has had, as its sentences (a JSON list, kept as
+    # text like `passages.sentences`); an article stored before has one version, its sentences
+    # now, seen when it was added. A feed entry remembers what the feed said of it, to notice
+    # when it is updated in place.
+    (
+        f"""CREATE TABLE article_versions (
+            article_id bigint NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            version integer NOT NULL,
+            seen_at text NOT NULL DEFAULT {_UTC_NOW},
+            published text,
+            updated text,
+            sentences text NOT NULL,
+            PRIMARY KEY (article_id, version)
+        )""",
+        """INSERT INTO article_versions (article_id, version, seen_at, published, updated,
+             sentences)
+           SELECT a.id, 1, a.added_at, a.published, a.updated, coalesce((
+               SELECT json_agg(substr(p.text, (s.span ->> 0)::integer + 1,
+                   (s.span ->> 1)::integer - (s.span ->> 0)::integer) ORDER BY p.position, s.n)
+               FROM passages p
+               CROSS JOIN LATERAL json_array_elements(p.sentences::json)
+                 WITH ORDINALITY AS s(span, n)
+               WHERE p.article_id = a.id
+           )::text, '[]')
+           FROM articles a""",
+        "ALTER TABLE feed_entries ADD COLUMN revision text",
+    ),
 )

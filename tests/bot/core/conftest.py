@@ -1,7 +1,9 @@
-"""A real index of the seed article, built once, shared by the answer-core tests."""
+"""A real index of the seed article, built once, shared by the answer-core tests; fresh ones of
+other articles, and of one story as it is updated."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -9,8 +11,11 @@ import pytest
 from index.embedding import Embedder
 from index.library import Library
 from index.settings import IndexSettings
+from tests.support import updates
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
+# Ingests version n of the updated story (`tests.support.updates`) and returns the library.
+Ingest = Callable[[int], Library]
 
 
 @pytest.fixture(scope="session")
@@ -36,3 +41,17 @@ def make_library(tmp_path: Path, embedder: Embedder):  # type: ignore[no-untyped
         return library
 
     return build
+
+
+@pytest.fixture
+def story(tmp_path: Path, embedder: Embedder) -> Iterator[Ingest]:
+    """A library holding the updated story; `story(n)` ingests its version n."""
+    library = Library(tmp_path / "data", IndexSettings(), embedder)
+    path = tmp_path / "articles" / "bridge.md"
+
+    def update(number: int) -> Library:
+        assert not library.ingest_paths([updates.write_version(path, number)]).failed
+        return library
+
+    yield update
+    library.close()

@@ -1,6 +1,8 @@
 from pathlib import Path
 
 from bot.core.summary import summarize
+from bot.render_text import summary_text
+from tests.support import updates
 
 SEED_TEXT = next((Path(__file__).parents[3] / "seeds").glob("*.txt")).read_text()
 
@@ -44,3 +46,35 @@ def test_summary_prefers_central_sentences_over_asides(make_library):
     )
     summary = summarize(library, library.article("river floods"), sentences=2)
     assert all("bakery" not in q.text for q in summary.quotes)
+
+
+def test_summary_of_an_updated_article_says_so_and_offers_what_the_update_added(story):
+    story(1)
+    library = story(2)
+    summary = summarize(library, library.article("bridge repair"), sentences=2)
+    update = summary.update
+    assert update is not None and update.since == "2017-05-03"
+    assert [q.text for q in update.added] == [updates.SECOND_BILL, updates.FERRIES]
+    assert [q.citation.paragraph for q in update.added] == [1, 5]
+    assert update.count == 2
+    assert summary.caveats[-1] == (
+        "This article was updated on 3 May 2017; the 2 sentences that update added are quoted "
+        "after the summary."
+    )
+    assert summary.to_dict()["update"]["added_count"] == 2
+    text = summary_text(summary)
+    assert text.index("Added in the update of 3 May 2017:") < text.index(updates.FERRIES)
+
+    fewer = summarize(library, library.article("bridge repair"), sentences=1)
+    assert [q.text for q in fewer.update.added] == [updates.SECOND_BILL]
+    assert fewer.caveats[-1] == (
+        "This article was updated on 3 May 2017; that update added 2 sentences, and the first "
+        "is quoted after the summary."
+    )
+
+
+def test_summary_of_an_article_never_updated_says_nothing_of_updates(story):
+    library = story(1)
+    summary = summarize(library, library.article("bridge repair"), sentences=2)
+    assert summary.update is None and summary.to_dict()["update"] is None
+    assert not any("updated" in note for note in summary.caveats)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from bot.service import NewsService
 from tests.bot.discord.test_discord_commands import texts
 from tests.support.dated import QUESTION, dated_documents
 from tests.support.discord import DiscordStandIn
@@ -45,3 +49,18 @@ def test_ask_with_a_bad_date_is_told_so_privately(standin: DiscordStandIn, run_b
     body = standin.callback(sent).body
     assert "until: 'someday' is not a date; write it like 2017-04-01" in texts(body["data"])
     assert body["data"]["flags"] & 64
+
+
+def test_time_words_in_the_question_set_the_window_and_the_reply_says_so(
+    standin: DiscordStandIn, run_bot, fresh_service
+):
+    assert fresh_service.library.ingest(dated_documents()).added
+    clocked = NewsService(
+        replace(fresh_service.config, fixed_now=datetime(2017, 4, 26, 12, tzinfo=UTC)),
+        fresh_service.library,
+    )
+    run_bot(clocked)
+    question = "How big was the repair bill for the Harbour Bridge last month?"
+    body = standin.followup(standin.slash("ask", {"question": question})).body
+    assert body["content"].endswith("\nLooking at articles from 1 to 31 March 2017.")
+    assert body["embeds"][0]["title"] == "Bridge repair bill reaches 20 million pounds"

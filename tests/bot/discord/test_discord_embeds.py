@@ -9,7 +9,7 @@ import discord
 import pytest
 
 from bot.core.hedges import Cue
-from bot.core.models import Answer, Citation, Highlight, Quote, Summary
+from bot.core.models import Answer, Citation, Highlight, Quote, Revision, Summary, Update, Window
 from bot.discord import embeds
 from bot.discord.commands import choice_name
 from bot.discord.embeds import CUT_NOTE, answer_reply, sources_reply, summary_reply
@@ -219,3 +219,43 @@ def test_one_huge_caveat_is_cut_and_the_reply_says_so():
     assert bullets[1].endswith("…") and size(bullets[1]) <= embeds.CAVEAT_LIMIT
     assert caveats.footer.text.endswith(CUT_NOTE)
     assert caveats.footer.text.startswith("Confidence: high (90% likely to answer).")
+
+
+def test_the_window_an_answer_looked_in_is_said_under_the_question():
+    window = Window(since="2017-04-03", from_question=True)
+    answered = Answer(
+        "How long?", True, "high", (quote("It took 12 days."),), ("c1",), (), 0.9, window
+    )
+    assert answer_reply(answered).content == (
+        "**Q:** How long?\nLooking at articles since 3 April 2017."
+    )
+    # A mention's reply sits under the question itself, so only the window is said.
+    assert answer_reply(answered, show_question=False).content == (
+        "Looking at articles since 3 April 2017."
+    )
+    missed = Answer("Why?" * 1000, False, "none", (), ("I couldn't find that.",), window=window)
+    reply = answer_reply(missed)
+    within_limits(reply)
+    assert reply.content.endswith("…\nLooking at articles since 3 April 2017.")
+
+
+def test_a_quote_the_latest_update_added_says_so_and_a_summary_shows_what_it_added():
+    added = quote("It took 14 days.", revision=Revision("added", "2017-05-03"))
+    answer = Answer("How long?", True, "high", (added,), ("c1",), (), 0.95)
+    reply = answer_reply(answer)
+    within_limits(reply)
+    first = reply.embeds[0].to_dict()
+    assert first["fields"][1] == {
+        "name": "Updated",
+        "value": "added in the update of 3 May 2017",
+        "inline": False,
+    }
+
+    update = Update("2017-05-03", (quote("It took 14 days."),), 1)
+    reply = summary_reply(Summary(CITATION, (quote("Port reopens."),), ("Header.",), update))
+    within_limits(reply)
+    summary, added_card, caveats = (e.to_dict() for e in reply.embeds)
+    assert summary["description"] == "• “Port reopens.”"
+    assert added_card["title"] == "Added in the update of 3 May 2017:"
+    assert added_card["description"] == "• “It took 14 days.”"
+    assert caveats["description"] == "• Header."

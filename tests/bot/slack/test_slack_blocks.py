@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core.hedges import Cue
-from bot.core.models import Answer, Citation, Highlight, Quote, Summary
+from bot.core.models import Answer, Citation, Highlight, Quote, Revision, Summary, Update, Window
 from bot.slack.blocks import (
     LEFT_OUT,
     NOT_AN_ANSWER,
@@ -190,3 +192,37 @@ def test_ingest_report_and_notices_are_inert():
     assert "failed: there is no text to index" in sections(message)[0]
     assert "1 added, 0 updated, 0 unchanged, 1 failed; 0 passages indexed" in message["text"]
     assert notice("no match for '<!channel>'")["text"] == "no match for '&lt;!channel&gt;'"
+
+
+def test_the_window_an_answer_looked_in_is_said_under_the_question():
+    window = Window("2017-04-10", "2017-04-17", from_question=True, prefer="newest")
+    for answer in (
+        Answer("Latest?", True, "high", (quote("Yes."),), ("A.",), probability=0.9, window=window),
+        Answer("Latest?", False, "none", (), ("I couldn't find that.",), window=window),
+    ):
+        (message,) = answer_messages(answer)
+        assert_within_limits([message])
+        first, second = message["blocks"][:2]
+        assert first["text"]["text"] == "*Q:* Latest?"
+        assert second["elements"][0]["text"] == (
+            "Looking at articles from 10 to 17 April 2017, the newest first."
+        )
+        assert "Looking at articles from 10 to 17 April 2017" in message["text"]
+    (plain,) = answer_messages(Answer("Q?", True, "high", (quote("Yes."),), ("A.",)))
+    assert not any("Looking at" in t for t in contexts(plain))
+
+
+def test_a_quote_the_latest_update_changed_says_so_and_a_summary_shows_what_it_added():
+    revised = replace(quote("It took 14 days."), revision=Revision("changed", "2017-05-03", "Was."))
+    answer = Answer("How long?", True, "high", (revised,), ("A.",), probability=0.95)
+    (message,) = answer_messages(answer)
+    assert_within_limits([message])
+    assert contexts(message)[1] == "_changed in the update of 3 May 2017_"
+    assert "changed in the update of 3 May 2017" in message["text"]
+
+    update = Update("2017-05-03", (quote("It took 14 days."),), 1)
+    summary = Summary(CITATION, (quote("Port reopens."),), ("Header.",), update)
+    (message,) = summary_messages(summary)
+    assert_within_limits([message])
+    assert sections(message)[2:] == ["*Added in the update of 3 May 2017:*", "> It took 14 days."]
+    assert "Added in the update of 3 May 2017:" in message["text"]

@@ -24,6 +24,7 @@ from index.sources.feeds import (
 )
 from index.sources.fetching import Fetcher, WebError, WebSettings
 from index.storage.protocols import StoreError
+from tests.support import updates
 from tests.support.newssite import NewsSite, article_html, atom, http_date, rss
 
 OpenLibrary = Callable[..., Library]
@@ -576,3 +577,136 @@ def test_an_entry_at_a_private_address_is_refused_once_and_not_asked_again(
     again = poll(library, library.feed_store, fetcher)
     assert again.ingest.failed == []
     assert len(site.hits("/go/report")) == 1
+
+
+# -- entries updated in place ------------------------------------------------------------------
+
+STORY_PATH = "/news/bridge.html"
+
+
+def serve_story(
+    site: NewsSite, version: int, updated: str | None = None, path: str = STORY_PATH
+) -> str:
+    """The updated story's page at `version` (at `path`, naming STORY_PATH its canonical URL),
+    and an Atom feed whose one entry links there and says when it was last updated
+    (`updated`, else the version's own date, else its publication)."""
+    html = updates.version_html(version, updated)
+    canonical = f"<link rel='canonical' href='{site.url(STORY_PATH)}'>"
+    page = site.serve(path, html.replace("</head>", canonical + "</head>"))
+    when = updated or updates.VERSIONS[version - 1][0] or updates.PUBLISHED
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Coastal Herald</title><link href='{site.url('/')}'/><id>urn:herald</id>"
+        f"<updated>{when}T08:00:00Z</updated><entry><title>{updates.TITLE}</title>"
+        f"<link href='{page}'/><id>urn:herald:bridge</id>"
+        f"<published>{updates.PUBLISHED}T08:00:00Z</published>"
+        f"<updated>{when}T08:00:00Z</updated></entry></feed>"
+    )
+    return site.serve("/atom.xml", body, content_type="application/atom+xml")
+
+
+def test_an_entry_updated_in_place_is_fetched_again_and_each_text_kept(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    url = serve_story(site, 1)
+    follow(library.feed_store, url, fetcher)
+    assert poll(library, library.feed_store, fetcher).ingest.added == [updates.TITLE]
+    assert poll(library, library.feed_store, fetcher).feeds == [(url, "0 new entries fetched")]
+    assert len(site.hits(STORY_PATH)) == 1  # unchanged in the feed: not fetched again
+    for version in (2, 3):
+        serve_story(site, version)
+        report = poll(library, library.feed_store, fetcher)
+        assert report.feeds == [(url, "0 new entries fetched, 1 updated entry fetched again")]
+        assert report.ingest.updated == [updates.TITLE]
+    assert len(site.hits(STORY_PATH)) == 3
+
+    (article,) = library.articles()
+    versions = library.versions(article.id)
+    assert [(v.number, v.updated) for v in versions] == [
+        (1, None),
+        (2, "2017-05-03"),
+        (3, "2017-05-08"),
+    ]
+    assert versions[-1].sentences == updates.VERSIONS[2][1]
+    assert library.articles()[0].updated == "2017-05-08"
+
+
+def test_an_entry_with_a_new_date_and_the_same_text_is_fetched_again_but_no_version(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    url = serve_story(site, 2)
+    follow(library.feed_store, url, fetcher)
+    poll(library, library.feed_store, fetcher)
+    (article,) = library.articles()
+    passages = library.store.passage_ids(article.id)
+    serve_story(site, 2, updated="2017-05-04")
+    report = poll(library, library.feed_store, fetcher)
+    assert report.ingest.updated == [updates.TITLE] and report.ingest.passages == 0
+    assert len(site.hits(STORY_PATH)) == 2
+    assert library.articles()[0].updated == "2017-05-04"
+    assert [v.updated for v in library.versions(article.id)] == ["2017-05-03"]
+    assert library.store.passage_ids(article.id) == passages
+
+
+def test_an_entry_done_before_revisions_were_kept_is_fetched_again_only_once_updated(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    url = serve_story(site, 1)
+    feed = follow(library.feed_store, url, fetcher).feed
+    # As an older newsbot left it: the page indexed, the entry done, no revision recorded.
+    library.ingest_urls([site.url(STORY_PATH)], fetcher)
+    library.feed_store.record_entry(feed.id, "urn:herald:bridge", site.url(STORY_PATH), True)
+    assert poll(library, library.feed_store, fetcher).ingest.updated == []
+    assert len(site.hits(STORY_PATH)) == 1
+    assert library.feed_store.feed_entries(feed.id)["urn:herald:bridge"].revision
+    serve_story(site, 2)
+    assert poll(library, library.feed_store, fetcher).ingest.updated == [updates.TITLE]
+    assert len(library.versions(library.articles()[0].id)) == 2
+
+
+def test_an_entrys_revision_follows_its_dates_and_content(site: NewsSite, fetcher: Fetcher) -> None:
+    def revision(summary: str, updated: str = "2017-05-03T08:00:00Z") -> str | None:
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            "<title>Herald</title><id>urn:herald</id><entry><title>Bridge</title>"
+            f"<link href='/news/bridge.html'/><id>urn:herald:bridge</id><updated>{updated}"
+            f"</updated><summary>{summary}</summary></entry></feed>"
+        )
+        url = site.serve("/atom.xml", body, content_type="application/atom+xml")
+        (entry,) = parse_feed(fetcher.feed(url), url).entries
+        return entry.revision
+
+    first = revision("The bill reached 35 million pounds.")
+    assert first and revision("The bill reached 35 million pounds.") == first
+    assert revision("The bill reached 40 million pounds.") != first
+    assert revision("The bill reached 35 million pounds.", "2017-05-04T08:00:00Z") != first
+
+
+def test_an_entry_linking_elsewhere_than_its_articles_url_is_followed_when_updated(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    url = serve_story(site, 1, path="/rss/bridge?via=feed")
+    follow(library.feed_store, url, fetcher)
+    poll(library, library.feed_store, fetcher)
+    assert [a.key for a in library.articles()] == [site.url(STORY_PATH)]
+    serve_story(site, 2, path="/rss/bridge?via=feed")
+    assert poll(library, library.feed_store, fetcher).ingest.updated == [updates.TITLE]
+    assert len(library.versions(library.articles()[0].id)) == 2
+
+
+def test_an_article_removed_by_hand_stays_removed_when_its_entry_is_updated(
+    site: NewsSite, fetcher: Fetcher, open_library: OpenLibrary
+) -> None:
+    library = open_library()
+    url = serve_story(site, 1)
+    follow(library.feed_store, url, fetcher)
+    poll(library, library.feed_store, fetcher)
+    library.remove(library.articles()[0].id)
+    serve_story(site, 2)
+    report = poll(library, library.feed_store, fetcher)
+    assert report.ingest.added == report.ingest.updated == []
+    assert library.articles() == [] and len(site.hits(STORY_PATH)) == 1

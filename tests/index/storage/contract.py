@@ -12,6 +12,7 @@ A backend's test module subclasses these classes and provides the fixture each o
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -261,6 +262,36 @@ class ArticleStoreContract:
         assert kept(Filters(source="viral thread")) == {"late"}
         assert kept(Filters(since="2017-04-01", source="Herald")) == {"updated"}
 
+    def test_versions_are_numbered_in_order_with_their_dates_and_go_with_the_article(
+        self, store: ArticleStore
+    ) -> None:
+        with store.transaction():
+            article_id = store.upsert_article(document(), "h1")
+            other = store.upsert_article(document("k2", "Other story"), "h9")
+            first = store.record_version(article_id, "2017-05-01", None, ["One.", "Two “2”."])
+            store.record_version(other, None, None, ["Elsewhere."])
+        with store.transaction():
+            second = store.record_version(article_id, "2017-05-01", "2017-05-03", ["One."])
+        assert (first, second) == (1, 2)
+        versions = store.versions(article_id)
+        assert [(v.number, v.published, v.updated, v.sentences) for v in versions] == [
+            (1, "2017-05-01", None, ("One.", "Two “2”.")),
+            (2, "2017-05-01", "2017-05-03", ("One.",)),
+        ]
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", v.seen_at) for v in versions)
+        assert versions[0].seen_at <= versions[1].seen_at
+        assert [v.sentences for v in store.versions(other)] == [("Elsewhere.",)]
+        assert store.versions(999) == []
+
+        with pytest.raises(RuntimeError, match="boom"), store.transaction():
+            store.record_version(article_id, None, None, ["Lost."])
+            raise RuntimeError("boom")
+        assert len(store.versions(article_id)) == 2
+        with store.transaction():
+            store.delete_article(article_id)
+        assert store.versions(article_id) == []
+        assert len(store.versions(other)) == 1
+
     def test_a_scopes_articles_are_seen_only_from_it_beside_the_shared_ones(
         self, store: ArticleStore
     ) -> None:
@@ -377,6 +408,28 @@ class FeedStoreContract:
             "e2": ("https://example.com/2", False, 1),
         }
         assert feeds.feeds()[0].entries == 1
+
+    def test_an_entry_keeps_its_revision_and_counts_attempts_afresh_at_a_new_one(
+        self, stores: tuple[ArticleStore, FeedStore]
+    ) -> None:
+        _, feeds = stores
+        feed = feeds.add_feed("https://example.com/rss", None)
+        url = "https://example.com/1"
+        feeds.record_entry(feed.id, "e1", url, False, "timed out", revision="r1")
+        feeds.record_entry(feed.id, "e1", url, False, "timed out", revision="r1")
+        feeds.record_entry(feed.id, "e1", url, False, "timed out")  # unknown: r1 is kept
+        state = feeds.feed_entries(feed.id)["e1"]
+        assert (state.done, state.attempts, state.revision) == (False, 3, "r1")
+        feeds.record_entry(feed.id, "e1", "https://example.com/one", True, revision="r2")
+        state = feeds.feed_entries(feed.id)["e1"]
+        assert (state.url, state.done, state.attempts, state.revision) == (
+            "https://example.com/one",
+            True,
+            1,
+            "r2",
+        )
+        feeds.record_entry(feed.id, "e2", url + "2", True)
+        assert feeds.feed_entries(feed.id)["e2"].revision is None
 
     def test_removing_a_feed_forgets_its_entries(
         self, stores: tuple[ArticleStore, FeedStore]

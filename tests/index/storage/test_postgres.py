@@ -99,6 +99,40 @@ def test_processes_starting_together_migrate_once(postgres_url: str) -> None:
             storage.articles.close()
 
 
+def test_an_article_stored_before_versions_has_one_its_text_then(
+    open_postgres: OpenStorage, postgres_url: str
+) -> None:
+    with psycopg.connect(postgres_url) as connection:
+        connection.execute("CREATE TABLE schema_version (version integer NOT NULL)")
+        connection.execute("INSERT INTO schema_version VALUES (1)")
+        for statement in MIGRATIONS[0]:
+            connection.execute(statement)
+        connection.execute(
+            "INSERT INTO articles (key, title, published, updated, content_hash, added_at) "
+            "VALUES ('/a.txt', 'Old story', '2017-04-03', '2017-04-10', 'h', '2017-04-11 08:00:00')"
+        )
+        connection.execute(
+            "INSERT INTO articles (key, title, content_hash) VALUES ('/b.txt', 'Bare', 'h')"
+        )
+        old, bare = (row[0] for row in connection.execute("SELECT id FROM articles ORDER BY id"))
+        passages = [  # stored out of order: the version follows their positions
+            (old, 1, "Le café ferme. Il rouvre lundi.", "[[0, 14], [15, 31]]"),
+            (old, 0, "The bridge “closed” today.", "[[0, 26]]"),
+        ]
+        connection.cursor().executemany(
+            "INSERT INTO passages (article_id, position, paragraph, text, sentences, "
+            "sentence_vectors) VALUES (%s, %s, 1, %s, %s, '')",
+            passages,
+        )
+    store = open_postgres().articles
+    assert schema_version(postgres_url) == len(MIGRATIONS)
+    (version,) = store.versions(old)
+    assert version.sentences == ("The bridge “closed” today.", "Le café ferme.", "Il rouvre lundi.")
+    assert (version.number, version.seen_at) == (1, "2017-04-11 08:00:00")
+    assert (version.published, version.updated) == ("2017-04-03", "2017-04-10")
+    assert [v.sentences for v in store.versions(bare)] == [()]
+
+
 def test_a_newer_schema_is_refused(open_postgres: OpenStorage, postgres_url: str) -> None:
     open_postgres().articles.close()
     with psycopg.connect(postgres_url) as connection:

@@ -103,6 +103,40 @@ def test_articles_stored_before_update_dates_are_undated_after_the_migration(
         store.close()
 
 
+def test_an_article_stored_before_versions_has_one_its_text_then(db_path: Path) -> None:
+    with closing(sqlite3.connect(db_path)) as db:
+        for number, script in enumerate(MIGRATIONS[:6], start=1):
+            db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+        db.execute(
+            "INSERT INTO articles (key, title, published, updated, content_hash, added_at) "
+            "VALUES ('/a.txt', 'Old story', '2017-04-03', '2017-04-10', 'h', '2017-04-11 08:00:00')"
+        )
+        db.execute("INSERT INTO articles (key, title, content_hash) VALUES ('/b.txt', 'Bare', 'h')")
+        passages = [  # stored out of order: the version follows their positions
+            (1, 2, "Le café ferme. Il rouvre lundi.", "[[0, 14], [15, 31]]"),
+            (1, 1, "The bridge “closed” today.", "[[0, 26]]"),
+        ]
+        db.executemany(
+            "INSERT INTO passages (article_id, position, paragraph, text, sentences, "
+            "sentence_vectors) VALUES (?, ?, 1, ?, ?, x'')",
+            passages,
+        )
+        db.commit()
+    store = SqliteArticleStore(Database(db_path))
+    try:
+        (version,) = store.versions(1)
+        assert version.sentences == (
+            "The bridge “closed” today.",
+            "Le café ferme.",
+            "Il rouvre lundi.",
+        )
+        assert (version.number, version.seen_at) == (1, "2017-04-11 08:00:00")
+        assert (version.published, version.updated) == ("2017-04-03", "2017-04-10")
+        assert [v.sentences for v in store.versions(2)] == [()]
+    finally:
+        store.close()
+
+
 def test_newer_schema_is_refused(db_path: Path) -> None:
     Database(db_path).close()
     with closing(sqlite3.connect(db_path)) as db:

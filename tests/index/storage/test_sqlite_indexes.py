@@ -164,6 +164,7 @@ def test_passages_stored_before_the_log_are_searched_after_the_migration(
     with closing(sqlite3.connect(database)) as db:  # back to schema 5, as an older newsbot left it
         db.executescript(
             "DROP TRIGGER passage_inserted; DROP TRIGGER passage_deleted; DROP TABLE passage_log;"
+            "DROP TABLE article_versions; ALTER TABLE feed_entries DROP COLUMN revision;"
             "PRAGMA user_version = 5;"
         )
     for folder in (LEXICAL_FOLDER, VECTORS_FOLDER):
