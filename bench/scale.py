@@ -127,6 +127,7 @@ def build(
     """Write a corpus of `size` passages into a new Library in `folder` (or the PostgreSQL
     database at `database_url`)."""
     from index.library import Library
+    from index.neardup import minhash, text_fingerprint
     from index.storage.faiss import VectorIndexSettings, build_vector_index
     from index.storage.passages import passage_vectors
 
@@ -149,6 +150,9 @@ def build(
             key = f"synthetic:{hashlib.sha1(title.encode()).hexdigest()}:{len(all_ids)}"
             article_id = store.upsert_article(Document(key, title, ""), key)
             all_ids += store.insert_passages(article_id, chunks, chunk_vectors)
+            # Fingerprinted as an ingest would, so the next real ingest has none to catch up on.
+            text = "\n\n".join(chunk.text for chunk in chunks)
+            store.set_fingerprints(article_id, None, text_fingerprint(text), minhash(text))
             means.append(passage_vectors(chunk_vectors))
         figures["store_s"] = round(time.perf_counter() - start, 1)
         start = time.perf_counter()
