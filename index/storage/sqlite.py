@@ -21,19 +21,18 @@ from index.models import (
     Notes,
     Passage,
     Scope,
-    Span,
+)
+from index.storage.rows import (
+    ARTICLE_COLUMNS,
+    PASSAGE_COLUMNS,
+    article_of,
+    passage_of,
+    version_of,
 )
 from index.storage.sqlite_database import Database
 
-_ARTICLE_COLUMNS = (
-    "a.id, a.key, a.title, a.source, a.url, a.published, a.author, a.path, "
-    "a.scope, a.added_by, a.added_at, a.updated"
-)
 # Articles a question asked in scope ? may see: the shared corpus and that scope's own.
 _VISIBLE = "(a.scope IS NULL OR a.scope = ?)"
-_PASSAGE_COLUMNS = (
-    "id, article_id, position, paragraph, text, sentences, sentence_notes, notes_version"
-)
 
 
 class SqliteArticleStore:
@@ -141,15 +140,15 @@ class SqliteArticleStore:
     def passages(self, ids: Iterable[int]) -> dict[int, Passage]:
         ids = list(ids)
         marks = ",".join("?" * len(ids))
-        rows = self._db.rows(f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id IN ({marks})", ids)
-        return {row[0]: _passage(row) for row in rows}
+        rows = self._db.rows(f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE id IN ({marks})", ids)
+        return {row[0]: passage_of(row) for row in rows}
 
     def article_passages(self, article_id: int) -> list[Passage]:
         rows = self._db.rows(
-            f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE article_id = ? ORDER BY position",
+            f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE article_id = ? ORDER BY position",
             (article_id,),
         )
-        return [_passage(row) for row in rows]
+        return [passage_of(row) for row in rows]
 
     def sentence_vectors(self, ids: Iterable[int], dimension: int) -> dict[int, np.ndarray]:
         ids = list(ids)
@@ -171,19 +170,19 @@ class SqliteArticleStore:
 
     def articles(self) -> list[Article]:
         rows = self._db.rows(
-            f"""SELECT {_ARTICLE_COLUMNS}, count(p.id) FROM articles a
+            f"""SELECT {ARTICLE_COLUMNS}, count(p.id) FROM articles a
                 LEFT JOIN passages p ON p.article_id = a.id GROUP BY a.id ORDER BY a.id"""
         )
-        return [_article(row) for row in rows]
+        return [article_of(row) for row in rows]
 
     def visible_articles(self, scope: Scope) -> list[Article]:
         rows = self._db.rows(
-            f"""SELECT {_ARTICLE_COLUMNS}, count(p.id) FROM articles a
+            f"""SELECT {ARTICLE_COLUMNS}, count(p.id) FROM articles a
                 LEFT JOIN passages p ON p.article_id = a.id WHERE {_VISIBLE}
                 GROUP BY a.id ORDER BY a.id""",
             (scope,),
         )
-        return [_article(row) for row in rows]
+        return [article_of(row) for row in rows]
 
     def visible_passages(
         self, ids: Iterable[int], scope: Scope, filters: Filters | None = None
@@ -202,11 +201,11 @@ class SqliteArticleStore:
 
     def article(self, article_id: int) -> Article | None:
         row = self._db.row(
-            f"""SELECT {_ARTICLE_COLUMNS}, count(p.id) FROM articles a
+            f"""SELECT {ARTICLE_COLUMNS}, count(p.id) FROM articles a
                 LEFT JOIN passages p ON p.article_id = a.id WHERE a.id = ? GROUP BY a.id""",
             (article_id,),
         )
-        return _article(row) if row else None
+        return article_of(row) if row else None
 
     # -- versions --------------------------------------------------------------------------
 
@@ -234,7 +233,7 @@ class SqliteArticleStore:
                WHERE article_id = ? ORDER BY version""",
             (article_id,),
         )
-        return [_version(row) for row in rows]
+        return [version_of(row) for row in rows]
 
     # -- duplicates ------------------------------------------------------------------------
 
@@ -295,13 +294,13 @@ class SqliteArticleStore:
 
     def linked_articles(self, article_id: int, scope: Scope) -> list[Article]:
         rows = self._db.rows(
-            f"""SELECT {_ARTICLE_COLUMNS}, (SELECT count(*) FROM passages p
+            f"""SELECT {ARTICLE_COLUMNS}, (SELECT count(*) FROM passages p
                   WHERE p.article_id = a.id)
                 FROM article_links l JOIN articles a ON a.id = l.other_id
                 WHERE l.article_id = ? AND {_VISIBLE} ORDER BY l.similarity DESC, a.id""",
             (article_id, scope),
         )
-        return [_article(row) for row in rows]
+        return [article_of(row) for row in rows]
 
 
 def _filtered(filters: Filters) -> tuple[str, list[str]]:
@@ -319,30 +318,3 @@ def _filtered(filters: Filters) -> tuple[str, list[str]]:
         where += " AND a.source = ? COLLATE NOCASE"
         values.append(filters.source)
     return where, values
-
-
-def _article(row: tuple) -> Article:
-    """An article from a row of `_ARTICLE_COLUMNS` and its passage count."""
-    *fields, scope, added_by, added_at, updated, passage_count = row
-    return Article(
-        *fields, passage_count, scope=scope, added_by=added_by, added_at=added_at, updated=updated
-    )
-
-
-def _version(row: tuple) -> ArticleVersion:
-    *fields, sentences = row
-    return ArticleVersion(*fields, sentences=tuple(json.loads(sentences)))
-
-
-def _passage(row: tuple) -> Passage:
-    spans = tuple(Span(start, end) for start, end in json.loads(row[5]))
-    return Passage(
-        id=row[0],
-        article_id=row[1],
-        position=row[2],
-        paragraph=row[3],
-        text=row[4],
-        sentences=spans,
-        notes=None if row[6] is None else tuple(json.loads(row[6])),
-        notes_version=row[7],
-    )

@@ -20,21 +20,20 @@ from index.models import (
     Notes,
     Passage,
     Scope,
-    Span,
 )
 from index.storage.postgres.database import PostgresDatabase
 from index.storage.postgres.indexes import PostgresPassageIndexes
-
-_ARTICLE_COLUMNS = (
-    "a.id, a.key, a.title, a.source, a.url, a.published, a.author, a.path, "
-    "a.scope, a.added_by, a.added_at, a.updated, "
-    "(SELECT count(*) FROM passages p WHERE p.article_id = a.id)"
+from index.storage.rows import (
+    ARTICLE_COLUMNS,
+    PASSAGE_COLUMNS,
+    article_of,
+    passage_of,
+    version_of,
 )
+
+_COUNTED_COLUMNS = f"{ARTICLE_COLUMNS}, (SELECT count(*) FROM passages p WHERE p.article_id = a.id)"
 # Articles a question asked in scope %(scope)s may see: the shared corpus and that scope's own.
 _VISIBLE = "(a.scope IS NULL OR a.scope = %(scope)s)"
-_PASSAGE_COLUMNS = (
-    "id, article_id, position, paragraph, text, sentences, sentence_notes, notes_version"
-)
 
 
 class PostgresArticleStore:
@@ -169,16 +168,16 @@ class PostgresArticleStore:
         if not ids:
             return {}
         rows = self._db.rows(
-            f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id = ANY(%s::bigint[])", (ids,)
+            f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE id = ANY(%s::bigint[])", (ids,)
         )
-        return {row[0]: _passage(row) for row in rows}
+        return {row[0]: passage_of(row) for row in rows}
 
     def article_passages(self, article_id: int) -> list[Passage]:
         rows = self._db.rows(
-            f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE article_id = %s ORDER BY position",
+            f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE article_id = %s ORDER BY position",
             (article_id,),
         )
-        return [_passage(row) for row in rows]
+        return [passage_of(row) for row in rows]
 
     def sentence_vectors(self, ids: Iterable[int], dimension: int) -> dict[int, np.ndarray]:
         ids = _ids(ids)
@@ -203,15 +202,15 @@ class PostgresArticleStore:
         return int(self._db.row("SELECT count(*) FROM passages")[0])  # type: ignore[index]
 
     def articles(self) -> list[Article]:
-        rows = self._db.rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY a.id")
-        return [_article(row) for row in rows]
+        rows = self._db.rows(f"SELECT {_COUNTED_COLUMNS} FROM articles a ORDER BY a.id")
+        return [article_of(row) for row in rows]
 
     def visible_articles(self, scope: Scope) -> list[Article]:
         rows = self._db.rows(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE {_VISIBLE} ORDER BY a.id",
+            f"SELECT {_COUNTED_COLUMNS} FROM articles a WHERE {_VISIBLE} ORDER BY a.id",
             {"scope": scope},
         )
-        return [_article(row) for row in rows]
+        return [article_of(row) for row in rows]
 
     def visible_passages(
         self, ids: Iterable[int], scope: Scope, filters: Filters | None = None
@@ -229,9 +228,9 @@ class PostgresArticleStore:
 
     def article(self, article_id: int) -> Article | None:
         row = self._db.row(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.id = %s", (article_id,)
+            f"SELECT {_COUNTED_COLUMNS} FROM articles a WHERE a.id = %s", (article_id,)
         )
-        return _article(row) if row else None
+        return article_of(row) if row else None
 
     # -- versions --------------------------------------------------------------------------
 
@@ -263,7 +262,7 @@ class PostgresArticleStore:
                WHERE article_id = %s ORDER BY version""",
             (article_id,),
         )
-        return [_version(row) for row in rows]
+        return [version_of(row) for row in rows]
 
     # -- duplicates ------------------------------------------------------------------------
 
@@ -299,12 +298,12 @@ class PostgresArticleStore:
         self, text_hash: str, scope: Scope, other_than: int | None = None
     ) -> Article | None:
         row = self._db.row(
-            f"""SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.text_hash = %(hash)s
+            f"""SELECT {_COUNTED_COLUMNS} FROM articles a WHERE a.text_hash = %(hash)s
                 AND a.id IS DISTINCT FROM %(other)s::bigint AND {_VISIBLE}
                 ORDER BY a.id LIMIT 1""",
             {"hash": text_hash, "other": other_than, "scope": scope},
         )
-        return _article(row) if row else None
+        return article_of(row) if row else None
 
     def minhashes(self) -> dict[int, np.ndarray]:
         rows = self._db.rows("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL")
@@ -333,13 +332,13 @@ class PostgresArticleStore:
 
     def linked_articles(self, article_id: int, scope: Scope) -> list[Article]:
         rows = self._db.rows(
-            f"""SELECT {_ARTICLE_COLUMNS} FROM article_links l
+            f"""SELECT {_COUNTED_COLUMNS} FROM article_links l
                 JOIN articles a ON a.id = l.other_id
                 WHERE l.article_id = %(id)s AND {_VISIBLE}
                 ORDER BY l.similarity DESC, a.id""",
             {"id": article_id, "scope": scope},
         )
-        return [_article(row) for row in rows]
+        return [article_of(row) for row in rows]
 
 
 def _ids(ids: Iterable[int]) -> list[int]:
@@ -362,30 +361,3 @@ def _filtered(filters: Filters) -> tuple[str, dict[str, str]]:
         where += " AND lower(a.source) = lower(%(source)s)"
         values["source"] = filters.source
     return where, values
-
-
-def _article(row: tuple) -> Article:
-    """An article from a row of `_ARTICLE_COLUMNS` (which ends with its passage count)."""
-    *fields, scope, added_by, added_at, updated, passage_count = row
-    return Article(
-        *fields, passage_count, scope=scope, added_by=added_by, added_at=added_at, updated=updated
-    )
-
-
-def _version(row: tuple) -> ArticleVersion:
-    *fields, sentences = row
-    return ArticleVersion(*fields, sentences=tuple(json.loads(sentences)))
-
-
-def _passage(row: tuple) -> Passage:
-    spans = tuple(Span(start, end) for start, end in json.loads(row[5]))
-    return Passage(
-        id=row[0],
-        article_id=row[1],
-        position=row[2],
-        paragraph=row[3],
-        text=row[4],
-        sentences=spans,
-        notes=None if row[6] is None else tuple(json.loads(row[6])),
-        notes_version=row[7],
-    )
