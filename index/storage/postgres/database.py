@@ -32,7 +32,7 @@ _MIGRATE_LOCK = 2
 @dataclass
 class _Write:
     """A write under way on one thread: its connection, and what to do when it ends (each
-    step once, in the order first asked)."""
+    step once, in the order first asked; a step may ask for another, which runs after it)."""
 
     connection: psycopg.Connection
     before_commit: dict[Callable[[], None], None] = field(default_factory=dict)
@@ -170,7 +170,9 @@ class PostgresDatabase:
                 write = self._bound.write = _Write(connection)
                 try:
                     yield
-                    for step in list(write.before_commit):
+                    while write.before_commit:
+                        step = next(iter(write.before_commit))
+                        del write.before_commit[step]
                         step()
                 finally:
                     self._bound.write = None

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from index.storage.postgres import PostgresSettings, open_postgres_storage
+from index.storage.postgres import PostgresSettings, indexes, open_postgres_storage
 from index.storage.postgres.migrations import MIGRATIONS
 from index.storage.protocols import ArticleStore, FeedStore, StoreError
 from tests.index.storage.contract import (
@@ -284,6 +284,57 @@ def test_readers_never_see_half_a_write_nor_one_rolled_back(open_postgres: OpenS
     assert seen() == before
     writer.indexes.refresh()
     assert len(writer.indexes.lexical) == len(writer.indexes.vectors) == 4
+
+
+@pytest.mark.parametrize("flush_at", [2, 1000])
+def test_a_write_of_many_articles_is_indexed_whole_with_what_it_replaced_gone(
+    open_postgres: OpenStorage, monkeypatch: pytest.MonkeyPatch, flush_at: int
+) -> None:
+    monkeypatch.setattr(indexes, "FLUSH_PASSAGES", flush_at)
+    storage, reader = open_postgres(), open_postgres()
+    with storage.indexes.writing():
+        storage.articles.set_meta("dimension", "8")
+        kept, replaced = [], []
+        for number in range(5):
+            article_id = storage.articles.upsert_article(
+                document(f"https://example.com/{number}"), "h"
+            )
+            chunks, _ = one_chunk(f"Glacier number{number} retreated.")
+            replaced += storage.articles.insert_passages(article_id, chunks, [unit(1)[None, :]])
+            storage.articles.delete_passages(article_id)  # held back or already indexed
+            chunks, _ = one_chunk(f"Harbour number{number} froze.")
+            kept += storage.articles.insert_passages(article_id, chunks, [unit(0, 1)[None, :]])
+    reader.indexes.refresh()
+    assert len(reader.indexes.lexical) == len(reader.indexes.vectors) == 5
+    assert reader.indexes.lexical.search("glacier", 10)[0].size == 0
+    assert reader.indexes.lexical.search("number3 harbour", 1)[0].tolist() == [kept[3]]
+    assert sorted(reader.indexes.vectors.search(unit(0, 1), 10)[0].tolist()) == kept
+
+
+def test_a_write_rolled_back_after_indexing_part_of_it_leaves_nothing(
+    open_postgres: OpenStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexes, "FLUSH_PASSAGES", 2)
+    writer, reader = open_postgres(), open_postgres()
+    ids = write_passages(writer)
+    with pytest.raises(RuntimeError, match="crash"), writer.indexes.writing():
+        for number in range(3):
+            article_id = writer.articles.upsert_article(
+                document(f"https://example.com/{number}"), "h"
+            )
+            chunks, _ = one_chunk(f"Volcanic ash number{number}.")
+            writer.articles.insert_passages(article_id, chunks, [unit(1)[None, :]])
+        raise RuntimeError("crash")
+    for storage in (writer, reader):
+        storage.indexes.refresh()
+        assert len(storage.indexes.lexical) == len(storage.indexes.vectors) == 4
+        assert storage.indexes.lexical.search("volcanic troops", 5)[0].tolist() == [ids[0]]
+    with writer.indexes.writing():  # nothing held back from the rolled-back write
+        article_id = writer.articles.upsert_article(document("https://example.com/z"), "h")
+        chunks, _ = one_chunk("Harbour froze.")
+        writer.articles.insert_passages(article_id, chunks, [unit(0, 1)[None, :]])
+    reader.indexes.refresh()
+    assert len(reader.indexes.lexical) == len(reader.indexes.vectors) == 5
 
 
 def test_a_lease_is_taken_over_once_its_holder_closes(open_postgres: OpenStorage) -> None:
