@@ -219,6 +219,8 @@ def measure(
         figures["profile"] = _profile(lambda: [ask(library, q) for q in asked[:100]])
     if kinds:
         figures["kinds"] = compare_kinds(library, folder, kinds, asked, query_vectors)
+    if database_url:
+        figures["recall_vs_exact"] = pgvector_recall(library, list(query_vectors[:100]))
     if ingests:
         articles, _, _ = load_pool(pool)
         figures["ingest_one"] = ingest_one_at_a_time(library, articles, min(ingests, 5))
@@ -315,6 +317,32 @@ def compare_kinds(library, folder, kinds, asked, query_vectors) -> dict:  # type
         library.indexes._faiss = current
         del index
     return results
+
+
+def pgvector_recall(library, query_vectors) -> dict:  # type: ignore[no-untyped-def]
+    """The HNSW graph's top 10 against exact search over the same rows (a scan with the graph
+    turned off): `recall10`, the share of the exact top 10 it finds in its own top 10, and in
+    the 50 candidates fusion re-ranks (`recall10_at50`)."""
+    from index.storage.postgres.vectors import _SEARCH, _literal
+
+    database = library.indexes.vectors._db
+    exact_ms, at10, at50 = [], [], []
+    for vector in query_vectors:
+        found = library.indexes.vectors.search(vector, 50)[0].tolist()
+        start = time.perf_counter()
+        with database.connection() as connection, connection.transaction():
+            connection.execute("SET LOCAL enable_indexscan = off")
+            rows = connection.execute(_SEARCH, (_literal(vector), 10)).fetchall()
+        exact_ms.append((time.perf_counter() - start) * 1000)
+        exact = {row[0] for row in rows}
+        at10.append(len(exact & set(found[:10])) / max(len(exact), 1))
+        at50.append(len(exact & set(found)) / max(len(exact), 1))
+    return {
+        "questions": len(query_vectors),
+        "recall10": _mean(at10),
+        "recall10_at50": _mean(at50),
+        "exact_scan_p50_ms": round(float(np.median(exact_ms)), 1),
+    }
 
 
 def _mean(values) -> float:  # type: ignore[no-untyped-def]
