@@ -106,6 +106,11 @@ class Library:
         with self._lock:
             return self.store.article_passages(article_id)
 
+    def passages_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[Passage]]:
+        """Each article's passages in reading order (none for an unknown one), in one read."""
+        with self._lock:
+            return self.store.passages_of_articles(article_ids)
+
     def versions(self, article_id: int) -> list[ArticleVersion]:
         """The texts the article has had, oldest first; the last is what its passages hold."""
         with self._lock:
@@ -165,12 +170,13 @@ class Library:
                 dict(zip(lexical_ids.tolist(), lexical_scores.tolist(), strict=True)),
                 settings.retrieval,
             )
-            articles: dict[int, Article] = {}
+            best = ranked[:k]
+            articles = self.store.articles_by_id(
+                passages[scored.passage_id].article_id for scored in best
+            )
             hits = []
-            for scored in ranked[:k]:
+            for scored in best:
                 passage = passages[scored.passage_id]
-                if passage.article_id not in articles:
-                    articles[passage.article_id] = self.store.article(passage.article_id)  # type: ignore[assignment]
                 article = articles[passage.article_id]
                 score, dense, lexical = scored.score, scored.dense, scored.lexical
                 hits.append(Hit(passage, article, score, dense, lexical, scored.sentence_scores))

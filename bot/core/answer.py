@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -39,7 +39,7 @@ class Corpus(Protocol):
     def search(
         self, query: str, k: int = 5, scope: Scope = None, filters: Filters | None = None
     ) -> list[Hit]: ...
-    def article_passages(self, article_id: int) -> list[Passage]: ...
+    def passages_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[Passage]]: ...
     def also_reported(self, article_id: int, scope: Scope = None) -> list[Article]: ...
     def versions(self, article_id: int) -> list[ArticleVersion]: ...
 
@@ -179,7 +179,8 @@ def _read(
 
 
 def _pool(corpus: Corpus, question: Question, hits: list[Hit]) -> Pool:
-    passages = {hit.article.id: corpus.article_passages(hit.article.id) for hit in hits}
+    found = corpus.passages_of_articles(hit.article.id for hit in hits)
+    passages = {hit.article.id: found.get(hit.article.id, []) for hit in hits}
     return pool(question, hits, passages)
 
 

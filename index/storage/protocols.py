@@ -124,6 +124,10 @@ class ArticleStore(Protocol):
         """:returns: the article's passages in reading order; [] for an unknown article."""
         ...
 
+    def passages_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[Passage]]:
+        """:returns: each known article's passages in reading order, in one read."""
+        ...
+
     def sentence_vectors(self, ids: Iterable[int], dimension: int) -> dict[int, np.ndarray]:
         """:returns: float32 (sentences × dimension) vectors of each stored passage among `ids`,
         as stored (half precision may round them)."""
@@ -155,6 +159,11 @@ class ArticleStore(Protocol):
 
     def article(self, article_id: int) -> Article | None:
         """:returns: the article with this id and its passage count, or None."""
+        ...
+
+    def articles_by_id(self, article_ids: Iterable[int]) -> dict[int, Article]:
+        """:returns: each known article among `article_ids` with its passage count, in one
+        read."""
         ...
 
     def record_version(

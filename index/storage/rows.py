@@ -6,6 +6,7 @@ Both store an article, a passage and a version in the same columns, so one readi
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from index.models import Article, ArticleVersion, Passage, Span
 
@@ -31,6 +32,14 @@ def version_of(row: tuple) -> ArticleVersion:
     """A version from its columns, the last being its sentences as a JSON list."""
     *fields, sentences = row
     return ArticleVersion(*fields, sentences=tuple(json.loads(sentences)))
+
+
+def by_article(passages: Iterable[Passage]) -> dict[int, list[Passage]]:
+    """Passages grouped by article, each group in the order given."""
+    grouped: dict[int, list[Passage]] = {}
+    for passage in passages:
+        grouped.setdefault(passage.article_id, []).append(passage)
+    return grouped
 
 
 def passage_of(row: tuple) -> Passage:

@@ -26,6 +26,7 @@ from index.storage.rows import (
     ARTICLE_COLUMNS,
     PASSAGE_COLUMNS,
     article_of,
+    by_article,
     passage_of,
     version_of,
 )
@@ -150,6 +151,16 @@ class SqliteArticleStore:
         )
         return [passage_of(row) for row in rows]
 
+    def passages_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[Passage]]:
+        ids = list(dict.fromkeys(article_ids))
+        marks = ",".join("?" * len(ids))
+        rows = self._db.rows(
+            f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE article_id IN ({marks}) "
+            "ORDER BY article_id, position",
+            ids,
+        )
+        return by_article(passage_of(row) for row in rows)
+
     def sentence_vectors(self, ids: Iterable[int], dimension: int) -> dict[int, np.ndarray]:
         ids = list(ids)
         marks = ",".join("?" * len(ids))
@@ -206,6 +217,17 @@ class SqliteArticleStore:
             (article_id,),
         )
         return article_of(row) if row else None
+
+    def articles_by_id(self, article_ids: Iterable[int]) -> dict[int, Article]:
+        ids = list(dict.fromkeys(article_ids))
+        marks = ",".join("?" * len(ids))
+        rows = self._db.rows(
+            f"""SELECT {ARTICLE_COLUMNS}, count(p.id) FROM articles a
+                LEFT JOIN passages p ON p.article_id = a.id WHERE a.id IN ({marks})
+                GROUP BY a.id""",
+            ids,
+        )
+        return {article.id: article for article in map(article_of, rows)}
 
     # -- versions --------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from index.storage.rows import (
     ARTICLE_COLUMNS,
     PASSAGE_COLUMNS,
     article_of,
+    by_article,
     passage_of,
     version_of,
 )
@@ -179,6 +180,14 @@ class PostgresArticleStore:
         )
         return [passage_of(row) for row in rows]
 
+    def passages_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[Passage]]:
+        rows = self._db.rows(
+            f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE article_id = ANY(%s::bigint[]) "
+            "ORDER BY article_id, position",
+            (_ids(article_ids),),
+        )
+        return by_article(passage_of(row) for row in rows)
+
     def sentence_vectors(self, ids: Iterable[int], dimension: int) -> dict[int, np.ndarray]:
         ids = _ids(ids)
         if not ids:
@@ -231,6 +240,13 @@ class PostgresArticleStore:
             f"SELECT {_COUNTED_COLUMNS} FROM articles a WHERE a.id = %s", (article_id,)
         )
         return article_of(row) if row else None
+
+    def articles_by_id(self, article_ids: Iterable[int]) -> dict[int, Article]:
+        rows = self._db.rows(
+            f"SELECT {_COUNTED_COLUMNS} FROM articles a WHERE a.id = ANY(%s::bigint[])",
+            (_ids(article_ids),),
+        )
+        return {article.id: article for article in map(article_of, rows)}
 
     # -- versions --------------------------------------------------------------------------
 

@@ -69,9 +69,14 @@ class PostgresPassageIndexes:
         self._state.read()
 
     def is_empty(self) -> bool:
-        # Read afresh, as a refresh would: a process that found the corpus empty must notice
-        # the first passages another process stores.
-        self.refresh()
+        # Read afresh while it looks empty: a process that found the corpus empty must notice
+        # the first passages another process stores. Once it holds some, a search finds what
+        # is committed whatever the sizes last read, so asking costs no extra read.
+        if self._looks_empty():
+            self.refresh()
+        return self._looks_empty()
+
+    def _looks_empty(self) -> bool:
         state = self._state.get()
         return state.vectors == 0 and state.lexical_passages == 0
 

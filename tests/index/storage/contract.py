@@ -176,8 +176,33 @@ class ArticleStoreContract:
         ]
         assert ids == sorted(ids)
 
+    def test_several_articles_and_their_passages_are_read_at_once(
+        self, store: ArticleStore
+    ) -> None:
+        chunks = [Chunk(n, f"Paragraph {n}.", (Span(0, 12),)) for n in range(3)]
+        vectors = [np.ones((1, DIMENSION), dtype=np.float32)] * 3
+        with store.transaction():
+            first = store.upsert_article(document("k1", "First"), "h")
+            second = store.upsert_article(document("k2", "Second"), "h")
+            empty = store.upsert_article(document("k3", "Empty"), "h")
+            store.insert_passages(second, chunks[:1], vectors[:1])
+            store.insert_passages(first, chunks[::-1], vectors)
+        articles = store.articles_by_id([second, 999, first, second, empty])
+        assert {i: (a.title, a.passage_count) for i, a in articles.items()} == {
+            first: ("First", 3),
+            second: ("Second", 1),
+            empty: ("Empty", 0),
+        }
+        passages = store.passages_of_articles([first, empty, second, 999])
+        assert set(passages) == {first, second}
+        assert passages[first] == store.article_passages(first)
+        assert [p.text for p in passages[first]] == ["Paragraph 2.", "Paragraph 1.", "Paragraph 0."]
+        assert [p.text for p in passages[second]] == ["Paragraph 0."]
+
     def test_lookups_with_no_ids_return_nothing(self, store: ArticleStore) -> None:
         assert store.passages([]) == {}
+        assert store.articles_by_id([]) == {}
+        assert store.passages_of_articles([]) == {}
         assert store.sentence_vectors([], DIMENSION) == {}
         assert store.get_meta("missing") is None
         assert store.article(999) is None
