@@ -88,6 +88,7 @@ def slack_command(config: Config, http_mode: bool, host: str | None, port: int |
     executor = ThreadPoolExecutor(8, thread_name_prefix="newsbot-slack")
     try:
         app = _app(service, settings, secrets, executor)
+        _start_channel_posts(service, app)
         if http_mode:
             _serve_http(app, secrets.signing_secret or "", settings, host, port)
         else:
@@ -128,6 +129,12 @@ def _app(
         raise click.ClickException(f"Slack did not accept SLACK_BOT_TOKEN: {error}") from error
     except OSError as error:
         raise click.ClickException(f"cannot reach Slack at {settings.base_url}: {error}") from error
+
+
+def _start_channel_posts(service: NewsService, app: App) -> None:
+    from bot.slack.channel_posts import SlackPoster
+
+    service.start_channel_posts(SlackPoster(app.client))
 
 
 def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
