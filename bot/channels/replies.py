@@ -85,3 +85,9 @@ def digest_off(digest: Digest) -> str:
 def _either(words: tuple[str, ...]) -> str:
     quoted = [f"“{w}”" for w in words]
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def refused(error: Exception) -> str:
+    """A `UserError` from the channel commands as a sentence to the person who gave one."""
+    said = str(error)
+    return said if said.startswith(("Sorry", "Usage")) else f"Sorry, {said}."

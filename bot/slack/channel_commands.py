@@ -164,9 +164,7 @@ class ChannelCommands:
         try:
             text = work()
         except UserError as error:
-            text = (
-                f"Sorry, {error}." if not str(error).startswith(("Sorry", "Usage")) else str(error)
-            )
+            text = replies.refused(error)
         except Exception:
             log.exception("a Slack channel command failed")
             text = FAILED
