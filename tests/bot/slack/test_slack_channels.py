@@ -220,3 +220,32 @@ def test_a_failing_feed_is_told_once_a_day(make_slack, service, site):
     assert post_to.run_once().posts == 0
     (notice,) = posts(slack.stand_in)
     assert "could not read the feed" in notice["text"]
+
+
+def test_a_rate_limited_post_waits_and_is_sent_once(make_slack, service, site):
+    slack = make_slack(service, admins=ADMINS)
+    outlet = Outlet(site, "Island Times", "island")
+    reply(slack, "/follow", outlet.feed_url)
+    outlet.publish(FERRY)
+    service.poll_feeds()
+    slack.stand_in.rate_limited = 1  # Slack says 429, retry after 1 s
+    assert courier(service, slack.stand_in).run_once().posts == 1
+    refused, sent = slack.stand_in.posts("/api/chat.postMessage")
+    assert sent.received - refused.received >= 1.0  # it waited as Slack asked
+    assert FERRY[0] in json.dumps(sent.body["blocks"])
+
+
+def test_a_running_bot_posts_right_after_its_feed_poll(make_slack, tmp_path, embedder, site):
+    service = feed_service(tmp_path / "live", embedder, poll_interval_minutes=0.005)
+    try:
+        slack = make_slack(service, admins=ADMINS)
+        outlet = Outlet(site, "Island Times", "island")
+        reply(slack, "/follow", outlet.feed_url)
+        client = WebClient(token=BOT_TOKEN, base_url=slack.stand_in.base_url)
+        service.start_channel_posts(SlackPoster(client))
+        service.start_feed_polling()
+        outlet.publish(FERRY)
+        (post,) = slack.stand_in.wait_for("/api/chat.postMessage", timeout=30)
+        assert FERRY[0] in json.dumps(post.body["blocks"])
+    finally:
+        service.close()
