@@ -193,7 +193,8 @@ class Courier:
     # -- alerts --------------------------------------------------------------------------------
 
     def _alert(self, alert: Alert, done: Round) -> None:
-        new = [a for a in self.library.articles(alert.place.scope) if a.id > alert.last_article_id]
+        visible = self.library.articles(alert.place.scope)
+        new = sorted((a for a in visible if a.id > alert.last_article_id), key=lambda a: a.id)
         if not new:
             return
         query = self.library.embedder.encode([alert.words])[0]
@@ -210,16 +211,15 @@ class Courier:
                 settings.alert_threshold,
                 settings.alert_dense,
             )
-            if match is None:
-                continue
-            post = self._article_post(article, match.quote, alert.words)
-            if alert.target == "user":
-                self._pace(alert.created_by)
-                self.poster.direct(alert.place, alert.created_by, post)
-            else:
-                self._send(alert.place, post)
-            done.posts += 1
-        self.store.alert_seen(alert.id, max(a.id for a in new))
+            if match is not None:
+                post = self._article_post(article, match.quote, alert.words)
+                if alert.target == "user":
+                    self._pace(alert.created_by)
+                    self.poster.direct(alert.place, alert.created_by, post)
+                else:
+                    self._send(alert.place, post)
+                done.posts += 1
+            self.store.alert_seen(alert.id, article.id)  # so a failure later resends nothing
 
     # -- digests -------------------------------------------------------------------------------
 

@@ -34,7 +34,8 @@ from index.errors import NewsbotError
 )
 @click.pass_obj
 def discord_command(config: Config, sync: SyncMode | None, guild_id: int | None) -> None:
-    """Answer slash commands and @mentions in Discord (token from DISCORD_TOKEN)."""
+    """Answer slash commands and @mentions in Discord, and post followed feeds, alerts and
+    digests in its channels (token from DISCORD_TOKEN)."""
     token = os.environ.get("DISCORD_TOKEN", "").strip()
     if not token:
         raise click.ClickException(

@@ -76,7 +76,8 @@ def _secret(environ: Mapping[str, str], name: str, what: str) -> str:
 )
 @click.pass_obj
 def slack_command(config: Config, http_mode: bool, host: str | None, port: int | None) -> None:
-    """Answer /ask, /summarize, /sources, /ingest and @newsbot in Slack until stopped."""
+    """Answer /ask, /summarize, /sources, /ingest and @newsbot in Slack, and post followed
+    feeds, alerts and digests in its channels, until stopped."""
     if not http_mode and (host is not None or port is not None):
         raise click.UsageError("--host and --port only apply with --http")
     try:
