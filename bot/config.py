@@ -42,6 +42,8 @@ class Config:
     summary_sentences: int = 4
     web: WebSettings = field(default_factory=WebSettings)
     platforms: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # `[channels]`, read by `bot.channels.settings` (feed posts, alerts, digests).
+    channels: Mapping[str, Any] = field(default_factory=dict)
     source: Path | None = None
     # The PostgreSQL database (`[index] backend = "postgres"`): a secret, from
     # NEWSBOT_DATABASE_URL only.
@@ -80,7 +82,17 @@ class _Sources:
     ratings: Mapping[str, str] = field(default_factory=dict)
 
 
-_TABLES = ("model", "index", "retrieval", "answer", "summary", "sources", "web", *PLATFORMS)
+_TABLES = (
+    "model",
+    "index",
+    "retrieval",
+    "answer",
+    "summary",
+    "sources",
+    "web",
+    "channels",
+    *PLATFORMS,
+)
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -165,6 +177,7 @@ def _build(raw: dict[str, Any], environ: Mapping[str, str], source: Path | None)
         summary_sentences=read_table(_Summary, tables["summary"], "summary").sentences,
         web=read_table(WebSettings, tables["web"], "web"),
         platforms={name: tables[name] for name in PLATFORMS},
+        channels=tables["channels"],
         source=source,
         database_url=database_url,
     )

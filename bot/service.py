@@ -12,8 +12,11 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
+from bot.channels.delivery import DeliveryLoop, Poster
+from bot.channels.manage import Channels
 from bot.config import Config
 from bot.core import caveats
 from bot.core.answer import ask, reader_for
@@ -85,6 +88,7 @@ class NewsService:
         self.config = config
         self.library = library or open_library(config)[0]
         self._poller: FeedPoller | None = None
+        self._posts: DeliveryLoop | None = None
 
     def warm_up(self) -> None:
         """Load the model, the reader and the indexes now, so the first question is not the
@@ -227,15 +231,40 @@ class NewsService:
         return poll(self.library, self.library.feed_store, self._fetcher(), progress=progress)
 
     def start_feed_polling(self) -> None:
-        """Poll followed feeds in the background while the bot serves."""
+        """Poll followed feeds in the background while the bot serves; after each poll, the
+        channel posts (when started) go out at once."""
         self._poller = FeedPoller(
-            self.library, self.library.feed_store, self._fetcher(), self.library.leases
+            self.library,
+            self.library.feed_store,
+            self._fetcher(),
+            self.library.leases,
+            self._polled,
         )
         self._poller.start()
 
+    def start_channel_posts(self, poster: Poster) -> None:
+        """Post followed feeds' new articles, alerts and digests through `poster` while the
+        bot serves."""
+        every = self.channels.settings.check_interval_seconds
+        self._posts = DeliveryLoop(self.channels.courier(poster), self.library.leases, every)
+        self._posts.start()
+
+    def _polled(self, report: PollReport) -> None:
+        if self._posts is not None:
+            self._posts.poke()
+
+    @cached_property
+    def channels(self) -> Channels:
+        """The feeds, alerts and digests chats follow, opened at first use."""
+        return Channels(self.config, self.library, self._fetcher)
+
     def close(self) -> None:
+        if self._posts is not None:
+            self._posts.stop()
         if self._poller is not None:
             self._poller.stop()
+        if "channels" in self.__dict__:
+            self.channels.close()
         self.library.close()
 
     def _fetcher(self) -> Fetcher:

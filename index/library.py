@@ -137,6 +137,16 @@ class Library:
         with self._lock:
             return self.store.has_key(key, None)
 
+    def shared_article(self, key: str) -> Article | None:
+        """The shared corpus's article under `key`, or whose canonical URL `key` is."""
+        with self._lock:
+            found = self.store.content_hash(key)
+            if found is None:
+                known = self.store.key_by_canonical_url(key, None)
+                found = self.store.content_hash(known) if known else None
+            article = self.store.article(found[0]) if found else None
+            return article if article is not None and article.scope is None else None
+
     def search(
         self, query: str, k: int = 5, scope: Scope = None, filters: Filters | None = None
     ) -> list[Hit]:

@@ -10,6 +10,7 @@ import click
 import discord
 
 from bot.config import Config
+from bot.discord.channel_posts import DiscordPoster
 from bot.discord.client import build_client, serve
 from bot.discord.settings import SYNC_MODES, SyncMode, load_settings
 from bot.service import NewsService
@@ -33,7 +34,8 @@ from index.errors import NewsbotError
 )
 @click.pass_obj
 def discord_command(config: Config, sync: SyncMode | None, guild_id: int | None) -> None:
-    """Answer slash commands and @mentions in Discord (token from DISCORD_TOKEN)."""
+    """Answer slash commands and @mentions in Discord, and post followed feeds, alerts and
+    digests in its channels (token from DISCORD_TOKEN)."""
     token = os.environ.get("DISCORD_TOKEN", "").strip()
     if not token:
         raise click.ClickException(
@@ -49,8 +51,10 @@ def discord_command(config: Config, sync: SyncMode | None, guild_id: int | None)
         raise click.ClickException(str(error)) from error
     where = f"server {settings.guild_id}" if settings.sync == "guild" else settings.sync
     click.echo(f"newsbot: connecting to Discord (command sync: {where}); Ctrl+C stops", err=True)
+    client = build_client(service, settings)
+    service.start_channel_posts(DiscordPoster(client))
     try:
-        asyncio.run(serve(build_client(service, settings), token))
+        asyncio.run(serve(client, token))
     except discord.LoginFailure as error:
         raise click.ClickException("Discord rejected DISCORD_TOKEN; reset the token") from error
     except discord.PrivilegedIntentsRequired as error:

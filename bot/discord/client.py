@@ -18,6 +18,7 @@ import discord
 
 from bot.chat import RateLimiter
 from bot.discord import embeds
+from bot.discord.channel_commands import ChannelCommands
 from bot.discord.commands import FAILED, NO_PINGS, NewsCommands, NewsTree, call, server_scope
 from bot.discord.settings import DiscordSettings
 from bot.service import NewsService
@@ -53,6 +54,7 @@ class NewsbotClient(discord.Client):
         self.tree = NewsTree(self)
         commands = NewsCommands(service, self.limiter, self.is_admin, settings.ephemeral)
         commands.register(self.tree)
+        ChannelCommands(service, self.is_admin).register(self.tree)
 
     def is_admin(self, interaction: discord.Interaction[Any]) -> bool:
         """A configured admin, or a member with Manage Server (or Administrator) in the server

@@ -32,6 +32,7 @@ from bot.slack.blocks import (
     sources_messages,
     summary_messages,
 )
+from bot.slack.channel_commands import register_channel_commands
 from bot.slack.mrkdwn import from_slack
 from bot.slack.replays import RecentRequests, once_only
 from bot.slack.settings import SlackSettings
@@ -117,6 +118,7 @@ def build_app(
     app.command("/sources", middleware=[within_rate_limit])(ack=_ack, lazy=[listeners.sources])
     admin = [_refusing(listeners.only_admins), needs_text]
     app.command("/ingest", middleware=admin)(ack=_ack, lazy=[listeners.ingest])
+    register_channel_commands(app, service, settings)
     app.event("app_mention")(ack=_ack, lazy=[listeners.mention])
     return app
 

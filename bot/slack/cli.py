@@ -76,7 +76,8 @@ def _secret(environ: Mapping[str, str], name: str, what: str) -> str:
 )
 @click.pass_obj
 def slack_command(config: Config, http_mode: bool, host: str | None, port: int | None) -> None:
-    """Answer /ask, /summarize, /sources, /ingest and @newsbot in Slack until stopped."""
+    """Answer /ask, /summarize, /sources, /ingest and @newsbot in Slack, and post followed
+    feeds, alerts and digests in its channels, until stopped."""
     if not http_mode and (host is not None or port is not None):
         raise click.UsageError("--host and --port only apply with --http")
     try:
@@ -88,6 +89,7 @@ def slack_command(config: Config, http_mode: bool, host: str | None, port: int |
     executor = ThreadPoolExecutor(8, thread_name_prefix="newsbot-slack")
     try:
         app = _app(service, settings, secrets, executor)
+        _start_channel_posts(service, app)
         if http_mode:
             _serve_http(app, secrets.signing_secret or "", settings, host, port)
         else:
@@ -128,6 +130,12 @@ def _app(
         raise click.ClickException(f"Slack did not accept SLACK_BOT_TOKEN: {error}") from error
     except OSError as error:
         raise click.ClickException(f"cannot reach Slack at {settings.base_url}: {error}") from error
+
+
+def _start_channel_posts(service: NewsService, app: App) -> None:
+    from bot.slack.channel_posts import SlackPoster
+
+    service.start_channel_posts(SlackPoster(app.client))
 
 
 def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:

@@ -76,6 +76,7 @@ class Followed:
     feed: Feed
     entries: int  # entries in the feed when it was checked
     new: bool  # False when the feed was already followed
+    listed: tuple[str, ...] = ()  # the ids of those entries
 
 
 @dataclass
@@ -131,11 +132,12 @@ def follow(feeds: FeedStore, url: str, fetcher: Fetcher) -> Followed:
     """Follow a feed after checking that it is one; its entries are indexed when polled."""
     parsed = parse_feed(fetcher.feed(url), url)
     address = canonical_url(url)
+    listed = tuple(e.id for e in parsed.entries)
     known = feeds.feed(address)
     if known is not None:
-        return Followed(known, len(parsed.entries), new=False)
+        return Followed(known, len(parsed.entries), new=False, listed=listed)
     feed = feeds.add_feed(address, parsed.title)
-    return Followed(feed, len(parsed.entries), new=True)
+    return Followed(feed, len(parsed.entries), new=True, listed=listed)
 
 
 def unfollow(feeds: FeedStore, reference: str) -> Feed:

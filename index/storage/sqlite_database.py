@@ -148,17 +148,28 @@ class Database:
     reads work, and a write is a `StoreError` saying so.
     """
 
-    def __init__(self, path: Path, wait_seconds: float = 120.0, read_only: bool = False):
+    def __init__(
+        self,
+        path: Path,
+        wait_seconds: float = 120.0,
+        read_only: bool = False,
+        migrations: tuple[str, ...] = MIGRATIONS,
+        name: str = "article database",
+    ):
+        """`migrations` and `name` are another file's, for a database of other things kept the
+        same way (the chat bots' channel subscriptions)."""
         self.path = path
         self.read_only = read_only
+        self.name = name
+        self._migrations = migrations
         self._wait_ms = int(wait_seconds * 1000)
         self._lock = threading.RLock()
         if read_only and not path.exists():
-            raise StoreError(f"{path.parent} is read-only and holds no article database")
+            raise StoreError(f"{path.parent} is read-only and holds no {name}")
         try:
             self._db = self._connect()
         except sqlite3.Error as error:
-            raise StoreError(f"cannot open the article database {path}: {error}") from error
+            raise StoreError(f"cannot open the {name} {path}: {error}") from error
         try:
             with self._statement() as db:
                 db.execute("PRAGMA foreign_keys = ON")
@@ -167,7 +178,7 @@ class Database:
             self._migrate()
         except sqlite3.DatabaseError as error:
             self._db.close()
-            raise StoreError(f"cannot open the article database {path}: {error}") from error
+            raise StoreError(f"cannot open the {name} {path}: {error}") from error
         except StoreError:
             self._db.close()
             raise
@@ -206,21 +217,22 @@ class Database:
             return int(db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
+        migrations = self._migrations
         version = self._version()
-        if version > len(MIGRATIONS):
+        if version > len(migrations):
             raise StoreError(f"{self.path} was written by a newer newsbot (schema {version})")
-        if version == len(MIGRATIONS):
+        if version == len(migrations):
             return
         if self.read_only:
             raise StoreError(
-                f"{self.path} needs upgrading from schema {version} to {len(MIGRATIONS)}, and "
+                f"{self.path} needs upgrading from schema {version} to {len(migrations)}, and "
                 f"{self.path.parent} is read-only; open it once where newsbot may write"
             )
         with self.transaction():
             # Under the write lock: another process opening the same new file may have migrated
             # it while this one waited.
-            for number in range(self._version(), len(MIGRATIONS)):
-                for statement in self._split(MIGRATIONS[number]):
+            for number in range(self._version(), len(migrations)):
+                for statement in self._split(migrations[number]):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number + 1}")
 

@@ -26,6 +26,7 @@ def test_defaults_without_a_file(tmp_path, monkeypatch):
 def test_the_example_file_loads_and_documents_every_setting():
     from dataclasses import fields
 
+    from bot.channels.settings import ChannelSettings
     from bot.core.answer import AnswerSettings
     from bot.discord.settings import DiscordSettings
     from bot.slack.settings import SlackSettings
@@ -50,6 +51,7 @@ def test_the_example_file_loads_and_documents_every_setting():
         WebSettings,
         SlackSettings,
         DiscordSettings,
+        ChannelSettings,
     ):
         keys |= {f.name for f in fields(settings)}
     # [model] name; [index.vectors]; [index.postgres]; [retrieval]; [sources.ratings]

@@ -391,6 +391,11 @@ class DiscordStandIn:
                 return 200, self._message(r.body.get("content") or "", BOT_USER, r.body)
             case ("POST", ["channels", _, "messages"]):
                 return 200, self._message(r.body.get("content") or "", BOT_USER, r.body)
+            case ("PATCH", ["channels", _, "messages", message_id]):
+                edited = self._message(r.body.get("content") or "", BOT_USER, r.body)
+                return 200, edited | {"id": message_id}
+            case ("POST", ["users", "@me", "channels"]):
+                return 200, dm_channel_payload(int(r.body["recipient_id"]))
             case ("POST", ["channels", _, "typing"]):
                 return 204, None
         return 404, {"message": "404: Not Found", "code": 0}

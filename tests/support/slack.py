@@ -69,6 +69,8 @@ class SlackStandIn:
 
     def __init__(self, bot_user_id: str = BOT_USER_ID):
         self.bot_user_id = bot_user_id
+        # Web API calls still to be refused with 429 and Retry-After, as Slack's rate limit does.
+        self.rate_limited = 0
         self._posts: list[Post] = []
         self._changed = threading.Condition()
         stand_in = self
@@ -127,6 +129,16 @@ class SlackStandIn:
             request.send_header("Content-Type", "text/plain")
             request.end_headers()
             request.wfile.write(reply)
+            return
+        with self._changed:
+            limited = self.rate_limited > 0
+            self.rate_limited -= limited
+        if limited:
+            request.send_response(429)
+            request.send_header("Retry-After", "1")
+            request.send_header("Content-Type", "application/json; charset=utf-8")
+            request.end_headers()
+            request.wfile.write(b'{"ok": false, "error": "ratelimited"}')
             return
         result = {"ok": False, "error": "invalid_blocks"} if problems else self._api(post)
         data = json.dumps(result).encode()

@@ -33,7 +33,10 @@ def test_commands_are_registered_in_the_development_guild(standin: DiscordStandI
     run_bot()
     synced = standin.wait_for(lambda r: r.method == "PUT" and "/commands" in r.path)
     assert synced.path == f"{API}/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
-    assert {c["name"] for c in synced.body} == {"ask", "summarize", "sources", "ingest"}
+    assert {c["name"] for c in synced.body} == {
+        *("ask", "summarize", "sources", "ingest"),
+        *("follow", "unfollow", "following", "alert", "alerts", "digest"),
+    }
     summarize = next(c for c in synced.body if c["name"] == "summarize")
     assert summarize["options"][0] == {
         "type": 3,

@@ -11,7 +11,10 @@ from bot.discord.settings import DiscordSettings
 from tests.support.discord import DiscordStandIn
 from tests.support.discord_payloads import API, APP_ID
 
-COMMANDS = {"ask", "summarize", "sources", "ingest"}
+COMMANDS = {
+    *("ask", "summarize", "sources", "ingest"),
+    *("follow", "unfollow", "following", "alert", "alerts", "digest"),
+}
 
 
 def test_the_setting_picks_the_client_class_and_both_hold_the_commands(news_service):

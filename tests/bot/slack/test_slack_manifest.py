@@ -30,7 +30,18 @@ def test_manifest_asks_for_socket_mode_the_event_and_the_scopes_it_needs():
 
 def test_every_command_in_the_manifest_is_handled_and_no_other(slack):
     commands = [c["command"] for c in manifest()["features"]["slash_commands"]]
-    assert commands == ["/ask", "/summarize", "/sources", "/ingest"]
+    assert commands == [
+        "/ask",
+        "/summarize",
+        "/sources",
+        "/ingest",
+        "/follow",
+        "/unfollow",
+        "/following",
+        "/alert",
+        "/alerts",
+        "/digest",
+    ]
     for command in commands:
         status, _, _ = slack.send(command_body(command, "", slack.stand_in.response_url("m")))
         assert status == 200, command

@@ -1,0 +1,251 @@
+"""Feed posts, alerts and digests in Slack: commands through bolt over signed HTTP, posts
+through slack_sdk's Web client to the loopback stand-in, feeds from a loopback news site."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from slack_sdk import WebClient
+
+from bot.channels.delivery import Courier
+from bot.service import NewsService
+from bot.slack.channel_posts import SlackPoster
+from index.embedding import Embedder
+from tests.bot.slack.conftest import BOT_TOKEN
+from tests.support.channels import feed_service
+from tests.support.newssite import NewsSite
+from tests.support.slack import SlackStandIn
+from tests.support.wire import FERRY, FERRY_AGAIN, RAIL, SCHOOL, Outlet, made_up_story
+
+ADMIN = "U0ADMIN"
+ADMINS = ("T0NEWS:U0ADMIN",)
+MORNING = datetime.fromisoformat("2024-05-06T08:00:00+00:00")
+
+
+@pytest.fixture
+def site() -> Iterator[NewsSite]:
+    with NewsSite() as running:
+        yield running
+
+
+@pytest.fixture
+def service(tmp_path: Path, embedder: Embedder) -> Iterator[NewsService]:
+    running = feed_service(tmp_path / "data", embedder)
+    yield running
+    running.close()
+
+
+def courier(service: NewsService, stand_in: SlackStandIn) -> Courier:
+    client = WebClient(token=BOT_TOKEN, base_url=stand_in.base_url)
+    return service.channels.courier(SlackPoster(client))
+
+
+def reply(slack, command: str, text: str, user: str = ADMIN) -> str:  # type: ignore[no-untyped-def]
+    status, ack, _, key = slack.command(command, text, user=user)
+    assert status == 200
+    if ack:
+        return json.loads(ack)["text"]
+    (post,) = slack.stand_in.wait_for(key)
+    assert post.body["response_type"] == "ephemeral"
+    return post.body["text"]
+
+
+def posts(stand_in: SlackStandIn) -> list[dict]:
+    return [p.body for p in stand_in.posts("/api/chat.postMessage")]
+
+
+def test_only_an_admin_follows_a_feed(make_slack, service, site):
+    slack = make_slack(service, admins=ADMINS)
+    outlet = Outlet(site, "Island Times", "island")
+    refused = reply(slack, "/follow", outlet.feed_url, user="U0ASKER")
+    assert "only newsbot's admins" in refused
+    assert service.channels.store.subscriptions() == []
+    said = reply(slack, "/follow", outlet.feed_url)
+    assert said.startswith(f"Following {outlet.feed_url} here")
+    (subscription,) = service.channels.store.subscriptions()
+    assert (subscription.place.community, subscription.place.channel) == ("T0NEWS", "C0NEWS")
+    assert "Feeds followed here (1)" in reply(slack, "/following", "", user="U0ASKER")
+
+
+def test_each_new_article_is_posted_once_with_its_verbatim_summary(make_slack, service, site):
+    slack = make_slack(service, admins=ADMINS)
+    outlet = Outlet(site, "Island Times", "island")
+    outlet.publish(RAIL)  # listed when the channel follows: not new
+    assert "The one article in it now is not posted" in reply(slack, "/follow", outlet.feed_url)
+    outlet.publish(FERRY)
+    outlet.publish(SCHOOL)
+    service.poll_feeds()
+    done = courier(service, slack.stand_in).run_once()
+    assert done.posts == 2
+    sent = posts(slack.stand_in)
+    assert [p["channel"] for p in sent] == ["C0NEWS", "C0NEWS"]
+    shown = [json.dumps(p["blocks"], ensure_ascii=False) for p in sent]
+    assert FERRY[0] in shown[0] and SCHOOL[0] in shown[1]
+    assert RAIL[0] not in "".join(shown)
+    sections = [b["text"]["text"] for b in sent[0]["blocks"] if b["type"] == "section"]
+    quotes = [s for s in sections if s.startswith("> ")]
+    assert 2 <= len(quotes) <= 3
+    for quote in quotes:  # each a sentence of the article, word for word
+        sentence = quote.removeprefix("> ")
+        assert any(sentence in paragraph for paragraph in FERRY[1]), sentence
+    assert "Island Times is not rated in newsbot's source list." in shown[0]
+    assert "According to Island Times's article" in shown[0]
+    assert all(p["unfurl_links"] is False for p in sent)
+    assert "<!" not in "".join(shown).replace("<!date^00000000^", "")  # no @channel, @here
+    # A second poll finds nothing new, and nothing more is posted.
+    service.poll_feeds()
+    assert courier(service, slack.stand_in).run_once().posts == 0
+    assert len(posts(slack.stand_in)) == 2
+
+
+def test_a_near_duplicate_adds_also_reported_to_the_first_post(make_slack, service, site):
+    slack = make_slack(service, admins=ADMINS)
+    first, second = Outlet(site, "Island Times", "island"), Outlet(site, "Coast Herald", "coast")
+    reply(slack, "/follow", first.feed_url)
+    reply(slack, "/follow", second.feed_url)
+    first.publish(FERRY)
+    service.poll_feeds()
+    post_to = courier(service, slack.stand_in)
+    assert post_to.run_once().posts == 1
+    second.publish(FERRY_AGAIN)
+    service.poll_feeds()
+    done = post_to.run_once()
+    assert (done.posts, done.edits) == (0, 1)
+    (update,) = [p.body for p in slack.stand_in.posts("/api/chat.update")]
+    (posted,) = posts(slack.stand_in)
+    assert update["channel"] == "C0NEWS"
+    assert "Also reported by Coast Herald." in json.dumps(update["blocks"])
+    assert FERRY[0] in json.dumps(update["blocks"])
+    assert "Also reported by" not in json.dumps(posted["blocks"])
+
+
+def test_keywords_filter_the_posts_and_an_alert_quotes_its_match(make_slack, service, site):
+    slack = make_slack(service, admins=ADMINS)
+    outlet = Outlet(site, "Island Times", "island")
+    said = reply(slack, "/follow", f"{outlet.feed_url} railway embankment cap:5")
+    assert "that mention “railway” or “embankment”" in said and "at most 5 an hour" in said
+    alert = reply(slack, "/alert", "ferry strike", user="U0ASKER")
+    assert alert.startswith("Alert 1 set") and "direct message" in alert
+    outlet.publish(FERRY)
+    outlet.publish(RAIL)
+    outlet.publish(SCHOOL)
+    service.poll_feeds()
+    courier(service, slack.stand_in).run_once()
+    sent = posts(slack.stand_in)
+    in_channel = [p for p in sent if p["channel"] == "C0NEWS"]
+    direct = [p for p in sent if p["channel"] == "U0ASKER"]
+    assert len(in_channel) == 1 and RAIL[0] in json.dumps(in_channel[0]["blocks"])
+    assert len(direct) == 1
+    blocks = json.dumps(direct[0]["blocks"], ensure_ascii=False)
+    assert FERRY[0] in blocks and "Alert:" in blocks
+    assert "> A strike by ferry crews that would have halted crossings" in blocks
+    assert "1 · “ferry strike” · to you" in reply(slack, "/alerts", "", user="U0ASKER")
+    assert "removed" in reply(slack, "/alerts", "remove 1", user="U0ASKER")
+    assert service.channels.store.alerts() == []
+
+
+def test_a_digest_is_posted_at_its_time_grouped_by_story(make_slack, tmp_path, embedder, site):
+    service = feed_service(tmp_path / "clock", embedder, now=MORNING)
+    try:
+        slack = make_slack(service, admins=ADMINS)
+        said = reply(slack, "/digest", "daily at 09:30")
+        assert "every day at 09:30 (UTC)" in said
+        first, second = Outlet(site, "Island Times", "island"), Outlet(site, "Coast Herald", "c")
+        for outlet in (first, second):
+            service.add_feed(outlet.feed_url)
+        first.publish(FERRY)
+        first.publish(SCHOOL)
+        second.publish(FERRY_AGAIN)
+        service.poll_feeds()
+        early = courier(service, slack.stand_in)
+        assert early.run_once().posts == 0  # 08:00: not yet due
+        later = courier(service, slack.stand_in)
+        later.now = lambda: MORNING.replace(hour=9, minute=31)
+        assert later.run_once().posts == 1
+        (digest,) = posts(slack.stand_in)
+        shown = json.dumps(digest["blocks"], ensure_ascii=False)
+        assert "Daily digest: the top 2 of 2 new stories since 6 May 2024" in shown
+        assert shown.index(FERRY[0]) < shown.index(SCHOOL[0])  # the story told twice first
+        assert "reported by 2 outlets (Island Times, Coast Herald)" in shown
+        assert FERRY_AGAIN[0] not in shown
+        assert later.run_once().posts == 0  # the next is due tomorrow
+    finally:
+        service.close()
+
+
+def test_subscriptions_survive_a_restart(make_slack, tmp_path, embedder, site):
+    outlet = Outlet(site, "Island Times", "island")
+    before = feed_service(tmp_path / "data", embedder)
+    slack = make_slack(before, admins=ADMINS)
+    reply(slack, "/follow", outlet.feed_url)
+    before.close()
+    after = feed_service(tmp_path / "data", embedder)
+    try:
+        again = make_slack(after, admins=ADMINS)
+        assert outlet.feed_url in reply(again, "/following", "")
+        outlet.publish(FERRY)
+        after.poll_feeds()
+        assert courier(after, again.stand_in).run_once().posts == 1
+    finally:
+        after.close()
+
+
+def test_a_burst_of_new_articles_respects_the_cap(make_slack, service, site):
+    slack = make_slack(service, admins=ADMINS)
+    outlet = Outlet(site, "Island Times", "island")
+    reply(slack, "/follow", f"{outlet.feed_url} cap:10")
+    for number in range(50):
+        outlet.publish(made_up_story(number))
+    service.poll_feeds()
+    done = courier(service, slack.stand_in).run_once()
+    assert (done.posts, done.held_back) == (11, 40)
+    sent = posts(slack.stand_in)
+    assert "40 more new articles from Island Times not posted" in sent[-1]["text"]
+    assert courier(service, slack.stand_in).run_once().posts == 0  # never posted later
+
+
+def test_a_failing_feed_is_told_once_a_day(make_slack, service, site):
+    slack = make_slack(service, admins=ADMINS)
+    outlet = Outlet(site, "Island Times", "island")
+    reply(slack, "/follow", outlet.feed_url)
+    outlet.fail()
+    service.poll_feeds()
+    post_to = courier(service, slack.stand_in)
+    assert post_to.run_once().posts == 1
+    service.poll_feeds()
+    assert post_to.run_once().posts == 0
+    (notice,) = posts(slack.stand_in)
+    assert "could not read the feed" in notice["text"]
+
+
+def test_a_rate_limited_post_waits_and_is_sent_once(make_slack, service, site):
+    slack = make_slack(service, admins=ADMINS)
+    outlet = Outlet(site, "Island Times", "island")
+    reply(slack, "/follow", outlet.feed_url)
+    outlet.publish(FERRY)
+    service.poll_feeds()
+    slack.stand_in.rate_limited = 1  # Slack says 429, retry after 1 s
+    assert courier(service, slack.stand_in).run_once().posts == 1
+    refused, sent = slack.stand_in.posts("/api/chat.postMessage")
+    assert sent.received - refused.received >= 1.0  # it waited as Slack asked
+    assert FERRY[0] in json.dumps(sent.body["blocks"])
+
+
+def test_a_running_bot_posts_right_after_its_feed_poll(make_slack, tmp_path, embedder, site):
+    service = feed_service(tmp_path / "live", embedder, poll_interval_minutes=0.005)
+    try:
+        slack = make_slack(service, admins=ADMINS)
+        outlet = Outlet(site, "Island Times", "island")
+        reply(slack, "/follow", outlet.feed_url)
+        client = WebClient(token=BOT_TOKEN, base_url=slack.stand_in.base_url)
+        service.start_channel_posts(SlackPoster(client))
+        service.start_feed_polling()
+        outlet.publish(FERRY)
+        (post,) = slack.stand_in.wait_for("/api/chat.postMessage", timeout=30)
+        assert FERRY[0] in json.dumps(post.body["blocks"])
+    finally:
+        service.close()
