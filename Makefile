@@ -40,7 +40,8 @@ bench-core: setup
 bench-hedges: setup
 	$(BIN)/python -m bench.hedges
 
-# Rebuilds bot/core/hedges/weights.json.gz from the WikiWeasel sentences in ../shared/eval.
+# Rebuilds bot/core/hedges/weights.json.gz from the WikiWeasel sentences in ../shared/eval
+# and the tune part of the news set in bench/data/news-hedges.
 train-hedges: setup
 	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[train]'
 	$(BIN)/python -m bot.core.hedges.train

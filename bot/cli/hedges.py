@@ -8,12 +8,13 @@ import sys
 import click
 
 from bot.cli.text import Line, argument, stdin_lines
-from bot.core.hedges import Detection, default_detector
+from bot.core.hedges import Cue, Detection, default_detector
 from index.chunking import split_sentences
 
 
 def highlighted(detection: Detection, style: bool = True) -> str:
-    """The sentence with each cue marked, and a line per cue naming its kind and offsets."""
+    """The sentence with each cue marked, and a line per cue naming its kind, offsets and the
+    words it governs (its scope)."""
     text, marked, cursor = detection.text, "", 0
     for cue in detection.cues:
         word = click.style(cue.text, bold=True, underline=True) if style else f"[{cue.text}]"
@@ -22,8 +23,17 @@ def highlighted(detection: Detection, style: bool = True) -> str:
     marked += text[cursor:]
     verdict = "uncertain" if detection.uncertain else "certain"
     lines = [f"{marked}", f"  {verdict} (probability {detection.probability:.2f})"]
-    lines += [f"  {c.kind}: “{c.text}” at {c.start}–{c.end}" for c in detection.cues]
+    for cue in detection.cues:
+        lines.append(f"  {cue.kind}: “{cue.text}” at {cue.start}–{cue.end}")
+        lines.append(f"    scope {cue.scope_start}–{cue.scope_end}: {_scoped(text, cue, style)}")
     return "\n".join(lines)
+
+
+def _scoped(text: str, cue: Cue, style: bool) -> str:
+    """The cue's scope within its sentence: underlined in a terminal, else in brackets."""
+    start, end = cue.scope_start or 0, len(text) if cue.scope_end is None else cue.scope_end
+    inside = click.style(text[start:end], underline=True) if style else f"[{text[start:end]}]"
+    return text[:start] + inside + text[end:]
 
 
 @click.command("hedges")

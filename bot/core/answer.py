@@ -253,6 +253,8 @@ def _answered(
             position,
             source=attributed_to(quote.text, quote.hedges),
             figure=found.question.kind == "quantity",
+            highlight=quote.highlight,
+            answer=caveats.ANSWER_NOUNS.get(found.question.kind, "answer"),
         )
     if confidence == "low":
         notes.append(caveats.LOW_CONFIDENCE)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from bot.core.hedges import Cue, CueKind, hedge_phrases
-from bot.core.models import Citation, Confidence, Revision, Update, Window
+from bot.core.models import Citation, Confidence, Highlight, Revision, Update, Window
 from index.models import Article
 
 NOT_FOUND = "I couldn't find that in the indexed articles."
@@ -172,6 +172,8 @@ def _lookup(ratings: Mapping[str, str], source: str) -> str | None:
 
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth")
+# What a highlighted answer is, by the question's kind: "The figure itself is stated plainly".
+ANSWER_NOUNS = {"quantity": "figure", "time": "date", "person": "name", "place": "place"}
 
 
 def hedging(
@@ -180,12 +182,16 @@ def hedging(
     position: int = 0,
     source: str | None = None,
     figure: bool = False,
+    highlight: Highlight | None = None,
+    answer: str = "answer",
 ) -> list[str]:
     """The article's own hedges, in its own words, in and next to the quoted sentence.
 
     `position` says which quote of an answer this is, so notes on a second quote say so;
     `source` is whom the sentence credits, in its words; `figure` marks an answer that is a
-    number, whose being unconfirmed matters most.
+    number, whose being unconfirmed matters most. With a `highlight`, hedges whose scope
+    misses it are said to hedge another part of the sentence, and `answer` names what the
+    highlight is ("figure", "date").
     """
     this = "this" if position == 0 else f"the {ORDINALS[min(position, 4)]} quote"
     notes = []
@@ -193,9 +199,7 @@ def hedging(
     if unconfirmed:
         what = "the figure in " + this if figure else this
         notes.append(f"The article itself says {what} is not confirmed: {_listed(unconfirmed)}.")
-    hedges = hedge_phrases(in_quote, _HEDGE_KINDS)
-    if hedges:
-        notes.append(f"The article hedges {this}: {_listed(hedges)}.")
+    notes += _scoped_hedges(in_quote, this, highlight, answer)
     if source:
         notes.append(f"The article attributes {this} to {_listed([source])}.")
     else:
@@ -205,6 +209,31 @@ def hedging(
     around = hedge_phrases(nearby, _NEARBY_KINDS)
     if around:
         notes.append(f"The sentences around {this} in the article hedge: {_listed(around)}.")
+    return notes
+
+
+def _scoped_hedges(
+    cues: list[Cue], this: str, highlight: Highlight | None, answer: str
+) -> list[str]:
+    """The hedges on the answer itself apart from those on another part of the sentence."""
+    on_answer = [c for c in cues if highlight is None or c.covers(highlight.start, highlight.end)]
+    hedges = hedge_phrases(on_answer, _HEDGE_KINDS)
+    seen = {phrase.casefold() for phrase in hedges}
+    others = [
+        p
+        for p in hedge_phrases([c for c in cues if c not in on_answer], _HEDGE_KINDS)
+        if p.casefold() not in seen
+    ]
+    notes = [f"The article hedges {this}: {_listed(hedges)}."] if hedges else []
+    if others:
+        sentence = "this sentence" if this == "this" else this
+        if hedges:
+            notes.append(f"The article also hedges another part of {sentence}: {_listed(others)}.")
+        else:
+            notes.append(
+                f"The {answer} itself is stated plainly; the article hedges another part of "
+                f"{sentence}: {_listed(others)}."
+            )
     return notes
 
 

@@ -148,6 +148,13 @@ class Summary:
         }
 
 
+def _hedge_dict(cue: Cue, highlight: Highlight | None) -> dict:
+    """A cue with its scope, and whether that scope reaches the highlighted answer (always,
+    when nothing is highlighted: the answer is then the whole sentence)."""
+    covered = highlight is None or cue.covers(highlight.start, highlight.end)
+    return {**asdict(cue), "covers_answer": covered}
+
+
 def _quote_dict(quote: Quote) -> dict:
     citation = quote.citation
     return {
@@ -163,6 +170,6 @@ def _quote_dict(quote: Quote) -> dict:
         "score": round(quote.score, 4),
         "probability": None if quote.probability is None else round(quote.probability, 4),
         "highlight": asdict(quote.highlight) if quote.highlight else None,
-        "hedges": [asdict(cue) for cue in quote.hedges],
+        "hedges": [_hedge_dict(cue, quote.highlight) for cue in quote.hedges],
         "revision": asdict(quote.revision) if quote.revision else None,
     }

@@ -13,12 +13,24 @@ CUE_KINDS: tuple[CueKind, ...] = get_args(CueKind)
 
 @dataclass(frozen=True)
 class Cue:
-    """A verbatim span of the text; exact offsets let callers quote or highlight it safely."""
+    """A verbatim span of the text; exact offsets let callers quote or highlight it safely.
+
+    `scope_start`/`scope_end` bound the part of the sentence the cue governs (see scope.py);
+    the detector sets them, and None means the whole sentence.
+    """
 
     start: int
     end: int
     text: str
     kind: CueKind
+    scope_start: int | None = None
+    scope_end: int | None = None
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether this cue's scope reaches text[start:end]."""
+        if self.scope_start is None or self.scope_end is None:
+            return True
+        return self.scope_start < end and start < self.scope_end
 
 
 # Hand-kept lexicon. Spaces match any whitespace, ' matches ' or U+2019, and "X not" also matches
@@ -40,6 +52,8 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         "could not be confirmed",
         "unverified",
         "unconfirmed",
+        "unsourced",
+        "not been evidenced",
         "purported",
         "purporting",
         "purportedly",
@@ -75,6 +89,16 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         "suggests",
         "rumoured",
         "rumored",
+        "rumours",
+        "rumors",
+        "supposedly",
+        "arguably",
+        "hopefully",
+        "likelihood",
+        "sounds like",
+        "looks as though",
+        "not clear",
+        "not sure",
         "potential",
         "potentially",
         "speculation",
@@ -98,9 +122,23 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         "thinks",
         "suspected",
         "expected to",
+        "expects",
         "estimated",
+        "forecast",
+        "forecasts",
+        "predicts",
+        "predicted",
+        "predicting",
+        "is said to",
+        "are said to",
+        "is reported to",
+        "are reported to",
+        "is understood to",
+        "are understood to",
+        "it has been claimed",
+        "it is claimed",
     ),
-    "condition": ("if", "unless", "in case"),
+    "condition": ("if", "unless", "in case", "depending on"),
     "investigation": (
         "whether",
         "to examine",
@@ -109,6 +147,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         "under investigation",
         "being investigated",
         "to determine",
+        "under consideration",
     ),
     "attribution": (
         "according to",

@@ -32,6 +32,8 @@ class HedgeModel:
     weights: dict[str, tuple[float, ...]]
     candidates: frozenset[str]
     threshold: float
+    # A lower bar for a word inside a lexicon hedge phrase: the lexicon is evidence too.
+    lexicon_threshold: float
 
     @classmethod
     def load(cls, path: Path | None = None) -> HedgeModel:
@@ -45,6 +47,7 @@ class HedgeModel:
                 weights={k: tuple(v) for k, v in data["weights"].items()},
                 candidates=frozenset(data["candidates"]),
                 threshold=float(data["threshold"]),
+                lexicon_threshold=float(data["lexicon_threshold"]),
             )
         except FileNotFoundError as error:
             raise HedgeModelError(

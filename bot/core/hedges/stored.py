@@ -12,7 +12,7 @@ from bot.core.hedges.model import WEIGHTS_FILE
 from index.models import Passage
 
 # The files whose change changes what the detector says.
-_SOURCES = ("lexicon.py", "detector.py", "tokens.py", WEIGHTS_FILE)
+_SOURCES = ("lexicon.py", "detector.py", "tokens.py", "scope.py", WEIGHTS_FILE)
 
 
 @cache
@@ -38,7 +38,7 @@ def _note(detection: Detection) -> dict[str, object]:
     return {
         "uncertain": detection.uncertain,
         "probability": round(detection.probability, 4),
-        "cues": [[c.start, c.end, c.kind] for c in detection.cues],
+        "cues": [[c.start, c.end, c.kind, c.scope_start, c.scope_end] for c in detection.cues],
     }
 
 
@@ -49,5 +49,8 @@ def sentence_cues(passage: Passage, i: int) -> tuple[Cue, ...]:
     if passage.notes is not None and passage.notes_version == detector_version():
         note = passage.notes[i]
         if isinstance(note, dict):
-            return tuple(Cue(s, e, text[s:e], kind) for s, e, kind in note["cues"])
+            return tuple(
+                Cue(s, e, text[s:e], kind, scope_start, scope_end)
+                for s, e, kind, scope_start, scope_end in note["cues"]
+            )
     return default_detector().detect(text).cues

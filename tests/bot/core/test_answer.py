@@ -50,7 +50,16 @@ def test_chinese_troops_highlights_the_figure_and_attributes_it(seeded):
     assert answer.confidence in ("high", "medium")
     assert answer.caveats[0].startswith("According to the article “Putin Sends Troops")
     assert any("outlet is unknown" in c for c in answer.caveats)
-    assert any(c.startswith("The article hedges this:") and "“if”" in c for c in answer.caveats)
+
+
+def test_hedges_of_another_part_of_the_sentence_are_told_apart_from_the_figure(seeded):
+    answer = ask(seeded, "how many Chinese troops?")
+    elsewhere = next(c for c in answer.caveats if "another part of this sentence" in c)
+    assert elsewhere.startswith("The figure itself is stated plainly; the article hedges")
+    assert "“would”" in elsewhere and "“if”" in elsewhere
+    assert not any(c.startswith("The article hedges this:") for c in answer.caveats)
+    hedges = {h["text"]: h for h in answer.to_dict()["quotes"][0]["hedges"]}
+    assert hedges["would"]["covers_answer"] is False and hedges["if"]["covers_answer"] is False
 
 
 def test_hedges_next_to_the_quote_are_surfaced(seeded):
@@ -144,6 +153,9 @@ def test_answer_json_has_the_documented_fields(seeded):
     assert data["probability"] == quote["probability"]
     assert quote["highlight"]["text"] == "150,000"
     assert all(quote["text"][h["start"] : h["end"]] == h["text"] for h in quote["hedges"])
+    for hedge in quote["hedges"]:
+        assert {"scope_start", "scope_end", "covers_answer"} <= set(hedge)
+        assert hedge["scope_start"] <= hedge["start"] < hedge["end"] <= hedge["scope_end"]
 
 
 WIRE_STORY = (

@@ -31,7 +31,7 @@ def test_every_sentence_has_stored_cues_of_this_detector_version(annotated):
         assert len(passage.notes) == len(passage.sentences)
     seventh = next(p for p in passages(annotated) if "purporting" in p.text)
     (note,) = seventh.notes
-    kinds = {kind for _, _, kind in note["cues"]}
+    kinds = {cue[2] for cue in note["cues"]}
     assert "unconfirmed" in kinds and note["uncertain"] is True
 
 
