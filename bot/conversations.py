@@ -141,8 +141,8 @@ class Conversations:
     def ask(
         self, text: str, where: Where, scope: Scope = None, filters: Filters | None = None
     ) -> tuple[Exchange, int]:
-        """The exchange at `where`, and the id its feedback buttons carry. The turn is kept
-        by `remember` once the answer is posted, where it was posted."""
+        """The exchange at `where`, and the id its feedback buttons carry. The front end keeps
+        its turn with `remember` before posting it, under the place a reply to it will name."""
         exchange = converse(self.service, text, self.contexts.previous(where), scope, filters)
         shown = self.feedback.shown(exchange.answer, exchange.understood, where.platform)
         return exchange, shown

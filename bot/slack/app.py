@@ -275,6 +275,8 @@ class Listeners:
             def answer() -> list[Message]:
                 nonlocal exchange
                 exchange, shown = self.conversations.ask(question, where, scope_of(body))
+                # Kept before it is posted: a reply to the answer may arrive at once.
+                self.conversations.remember(where, exchange.turn)
                 answered = answer_messages(exchange.answer)
                 return conversation_messages(answered, exchange.read_as, shown)
 
@@ -283,8 +285,6 @@ class Listeners:
             quiet = unanswered and self.settings.unanswered == "ephemeral"
             private = private or failed or quiet
         self._post(event, client, say, messages, private)
-        if exchange is not None:
-            self.conversations.remember(where, exchange.turn)
 
     def _post(
         self, event: dict, client: WebClient, say: Say, messages: list[Message], private: bool
