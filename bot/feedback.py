@@ -181,22 +181,28 @@ EXPORT_HEADER = """\
 """
 
 
+_REQUIRED = ("answerable", "unanswerable")
+
+
 def export(feedback: Iterable[Feedback]) -> str:
     """The rated questions as a question set; a question rated more than once counts as its
     latest rating."""
     latest = {f.question.casefold(): f for f in feedback}
-    tables: list[str] = []
+    tables: list[tuple[str, str]] = []
     for rated in latest.values():
         question = f"question = {_toml(rated.question)}\n"
         if rated.kind == "up" and rated.answered and rated.quotes:
             quote = rated.highlights[0] or rated.quotes[0]
-            tables.append(f"[[answerable]]\n{question}quote = {_toml(quote)}\n")
+            tables.append(("answerable", f"{question}quote = {_toml(quote)}\n"))
         elif rated.kind == "should_abstain" or (rated.kind == "up" and not rated.answered):
-            tables.append(f"[[unanswerable]]\n{question}")
+            tables.append(("unanswerable", question))
         else:
             wrong = f"wrong_quote = {_toml(rated.quotes[0])}\n" if rated.answered else ""
-            tables.append(f"[[to_check]]\n{question}{wrong}")
-    return EXPORT_HEADER + "".join(f"\n{table}" for table in tables)
+            tables.append(("to_check", f"{question}{wrong}"))
+    # The reader of question sets wants both lists, even when one is empty.
+    named = {name for name, _ in tables}
+    empty = "".join(f"{name} = []\n" for name in _REQUIRED if name not in named)
+    return EXPORT_HEADER + empty + "".join(f"\n[[{name}]]\n{body}" for name, body in tables)
 
 
 def _toml(text: str) -> str:

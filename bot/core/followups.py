@@ -268,7 +268,7 @@ def _gazetteer_place(sentence: str) -> Highlight | None:
     """The first country, people or city of newsbot's list the sentence names."""
     places = place_names()
     for match in _WORD.finditer(sentence):
-        word = match.group().strip("’'-")
+        word = re.sub(r"[’']s$", "", match.group()).strip("’'-")  # "China’s": China
         if word.lower() in places and word[:1].isupper():
             start = match.start() + match.group().index(word)
             return Highlight(start, start + len(word), word)
