@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from bot.chat_state import ChatState
+from bot.chat_state import FILENAME, ChatState
 from bot.cli.session import opened
 from bot.cli.text import stdin_lines
 from bot.config import Config
@@ -88,8 +88,10 @@ def feedback_command(
     config: Config, as_json: bool, since: datetime | None, export_to: Path | None
 ) -> None:
     """List what people rated with the buttons under chat answers, with counts per kind."""
-    store = FeedbackStore(ChatState(config.data_dir), config.now)
-    rated = store.listed(since.date() if since else None)
+    rated: list[Feedback] = []
+    if (config.data_dir / FILENAME).is_file():  # no chat has run here: nothing was rated
+        store = FeedbackStore(ChatState(config.data_dir), config.now)
+        rated = store.listed(since.date() if since else None)
     if export_to is not None:
         export_to.write_text(export(rated), encoding="utf-8")
         questions = len({f.question.casefold() for f in rated})

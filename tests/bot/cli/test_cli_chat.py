@@ -79,6 +79,12 @@ def test_feedback_lists_ratings_with_counts_and_exports_them(newsbot, tmp_path):
     assert data["unanswerable"] == [{"question": "how many Japanese troops?"}]
 
 
+def test_feedback_where_no_chat_ran_lists_nothing_and_creates_nothing(newsbot):
+    result = newsbot("feedback")
+    assert result.exit_code == 0 and result.stdout.startswith("0 ratings")
+    assert not newsbot.data.exists()
+
+
 def test_feedback_refuses_a_date_it_cannot_read(newsbot):
     result = newsbot("feedback", "--since", "last tuesday")
     assert result.exit_code == 2
