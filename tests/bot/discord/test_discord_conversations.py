@@ -118,3 +118,16 @@ def test_channels_limit_where_mentions_are_answered(standin: DiscordStandIn, run
     standin.followup(standin.slash("ask", {"question": "how many Chinese troops?"}))
     time.sleep(0.3)
     assert not [r for r in standin.requests if r.path == f"{API}/channels/{CHANNEL_ID}/messages"]
+
+
+def test_buttons_and_replies_keep_working_after_a_restart(standin: DiscordStandIn, run_bot):
+    before = run_bot()
+    answer = answer_to(standin, standin.mention(f"<@{APP_ID}> how many Chinese troops?"))
+    before.stop()
+    run_bot()  # a new process would hold nothing of the old one's views or replies
+    up = buttons(answer)[0]
+    assert standin.callback(standin.click(up["custom_id"], on=answer)).body["data"]["content"] == (
+        THANKS
+    )
+    followed = answer_to(standin, standin.reply("and Russia?", to=answer))
+    assert followed.body["content"].startswith("**Read as:** how many Russian troops?")

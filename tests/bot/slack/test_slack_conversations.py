@@ -11,11 +11,13 @@ from datetime import datetime, timedelta
 
 from click.testing import CliRunner
 
+from bot.chat_state import ChatState
 from bot.cli import cli
-from bot.feedback import THANKS
+from bot.feedback import THANKS, FeedbackStore
 from bot.service import NewsService
 from bot.slack.app import NOT_HERE
-from tests.support.slack import BOT_USER_ID, block_actions_body, message_body
+from tests.bot.slack.conftest import SECRET
+from tests.support.slack import BOT_USER_ID, block_actions_body, message_body, send
 
 RUSSIAN_QUOTE = "Images surfaced today purporting to show Russian military troops"
 CHINESE_QUOTE = "The news follows China’s decision to send"
@@ -165,3 +167,13 @@ def test_channels_limit_where_newsbot_listens_and_misses_can_stay_private(make_s
     quiet.mention(f"<@{BOT_USER_ID}> how many Chinese troops?", "1712000402.000100")
     (hit,) = quiet.stand_in.wait_for("/api/chat.postMessage")
     assert "150,000" in hit.all_text()
+
+
+def test_a_click_not_signed_by_slack_is_refused_and_records_nothing(make_slack, fresh_service):
+    slack = make_slack(fresh_service)
+    slack.mention(f"<@{BOT_USER_ID}> how many Chinese troops?", "1712000500.000100")
+    (answer,) = answers(slack, 1)
+    (actions,) = [b for b in answer.body["blocks"] if b["type"] == "actions"]
+    body = block_actions_body(actions["elements"][0], answer.body, slack.stand_in.response_url("x"))
+    assert send(slack.url, body, SECRET, signed_with="not-the-secret")[0] == 401
+    assert FeedbackStore(ChatState(fresh_service.config.data_dir), datetime.now).listed() == []
