@@ -79,6 +79,12 @@ _PLURAL = re.compile(r"\b(?:they|them)\b", re.I)
 _THEIR = re.compile(r"\btheir\b", re.I)
 _SINGULAR = re.compile(r"\b(?:it|that|this)\b", re.I)
 _WORD = re.compile(r"[\w’'-]+")
+# How a question without its question mark starts: "who says so", "how many", "is it true".
+_ASKING = re.compile(
+    r"(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|do|does|did|can|could"
+    r"|will|would|should|has|have|had|tell me|according to)(?:’s|'s)?\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,13 @@ class Reading:
         if self.kind in ABOUT_QUOTE:
             return ABOUT_QUOTE_READ_AS[self.kind]  # type: ignore[index]
         return self.question
+
+
+def is_question(text: str) -> bool:
+    """Whether a message that does not mention newsbot asks it something: it ends with a
+    question mark or starts as a question does. A "thanks!" in a thread is left alone."""
+    typed = " ".join(analyse(text).text.split())
+    return typed.endswith("?") or bool(_ASKING.match(typed))
 
 
 def read(text: str, previous: Turn | None) -> Reading:

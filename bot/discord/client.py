@@ -18,6 +18,7 @@ import discord
 
 from bot.chat import RateLimiter
 from bot.conversations import Conversations, Where
+from bot.core.followups import is_question
 from bot.discord import embeds
 from bot.discord.commands import FAILED, NO_PINGS, NewsCommands, NewsTree, call, server_scope
 from bot.discord.conversation import FeedbackButton, feedback_view, with_read_as
@@ -128,7 +129,7 @@ class NewsbotClient(discord.Client):
 
         Replying to the bot also lists it in `mentions`, so "thanks!" in reply to someone
         else's message that mentioned the bot is no question; a reply to newsbot's own answer
-        is a follow-up ("and Russia?").
+        that asks something is a follow-up ("and Russia?"), and a "thanks!" to it is not.
         """
         if not self.settings.mentions or message.author.bot or self.user is None:
             return None
@@ -137,7 +138,8 @@ class NewsbotClient(discord.Client):
             return " ".join(pattern.sub(" ", message.content).split())
         replied = message.reference.resolved if message.reference else None
         if isinstance(replied, discord.Message) and replied.author.id == self.user.id:
-            return " ".join(message.content.split()) or None  # no text: not sent to newsbot
+            asked = " ".join(message.content.split())  # empty: Discord sent no text
+            return asked if is_question(asked) else None
         return None
 
     def listens_in(self, channel: Any) -> bool:

@@ -24,6 +24,7 @@ from slack_sdk import WebClient
 from bot.chat import NotPermitted, RateLimiter
 from bot.conversations import Conversations, Exchange, Where
 from bot.core.filters import filters
+from bot.core.followups import is_question
 from bot.feedback import THANKS
 from bot.service import NewsService, member_of
 from bot.slack.blocks import (
@@ -232,17 +233,18 @@ class Listeners:
     def thread_reply(
         self, event: dict, body: dict, context: BoltContext, say: Say, client: WebClient
     ) -> None:
-        """A reply in a thread newsbot answered in, without a mention: a follow-up. Anything
-        else (a channel message, a mention, which `mention` answers, an edit) is left alone."""
+        """A question in a thread newsbot answered in, without a mention: a follow-up.
+        Anything else (a channel message, a mention, which `mention` answers, an edit, a
+        "thanks!") is left alone."""
         if event.get("bot_id") or event.get("subtype") or not event.get("thread_ts"):
             return
-        bot = context.bot_user_id
-        if bot and f"<@{bot}" in event.get("text", ""):
-            return  # Slack sends a mention as app_mention too
+        bot, text = context.bot_user_id, event.get("text", "")
+        if (bot and f"<@{bot}" in text) or not is_question(from_slack(text)):
+            return  # a mention is sent as app_mention too; "thanks!" asks nothing
         where = _where(event, body)
         if not self.settings.listens_in(where.channel) or not self.conversations.part_of(where):
             return
-        self._converse(event, body, event.get("text", ""), client, say)
+        self._converse(event, body, text, client, say)
 
     def feedback(self, body: dict, action: dict, respond: Respond) -> None:
         """A feedback button: recorded against its answer, and the clicker thanked alone."""

@@ -13,6 +13,7 @@ from bot.core.followups import (
     Reading,
     Turn,
     about_quote,
+    is_question,
     read,
     turn_after,
 )
@@ -128,3 +129,19 @@ def test_the_conversation_keeps_the_quote_a_follow_up_about_it_was_asked_of():
     assert kept == Turn("how many Russian troops?", QUOTE, False, "none", 0.1)
     about = about_quote(read("who says so?", kept), "who says so?", kept)
     assert turn_after(about, read("who says so?", kept), kept) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("and Russia?", True),
+        ("who says so", True),
+        ("How many troops were sent", True),
+        ("<@U0BOT> what about Japan", True),
+        ("thanks, that helps!", False),
+        ("ok", False),
+        ("and Russia", False),
+    ],
+)
+def test_a_message_without_a_mention_is_a_question_when_it_reads_as_one(text, asks):
+    assert is_question(text) is asks

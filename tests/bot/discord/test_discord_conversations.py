@@ -129,5 +129,8 @@ def test_buttons_and_replies_keep_working_after_a_restart(standin: DiscordStandI
     assert standin.callback(standin.click(up["custom_id"], on=answer)).body["data"]["content"] == (
         THANKS
     )
+    standin.reply("thanks, that helps!", to=answer)  # asks nothing: left alone
     followed = answer_to(standin, standin.reply("and Russia?", to=answer))
     assert followed.body["content"].startswith("**Read as:** how many Russian troops?")
+    replies = [r for r in standin.requests if r.path == f"{API}/channels/{CHANNEL_ID}/messages"]
+    assert len(replies) == 2  # the first answer and the follow-up's

@@ -72,14 +72,16 @@ def test_follow_ups_in_a_thread_are_read_with_its_last_answer(slack):
     assert "submarine launching a missile" in fourth.all_text()
 
 
-def test_a_mention_delivered_twice_is_answered_once_and_strangers_threads_are_left_alone(slack):
+def test_a_mention_delivered_twice_is_answered_once_and_other_messages_are_left_alone(slack):
     ts = "1712000100.000100"
     text = f"<@{BOT_USER_ID}> how many Chinese troops?"
     assert slack.mention(text, ts)[0] == 200
     assert slack.send(message_body(text, ts))[0] == 200  # the same mention, as a message event
     answers(slack, 1)
-    # Not newsbot's thread, and a channel message: both acknowledged, neither answered.
+    # Not newsbot's thread, a channel message, and no question in newsbot's own thread: each
+    # acknowledged, none answered.
     assert slack.send(message_body("and Russia?", "1712000102.0001", "1712000050.0001"))[0] == 200
+    assert slack.send(message_body("thanks, that helps!", "1712000104.0001", ts))[0] == 200
     assert slack.send(message_body("how many Chinese troops?", "1712000103.0001"))[0] == 200
     time.sleep(0.5)
     assert len(slack.stand_in.posts("/api/chat.postMessage")) == 1
