@@ -29,7 +29,20 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
 PLATFORMS = ("discord", "slack")
 
-__all__ = ["Config", "ConfigError", "load_config"]
+__all__ = ["ChatSettings", "Config", "ConfigError", "load_config"]
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    """`[chat]`: conversations in Slack, Discord and `newsbot chat`, alike in each."""
+
+    # A follow-up ("and Russia?") is read with the conversation's last answer for this long
+    # after it; later, it is read as a question of its own.
+    context_minutes: int = 30
+
+    def __post_init__(self) -> None:
+        if self.context_minutes < 1:
+            raise ValueError("context_minutes must be 1 or more")
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,7 @@ class Config:
     database_url: str | None = field(default=None, repr=False)
     # The moment every question is asked at, from NEWSBOT_NOW; None for the system clock.
     fixed_now: datetime | None = None
+    chat: ChatSettings = field(default_factory=ChatSettings)
 
     def now(self) -> datetime:
         """When a question is asked, in `[answer] timezone`: its "today" is that zone's."""
@@ -91,6 +105,7 @@ _TABLES = (
     "sources",
     "web",
     "channels",
+    "chat",
     *PLATFORMS,
 )
 
@@ -179,5 +194,6 @@ def _build(raw: dict[str, Any], environ: Mapping[str, str], source: Path | None)
         platforms={name: tables[name] for name in PLATFORMS},
         channels=tables["channels"],
         source=source,
+        chat=read_table(ChatSettings, tables["chat"], "chat"),
         database_url=database_url,
     )

@@ -22,6 +22,7 @@ from bot.core import caveats
 from bot.core.answer import ask, reader_for
 from bot.core.hedges.stored import CueAnnotator
 from bot.core.models import Answer, Summary
+from bot.core.preferred import OneArticle
 from bot.core.summary import summarize
 from bot.core.timewords import time_words
 from index.embedding import Embedder
@@ -103,6 +104,22 @@ class NewsService:
         settings, now = self.config.answer, self.config.now()
         return self.library.read(
             lambda library: ask(library, question, settings, scope=scope, filters=filters, now=now)
+        )
+
+    def ask_within(
+        self, question: str, article_id: int, scope: Scope = None, filters: Filters | None = None
+    ) -> Answer:
+        """The answer from one article alone: a follow-up asks the article it follows first."""
+        settings, now = self.config.answer, self.config.now()
+        return self.library.read(
+            lambda library: ask(
+                OneArticle(library, article_id),
+                question,
+                settings,
+                scope=scope,
+                filters=filters,
+                now=now,
+            )
         )
 
     def summarize(

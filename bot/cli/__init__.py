@@ -17,6 +17,7 @@ import click
 
 from bot.cli.answers import ask_command, sources, summarize_command
 from bot.cli.articles import ingest, reindex, remove
+from bot.cli.conversation import chat_command, feedback_command
 from bot.cli.feeds import feeds
 from bot.cli.hedges import hedges_command
 from bot.cli.history import history_command
@@ -67,6 +68,7 @@ def disk_full(error: BaseException) -> bool:
         ingest,
         feeds,
         ask_command,
+        chat_command,
         summarize_command,
         history_command,
         sources,
@@ -74,6 +76,7 @@ def disk_full(error: BaseException) -> bool:
         reindex,
         serve,
         hedges_command,
+        feedback_command,
     ],
 )
 @click.option(

@@ -17,9 +17,12 @@ from typing import Any
 import discord
 
 from bot.chat import RateLimiter
+from bot.conversations import Conversations, Where
+from bot.core.followups import is_question
 from bot.discord import embeds
 from bot.discord.channel_commands import ChannelCommands
 from bot.discord.commands import FAILED, NO_PINGS, NewsCommands, NewsTree, call, server_scope
+from bot.discord.conversation import FeedbackButton, feedback_view, with_read_as
 from bot.discord.settings import DiscordSettings
 from bot.service import NewsService
 from index.errors import UserError
@@ -51,8 +54,13 @@ class NewsbotClient(discord.Client):
         self.service = service
         self.settings = settings
         self.limiter = RateLimiter(settings.rate_limit, settings.rate_window_seconds)
+        self.conversations = Conversations(service)
+        self.feedback = self.conversations.feedback  # where FeedbackButton records a click
+        self.add_dynamic_items(FeedbackButton)
         self.tree = NewsTree(self)
-        commands = NewsCommands(service, self.limiter, self.is_admin, settings.ephemeral)
+        commands = NewsCommands(
+            service, self.limiter, self.is_admin, settings.ephemeral, self.conversations
+        )
         commands.register(self.tree)
         ChannelCommands(service, self.is_admin).register(self.tree)
 
@@ -99,44 +107,86 @@ class NewsbotClient(discord.Client):
         log.info("connected to Discord as %s, in %d servers", self.user, len(self.guilds))
 
     async def on_message(self, message: discord.Message) -> None:
-        """`@newsbot <question>` gets an answer as a reply to that message."""
+        """`@newsbot <question>`, or a reply to newsbot, gets an answer as a reply to that
+        message, read with the conversation it continues."""
         question = self.mentioned_question(message)
-        if question is None:
+        if question is None or not self.listens_in(message.channel):
             return
         scope = server_scope(message.guild.id if message.guild else None)
-        reply = await self._answer_mention(str(message.author.id), question, scope)
+        follows, answered = conversation_places(message)
+        reply, view = await self._answer_mention(
+            str(message.author.id), question, follows, answered, scope
+        )
         await message.reply(
             content=reply.content,
             embeds=list(reply.embeds),
             allowed_mentions=NO_PINGS,
             mention_author=False,
+            view=view,
         )
 
     def mentioned_question(self, message: discord.Message) -> str | None:
-        """The question after an explicit @mention of the bot; None for any other message.
+        """The question after an explicit @mention of the bot, or in a reply to one of its
+        answers; None for any other message.
 
-        The mention must be in the text: replying to the bot also lists it in `mentions`,
-        and a "thanks!" in reply is not a question.
+        Replying to the bot also lists it in `mentions`, so "thanks!" in reply to someone
+        else's message that mentioned the bot is no question; a reply to newsbot's own answer
+        that asks something is a follow-up ("and Russia?"), and a "thanks!" to it is not.
         """
         if not self.settings.mentions or message.author.bot or self.user is None:
             return None
         pattern = re.compile(rf"<@!?{self.user.id}>")
-        if not pattern.search(message.content):
-            return None
-        return " ".join(pattern.sub(" ", message.content).split())
+        if pattern.search(message.content):
+            return " ".join(pattern.sub(" ", message.content).split())
+        replied = message.reference.resolved if message.reference else None
+        if isinstance(replied, discord.Message) and replied.author.id == self.user.id:
+            asked = " ".join(message.content.split())  # empty: Discord sent no text
+            return asked if is_question(asked) else None
+        return None
 
-    async def _answer_mention(self, user: str, question: str, scope: Scope) -> embeds.Reply:
+    def listens_in(self, channel: Any) -> bool:
+        """Whether `[discord] channels` lets newsbot answer here (a thread: its channel's)."""
+        wanted = self.settings.channels
+        parent = getattr(channel, "parent_id", None)
+        return not wanted or channel.id in wanted or parent in wanted
+
+    async def _answer_mention(
+        self, user: str, question: str, follows: Where, answered: Where, scope: Scope
+    ) -> tuple[embeds.Reply, discord.ui.View | None]:
         if not question:
-            return embeds.Reply(MENTION_USAGE)
+            return embeds.Reply(MENTION_USAGE), None
         try:
             self.limiter.check(user)
-            answer = await call(self.service.ask, question, scope)
+            exchange, shown = await call(self.conversations.ask, question, follows, scope)
+            # Kept before the reply is sent: a reply to it may arrive at once.
+            await call(self.conversations.remember, answered, exchange.turn)
         except UserError as error:
-            return embeds.text_reply(str(error))
+            return embeds.text_reply(str(error)), None
         except Exception:
             log.exception("an @mention failed")
-            return embeds.text_reply(FAILED)
-        return embeds.answer_reply(answer, show_question=False)
+            return embeds.text_reply(FAILED), None
+        reply = embeds.answer_reply(exchange.answer, show_question=False)
+        return with_read_as(reply, exchange.read_as), feedback_view(shown)
+
+
+def conversation_places(message: discord.Message) -> tuple[Where, Where]:
+    """Where the message's conversation was (whose last turn it follows) and where it goes on.
+
+    In a thread, both are the thread. Elsewhere a conversation is a chain of replies, known
+    by the message newsbot answered last: a reply to newsbot's answer follows the message that
+    answer replied to, and goes on from this one, which newsbot answers now.
+    """
+    guild = str(message.guild.id) if message.guild else "dm"
+    channel = message.channel
+    if isinstance(channel, discord.Thread):
+        place = Where("discord", guild, str(channel.parent_id), str(channel.id))
+        return place, place
+    replied = message.reference.resolved if message.reference else None
+    before = replied.reference if isinstance(replied, discord.Message) else None
+    answered = Where("discord", guild, str(channel.id), str(message.id))
+    if before is None or before.message_id is None:
+        return answered, answered
+    return Where("discord", guild, str(channel.id), str(before.message_id)), answered
 
 
 class NewsClient(NewsbotClient):

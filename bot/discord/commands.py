@@ -22,8 +22,10 @@ import discord
 from discord import app_commands
 
 from bot.chat import NotPermitted, RateLimited, RateLimiter
+from bot.conversations import Conversations
 from bot.core.filters import filters
 from bot.discord import embeds
+from bot.discord.conversation import feedback_view
 from bot.discord.embeds import Reply
 from bot.service import NewsService, member_of, newsbot_admin
 from index.errors import UserError
@@ -88,13 +90,17 @@ async def suggestions(function: Callable[..., list[T]], /, *args: Any) -> list[T
         return []
 
 
-async def send(interaction: Interaction, reply: Reply, ephemeral: bool) -> None:
-    """The reply as the interaction's response, or as its follow-up once it was deferred."""
+async def send(
+    interaction: Interaction, reply: Reply, ephemeral: bool, view: discord.ui.View | None = None
+) -> None:
+    """The reply as the interaction's response, or as its follow-up once it was deferred;
+    `view` holds its buttons."""
     message: dict[str, Any] = {
         "content": reply.content,
         "embeds": list(reply.embeds),
         "ephemeral": ephemeral,
         "allowed_mentions": NO_PINGS,
+        **({"view": view} if view is not None else {}),
     }
     if interaction.response.is_done():
         await interaction.followup.send(**message)
@@ -106,7 +112,7 @@ class NewsCommands:
     """/ask, /summarize, /sources and /ingest over one service, with the limits they enforce.
 
     `is_admin` says who may /ingest; `ephemeral` is who sees a reply when a command's
-    `private` option is not given.
+    `private` option is not given; `conversations` registers answers for their buttons.
     """
 
     def __init__(
@@ -115,11 +121,13 @@ class NewsCommands:
         limiter: RateLimiter,
         is_admin: Callable[[Interaction], bool],
         ephemeral: bool,
+        conversations: Conversations,
     ):
         self.service = service
         self.limiter = limiter
         self.is_admin = is_admin
         self.ephemeral = ephemeral
+        self.conversations = conversations
 
     def register(self, tree: app_commands.CommandTree[Any]) -> None:
         for command in (self._ask(), self._summarize(), self._sources(), self._ingest()):
@@ -164,8 +172,11 @@ class NewsCommands:
             limits = filters(since, until, source)  # a bad date is told before any work
             ephemeral = self.private(private)
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-            answer = await call(self.service.ask, question, scope_of(interaction), limits)
-            await send(interaction, embeds.answer_reply(answer), ephemeral)
+            exchange, shown = await call(
+                self.conversations.answer_only, question, "discord", scope_of(interaction), limits
+            )
+            reply = embeds.answer_reply(exchange.answer)
+            await send(interaction, reply, ephemeral, feedback_view(shown))
 
         @ask.autocomplete("source")
         async def outlets(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:

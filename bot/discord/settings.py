@@ -36,10 +36,15 @@ class DiscordSettings:
     shard_ids: tuple[int, ...] = ()
     # Answer `@newsbot <question>` in channels.
     mentions: bool = True
+    # The channels (ids) newsbot answers mentions and replies in, a thread counting as its
+    # channel; empty: every channel it can read. Slash commands are answered everywhere.
+    channels: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in self.admins):
             raise ValueError("admins must be a list of Discord user ids (numbers)")
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in self.channels):
+            raise ValueError("channels must be a list of Discord channel ids (numbers)")
         if self.rate_limit < 0:
             raise ValueError("rate_limit must be 0 (off) or more")
         if self.rate_window_seconds <= 0:

@@ -22,7 +22,10 @@ from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond, Say
 from slack_sdk import WebClient
 
 from bot.chat import NotPermitted, RateLimiter
+from bot.conversations import Conversations, Exchange, Where
 from bot.core.filters import filters
+from bot.core.followups import is_question
+from bot.feedback import THANKS
 from bot.service import NewsService, member_of
 from bot.slack.blocks import (
     Message,
@@ -33,6 +36,7 @@ from bot.slack.blocks import (
     summary_messages,
 )
 from bot.slack.channel_commands import register_channel_commands
+from bot.slack.conversation import ACTIONS, clicked, conversation_messages
 from bot.slack.mrkdwn import from_slack
 from bot.slack.replays import RecentRequests, once_only
 from bot.slack.settings import SlackSettings
@@ -53,6 +57,7 @@ MENTION_USAGE = "Ask me after the mention, e.g. `@newsbot how many Chinese troop
 NOT_ADMIN = "Sorry, only newsbot's admins can add articles. Ask one of them to add it for you."
 SOURCES_HINT = "`/sources` lists the indexed articles."
 FAILED = "Sorry, something went wrong on newsbot's side. The error is in its log."
+NOT_HERE = "newsbot does not answer in this channel; its admins chose the channels it listens in."
 
 _FLAG = re.compile(r"\s*--(private|public)(?:\s+|$)")
 
@@ -92,6 +97,7 @@ def build_app(
     token_verification: bool = True,
     executor: Executor | None = None,
     limiter: RateLimiter | None = None,
+    conversations: Conversations | None = None,
 ) -> App:
     """The app with every listener registered; `signing_secret` is None in Socket Mode.
 
@@ -109,7 +115,12 @@ def build_app(
     )
     app.use(once_only(RecentRequests()))  # after bolt's own middleware: the signature check
     window = settings.rate_window_seconds
-    listeners = Listeners(service, settings, limiter or RateLimiter(settings.rate_limit, window))
+    listeners = Listeners(
+        service,
+        settings,
+        limiter or RateLimiter(settings.rate_limit, window),
+        conversations or Conversations(service),
+    )
     needs_text = _refusing(listeners.needs_text)
     within_rate_limit = _refusing(listeners.within_rate_limit)
     asking = [needs_text, within_rate_limit]
@@ -120,6 +131,9 @@ def build_app(
     app.command("/ingest", middleware=admin)(ack=_ack, lazy=[listeners.ingest])
     register_channel_commands(app, service, settings)
     app.event("app_mention")(ack=_ack, lazy=[listeners.mention])
+    # Every message newsbot can see arrives; only replies in its own threads are answered.
+    app.event("message")(ack=_ack, lazy=[listeners.thread_reply])
+    app.action(ACTIONS)(ack=_ack, lazy=[listeners.feedback])
     return app
 
 
@@ -145,10 +159,17 @@ def _refusing(check: Callable[[dict], None]) -> Callable[..., BoltResponse | Non
 class Listeners:
     """What each command does, a few lines each: parse, call the service, post the blocks."""
 
-    def __init__(self, service: NewsService, settings: SlackSettings, limiter: RateLimiter):
+    def __init__(
+        self,
+        service: NewsService,
+        settings: SlackSettings,
+        limiter: RateLimiter,
+        conversations: Conversations,
+    ):
         self.service = service
         self.settings = settings
         self.limiter = limiter
+        self.conversations = conversations
 
     # -- checks: refused in the ack itself, nothing queued ------------------------------------
 
@@ -171,7 +192,8 @@ class Listeners:
 
         def answer() -> list[Message]:
             question, limits = asked_with_filters(text)
-            return answer_messages(self.service.ask(question, scope, limits))
+            exchange, shown = self.conversations.answer_only(question, "slack", scope, limits)
+            return conversation_messages(answer_messages(exchange.answer), None, shown)
 
         self._respond(respond, private, answer)
 
@@ -200,29 +222,86 @@ class Listeners:
     def mention(
         self, event: dict, body: dict, context: BoltContext, say: Say, client: WebClient
     ) -> None:
-        """`@newsbot question` in a channel: answered in the mention's thread."""
+        """`@newsbot question` in a channel: answered in the mention's thread, and read with
+        that thread's conversation."""
         if event.get("bot_id"):
             return  # another bot
-        user, channel = event.get("user", ""), event["channel"]
-        thread = event.get("thread_ts") or event["ts"]
-        question, flag = options(from_slack(_without_mention(event.get("text", ""), context)))
+        text = _without_mention(event.get("text", ""), context)
+        if not self.settings.listens_in(event["channel"]):
+            self._post(event, client, say, [notice(NOT_HERE)], private=True)
+            return
+        self._converse(event, body, text, client, say)
+
+    def thread_reply(
+        self, event: dict, body: dict, context: BoltContext, say: Say, client: WebClient
+    ) -> None:
+        """A question in a thread newsbot answered in, without a mention: a follow-up.
+        Anything else (a channel message, a mention, which `mention` answers, an edit, a
+        "thanks!") is left alone."""
+        if event.get("bot_id") or event.get("subtype") or not event.get("thread_ts"):
+            return
+        bot, text = context.bot_user_id, event.get("text", "")
+        if (bot and f"<@{bot}" in text) or not is_question(from_slack(text)):
+            return  # a mention is sent as app_mention too; "thanks!" asks nothing
+        where = _where(event, body)
+        if not self.settings.listens_in(where.channel) or not self.conversations.part_of(where):
+            return
+        self._converse(event, body, text, client, say)
+
+    def feedback(self, body: dict, action: dict, respond: Respond) -> None:
+        """A feedback button: recorded against its answer, and the clicker thanked alone."""
+        found = clicked(action)
+        if found is None:
+            return
+        kind, shown = found
+        user = body.get("user", {}).get("id", "")
+        try:
+            self.conversations.feedback.record(shown, kind, f"{body['team']['id']}:{user}")
+        except UserError as refusal:
+            thanks = str(refusal)
+        else:
+            thanks = THANKS
+        respond(text=thanks, response_type="ephemeral", replace_original=False)
+
+    def _converse(self, event: dict, body: dict, text: str, client: WebClient, say: Say) -> None:
+        question, flag = options(from_slack(text))
         private = self._private(flag)
+        where = _where(event, body)
+        exchange: Exchange | None = None
         try:
             if not question:
                 raise UserError(MENTION_USAGE)
-            self.limiter.check(user)
+            self.limiter.check(event.get("user", ""))
         except UserError as refusal:
             messages, private = [notice(str(refusal))], True
         else:
-            scope = scope_of(body)
-            messages, failed = self._work(
-                lambda: answer_messages(self.service.ask(question, scope))
-            )
-            private = private or failed
+
+            def answer() -> list[Message]:
+                nonlocal exchange
+                exchange, shown = self.conversations.ask(question, where, scope_of(body))
+                # Kept before it is posted: a reply to the answer may arrive at once.
+                self.conversations.remember(where, exchange.turn)
+                answered = answer_messages(exchange.answer)
+                return conversation_messages(answered, exchange.read_as, shown)
+
+            messages, failed = self._work(answer)
+            unanswered = exchange is not None and not exchange.answer.answered
+            quiet = unanswered and self.settings.unanswered == "ephemeral"
+            private = private or failed or quiet
+        self._post(event, client, say, messages, private)
+
+    def _post(
+        self, event: dict, client: WebClient, say: Say, messages: list[Message], private: bool
+    ) -> None:
+        """Messages in the event's thread: for everyone, or for its author alone."""
+        thread = event.get("thread_ts") or event["ts"]
         for message in messages:
             if private:
                 client.chat_postEphemeral(
-                    channel=channel, user=user, thread_ts=thread, **_payload(message)
+                    channel=event["channel"],
+                    user=event.get("user", ""),
+                    thread_ts=thread,
+                    **_payload(message),
                 )
             else:
                 say(thread_ts=thread, unfurl_links=False, unfurl_media=False, **_payload(message))
@@ -264,6 +343,12 @@ class Listeners:
 
     def _private(self, flag: bool | None) -> bool:
         return flag if flag is not None else self.settings.visibility == "ephemeral"
+
+
+def _where(event: dict, body: dict) -> Where:
+    """The conversation an event belongs to: its thread, or the thread a mention starts."""
+    thread = event.get("thread_ts") or event["ts"]
+    return Where("slack", body["team_id"], event["channel"], thread)
 
 
 def _payload(message: Message) -> dict[str, Any]:

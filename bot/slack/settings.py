@@ -11,8 +11,11 @@ from bot.config import Config
 from bot.tables import read_table
 
 Visibility = Literal["channel", "ephemeral"]
+Unanswered = Literal["thread", "ephemeral"]
 # An admin: the workspace's team id (T…), then the member's id (U…, or W… on Enterprise Grid).
 _ADMIN = re.compile(r"T[A-Z0-9]{2,}:[UW][A-Z0-9]{2,}")
+# A channel's id: C… (public), G… (private, older ones).
+_CHANNEL = re.compile(r"[CG][A-Z0-9]{2,}")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,12 @@ class SlackSettings:
     idle_timeout_seconds: int = 30
     # Connections open at once; a newcomer past that closes the one silent longest.
     max_connections: int = 100
+    # The channels newsbot listens in for mentions and thread replies (ids, C…); empty: every
+    # channel it is in. Slash commands are answered wherever Slack offers them.
+    channels: tuple[str, ...] = ()
+    # Where a mention or thread reply newsbot finds no answer to goes: in the thread, or to the
+    # asker alone ("ephemeral"), which keeps misses out of busy channels.
+    unanswered: Unanswered = "thread"
 
     def __post_init__(self) -> None:
         wrong = [v for v in self.admins if not isinstance(v, str) or not _ADMIN.fullmatch(v)]
@@ -55,6 +64,12 @@ class SlackSettings:
             raise ValueError("rate_limit must be 0 (off) or more")
         if self.rate_window_seconds <= 0:
             raise ValueError("rate_window_seconds must be more than 0")
+        odd = [c for c in self.channels if not isinstance(c, str) or not _CHANNEL.fullmatch(c)]
+        if odd:
+            raise ValueError(
+                "channels must be channel ids like 'C012AB3CD' (channel name > About > "
+                f"Channel ID), not {odd[0]!r}"
+            )
         if not re.match(r"https?://[^/\s]+", self.base_url):
             raise ValueError(f"base_url must be an http(s) URL, not {self.base_url!r}")
         if not self.base_url.endswith("/"):
@@ -72,6 +87,10 @@ class SlackSettings:
             raise ValueError("idle_timeout_seconds must be 1 or more")
         if self.max_connections < 1:
             raise ValueError("max_connections must be 1 or more")
+
+    def listens_in(self, channel: str) -> bool:
+        """Whether mentions and thread replies in `channel` are answered."""
+        return not self.channels or channel in self.channels
 
     def is_admin(self, team_id: str, user_id: str) -> bool:
         """Whether the member may /ingest in this workspace (and only this one)."""

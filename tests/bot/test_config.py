@@ -27,6 +27,7 @@ def test_the_example_file_loads_and_documents_every_setting():
     from dataclasses import fields
 
     from bot.channels.settings import ChannelSettings
+    from bot.config import ChatSettings
     from bot.core.answer import AnswerSettings
     from bot.discord.settings import DiscordSettings
     from bot.slack.settings import SlackSettings
@@ -52,6 +53,7 @@ def test_the_example_file_loads_and_documents_every_setting():
         SlackSettings,
         DiscordSettings,
         ChannelSettings,
+        ChatSettings,
     ):
         keys |= {f.name for f in fields(settings)}
     # [model] name; [index.vectors]; [index.postgres]; [retrieval]; [sources.ratings]
@@ -60,6 +62,16 @@ def test_the_example_file_loads_and_documents_every_setting():
         assert f"\n{key} =" in text or f"\n# {key} =" in text, key
     assert "[index.vectors]" in text
     assert "[sources.ratings]" in text
+    assert config.chat.context_minutes == 30
+
+
+def test_the_chat_table_is_read_and_checked(tmp_path):
+    config = load_config(write(tmp_path, "[chat]\ncontext_minutes = 5\n"), environ={})
+    assert config.chat.context_minutes == 5
+    with pytest.raises(ConfigError, match=r"\[chat\] context_minutes must be 1 or more"):
+        load_config(write(tmp_path, "[chat]\ncontext_minutes = 0\n"), environ={})
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) in \[chat\]: minutes"):
+        load_config(write(tmp_path, "[chat]\nminutes = 5\n"), environ={})
 
 
 def test_values_flow_into_settings(tmp_path):

@@ -41,6 +41,7 @@ from tests.support.discord_payloads import (
     guild_payload,
     member_payload,
     message_payload,
+    thread_payload,
     user_payload,
 )
 
@@ -67,6 +68,7 @@ class Request:
     body: Any
     at: float
     status: int = 200
+    reply: Any = None  # what the stand-in answered (a message it made, say)
 
 
 @dataclass
@@ -236,29 +238,66 @@ class DiscordStandIn:
             "attachment_size_limit": 10_485_760,
             "data": data,
         }
-        if guild is None:  # a DM: the user alone, no server and no member permissions
-            payload |= {
-                "channel_id": str(DM_CHANNEL_ID),
-                "channel": dm_channel_payload(user_id),
-                "user": user_payload(user_id, f"reader{user_id % 1000}"),
-                "authorizing_integration_owners": {"0": str(GUILD_ID)},
-                "context": 1,
-            }
-        else:
-            payload |= {
-                "guild_id": str(guild),
-                "channel_id": str(GUILDS[guild][1]),
-                "channel": channel_payload(guild),
-                "member": member_payload(user_id, permissions),
-                "guild_locale": "en-US",
-                "authorizing_integration_owners": {"0": str(guild)},
-                "context": 0,
-            }
+        payload |= _asked_from(user_id, permissions, guild)
         sent = Sent(interaction_id, token, 0.0)
         with self._changed:
             self.sent[token] = sent
         self._run(self._dispatch("INTERACTION_CREATE", payload, sent))
         return sent
+
+    def click(
+        self,
+        custom_id: str,
+        on: Request,
+        user_id: int = USER_ID,
+        guild: int = GUILD_ID,
+    ) -> Sent:
+        """A click on the button `custom_id` of the bot's message that `on` posted: an
+        INTERACTION_CREATE of type 3 (MESSAGE_COMPONENT)."""
+        interaction_id = self._snowflake()
+        token = f"token-{interaction_id}"
+        payload = {
+            "id": str(interaction_id),
+            "application_id": str(APP_ID),
+            "type": 3,
+            "token": token,
+            "version": 1,
+            "app_permissions": str(discord.Permissions.all().value),
+            "locale": "en-GB",
+            "entitlements": [],
+            "attachment_size_limit": 10_485_760,
+            "data": {"custom_id": custom_id, "component_type": 2},
+            "message": on.reply,
+            **_asked_from(user_id, MEMBER_PERMISSIONS, guild),
+        }
+        sent = Sent(interaction_id, token, 0.0)
+        with self._changed:
+            self.sent[token] = sent
+        self._run(self._dispatch("INTERACTION_CREATE", payload, sent))
+        return sent
+
+    def reply(self, content: str, to: Request, user_id: int = USER_ID) -> int:
+        """A reply to the bot's message that `to` posted, as Discord sends it with the default
+        reply ping: the bot in `mentions`, its message as `referenced_message`; its id."""
+        answered = {**to.reply, "message_reference": to.body["message_reference"]}
+        return self._message_from(
+            content,
+            user_id,
+            mentions_bot=True,
+            reference={
+                "message_reference": {
+                    "type": 0,
+                    "message_id": answered["id"],
+                    "channel_id": answered["channel_id"],
+                    "guild_id": str(GUILD_ID),
+                },
+                "referenced_message": answered,
+            },
+        )
+
+    def open_thread(self, thread_id: int, guild: int = GUILD_ID) -> None:
+        """A public thread opened in the guild's channel (THREAD_CREATE), newsbot in it."""
+        self.dispatch("THREAD_CREATE", thread_payload(thread_id, guild) | {"newly_created": True})
 
     def _attachment(self, upload: Upload) -> dict[str, Any]:
         """Discord's attachment object, its URL on this stand-in (Discord's would be its CDN)."""
@@ -284,14 +323,31 @@ class DiscordStandIn:
         guild: int = GUILD_ID,
     ) -> int:
         """A channel message from a member of `guild`, as MESSAGE_CREATE; its id."""
+        return self._message_from(content, user_id, mentions_bot, guild=guild)
+
+    def in_thread(self, content: str, thread_id: int, user_id: int = USER_ID) -> int:
+        """A message that mentions the bot in the thread `thread_id`; its id."""
+        return self._message_from(content, user_id, True, channel_id=thread_id)
+
+    def _message_from(
+        self,
+        content: str,
+        user_id: int,
+        mentions_bot: bool,
+        guild: int = GUILD_ID,
+        reference: dict[str, Any] | None = None,
+        channel_id: int | None = None,
+    ) -> int:
         message = message_payload(
             self._snowflake(), content, user_payload(user_id, "reader"), None, guild
         )
         message["mentions"] = [BOT_USER] if mentions_bot else []
+        if channel_id is not None:
+            message["channel_id"] = str(channel_id)
         member = member_payload(user_id, MEMBER_PERMISSIONS)
         del member["user"]  # MESSAGE_CREATE carries the author once, outside the member
         message["member"] = member
-        self.dispatch("MESSAGE_CREATE", message)
+        self.dispatch("MESSAGE_CREATE", message | (reference or {}))
         return int(message["id"])
 
     # -- gateway -------------------------------------------------------------------------------
@@ -351,7 +407,7 @@ class DiscordStandIn:
         body = await _body(request)
         record = Request(request.method, request.path, dict(request.query), body, at)
         status, reply = self._answer(record)
-        record.status = status
+        record.status, record.reply = status, reply
         with self._changed:
             self.requests.append(record)
             parts = record.path.removeprefix(API).strip("/").split("/")
@@ -446,6 +502,28 @@ class DiscordStandIn:
 
     def _snowflake(self) -> int:
         return discord.utils.time_snowflake(datetime.now(UTC)) + next(self._ids)
+
+
+def _asked_from(user_id: int, permissions: discord.Permissions, guild: int | None) -> dict:
+    """Where an interaction comes from: a server's channel and member, or a DM (`guild` None:
+    the user alone, no server and no member permissions)."""
+    if guild is None:
+        return {
+            "channel_id": str(DM_CHANNEL_ID),
+            "channel": dm_channel_payload(user_id),
+            "user": user_payload(user_id, f"reader{user_id % 1000}"),
+            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "context": 1,
+        }
+    return {
+        "guild_id": str(guild),
+        "channel_id": str(GUILDS[guild][1]),
+        "channel": channel_payload(guild),
+        "member": member_payload(user_id, permissions),
+        "guild_locale": "en-US",
+        "authorizing_integration_owners": {"0": str(guild)},
+        "context": 0,
+    }
 
 
 async def _body(request: web.Request) -> Any:

@@ -57,6 +57,35 @@ def channel_payload(guild_id: int = GUILD_ID) -> dict[str, Any]:
     }
 
 
+def thread_payload(thread_id: int, guild_id: int = GUILD_ID) -> dict[str, Any]:
+    """A public thread in the guild's channel, newsbot a member of it."""
+    return {
+        "id": str(thread_id),
+        "type": 11,
+        "guild_id": str(guild_id),
+        "parent_id": str(GUILDS[guild_id][1]),
+        "owner_id": str(USER_ID),
+        "name": "troops",
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "message_count": 0,
+        "member_count": 2,
+        "flags": 0,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": "2024-01-01T00:00:00+00:00",
+            "locked": False,
+        },
+        "member": {
+            "id": str(thread_id),
+            "user_id": str(APP_ID),
+            "join_timestamp": "2024-01-01T00:00:00+00:00",
+            "flags": 0,
+        },
+    }
+
+
 def dm_channel_payload(user_id: int) -> dict[str, Any]:
     return {"id": str(DM_CHANNEL_ID), "type": 1, "recipients": [user_payload(user_id, "reader")]}
 
@@ -147,5 +176,5 @@ def message_payload(
         "timestamp": datetime.now(UTC).isoformat(),
         "edited_timestamp": None,
         "flags": body.get("flags", 0),
-        "components": [],
+        "components": body.get("components", []),
     }

@@ -276,3 +276,80 @@ def send(
             return response.status, response.read(), time.perf_counter() - start
     except urllib.error.HTTPError as error:
         return error.code, error.read(), time.perf_counter() - start
+
+
+def message_body(
+    text: str,
+    ts: str,
+    thread_ts: str | None = None,
+    user: str = "U0ASKER",
+    channel: str = "C0NEWS",
+    team_id: str = "T0NEWS",
+) -> bytes:
+    """A `message` event (a channel message, or a reply in the thread `thread_ts`): JSON."""
+    event: dict[str, Any] = {
+        "type": "message",
+        "channel_type": "channel",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return json.dumps(
+        {
+            "token": "deprecated-verification-token",
+            "team_id": team_id,
+            "api_app_id": "A0NEWSBOT",
+            "event": event,
+            "type": "event_callback",
+            "event_id": f"Ev{ts.replace('.', '')}m",
+            "event_time": int(float(ts)),
+            "authorizations": [{"team_id": team_id, "user_id": BOT_USER_ID, "is_bot": True}],
+        }
+    ).encode()
+
+
+def block_actions_body(
+    action: dict[str, Any],
+    message: dict[str, Any],
+    response_url: str,
+    user: str = "U0ASKER",
+    channel: str = "C0NEWS",
+    team: tuple[str, str] = ("T0NEWS", "newsroom"),
+) -> bytes:
+    """A click on `action` (a button element of `message`'s blocks) as Slack posts it: a form
+    whose one field, `payload`, is the `block_actions` JSON."""
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": "asker", "name": "asker", "team_id": team[0]},
+        "api_app_id": "A0NEWSBOT",
+        "token": "deprecated-verification-token",
+        "container": {
+            "type": "message",
+            "message_ts": message.get("ts", "1712345678.000200"),
+            "channel_id": channel,
+            "is_ephemeral": False,
+        },
+        "trigger_id": "1234.5678.abcdef",
+        "team": {"id": team[0], "domain": team[1]},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel, "name": "newsroom"},
+        "message": message,
+        "state": {"values": {}},
+        "response_url": response_url,
+        "actions": [
+            {
+                "action_id": action["action_id"],
+                "block_id": action.get("block_id", "b"),
+                "text": action["text"],
+                "value": action["value"],
+                "type": "button",
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)}).encode()

@@ -36,7 +36,7 @@ def test_a_missing_token_is_one_clear_line(config):
             {"colour": "blue"},
             [],
             "unknown key(s) in [discord]: colour (known: sync, guild_id, admins, rate_limit, "
-            "rate_window_seconds, ephemeral, sharded, shard_count, shard_ids, mentions)",
+            "rate_window_seconds, ephemeral, sharded, shard_count, shard_ids, mentions, channels)",
         ),
         ({"rate_limit": "5"}, [], "[discord] rate_limit must be of type int, not str"),
         ({}, ["--sync", "guild"], '[discord] sync = "guild" needs guild_id (or --guild ID)'),

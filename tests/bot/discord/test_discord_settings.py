@@ -62,6 +62,7 @@ def test_a_full_table_from_a_config_file(tmp_path):
         ),
         ({"admins": ["1200000000000000005"]}, "[discord] admins must be a list of Discord user"),
         ({"admins": 5}, "[discord] admins must be of type list"),
+        ({"channels": ["#news"]}, "[discord] channels must be a list of Discord channel ids"),
         ({"sync": "everywhere"}, "[discord] sync must be one of guild, global, none"),
         ({"sync": "guild"}, '[discord] sync = "guild" needs guild_id'),
         ({"guild_id": 0}, "[discord] guild_id must be a Discord server id"),

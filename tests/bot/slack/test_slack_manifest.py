@@ -16,12 +16,16 @@ def manifest() -> dict:
     return yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
 
 
-def test_manifest_asks_for_socket_mode_the_event_and_the_scopes_it_needs():
+def test_manifest_asks_for_socket_mode_the_events_and_the_scopes_it_needs():
     data = manifest()
     assert data["settings"]["socket_mode_enabled"] is True
-    assert data["settings"]["event_subscriptions"]["bot_events"] == ["app_mention"]
+    events = data["settings"]["event_subscriptions"]["bot_events"]
+    assert events == ["app_mention", "message.channels", "message.groups"]
+    assert data["settings"]["interactivity"]["is_enabled"] is True  # the feedback buttons
     assert set(data["oauth_config"]["scopes"]["bot"]) == {
         "app_mentions:read",
+        "channels:history",
+        "groups:history",
         "chat:write",
         "commands",
     }

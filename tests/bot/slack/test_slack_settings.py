@@ -74,6 +74,8 @@ def test_every_key_from_a_config_file(tmp_path):
         ({"idle_timeout_seconds": 0}, "idle_timeout_seconds must be 1 or more"),
         ({"idle_timeout_seconds": 2.5}, "idle_timeout_seconds must be of type int, not float"),
         ({"max_connections": 0}, "max_connections must be 1 or more"),
+        ({"channels": ["#newsroom"]}, "channels must be channel ids like 'C012AB3CD'"),
+        ({"unanswered": "hidden"}, 'unanswered must be "thread" or "ephemeral"'),
     ],
 )
 def test_mistakes_are_config_errors_naming_the_key(raw, message):

@@ -1,0 +1,202 @@
+"""Questions asked in a conversation: read with its last answer, which is kept for the next.
+
+`converse` is one exchange: the question read by the follow-up rules (`bot.core.followups`),
+answered from the last quote or by the service (the last answer's article first), and what the
+conversation keeps afterwards. `Contexts` keeps that per place (platform, workspace or guild,
+channel, thread) in `chat.sqlite3`, so a conversation survives a restart, and forgets it after
+`[chat] context_minutes`. `newsbot chat` keeps it in memory for one terminal session.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from bot.chat_state import ChatState
+from bot.core.followups import Reading, Turn, about_quote, read, turn_after
+from bot.core.hedges import Cue
+from bot.core.models import Answer, Citation, Highlight, Quote
+from bot.feedback import FeedbackStore
+from bot.service import NewsService
+from index.models import Filters, Scope
+
+Platform = Literal["slack", "discord"]
+# Where a conversation was last active is kept this long, so newsbot knows the threads it is
+# part of; its last answer is read with a follow-up for `[chat] context_minutes` only.
+KEEP_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One question in a conversation: the answer (its question as typed), the question as
+    newsbot understood it, and the turn the conversation keeps afterwards."""
+
+    answer: Answer
+    understood: str
+    read_as: str | None
+    turn: Turn
+
+
+def converse(
+    service: NewsService,
+    text: str,
+    previous: Turn | None,
+    scope: Scope = None,
+    filters: Filters | None = None,
+) -> Exchange:
+    """Answer `text` after the conversation's last turn (None: it starts here)."""
+    reading = read(text, previous)
+    answer = _answer(service, reading, previous, scope, filters)
+    shown = replace(answer, question=" ".join(text.split()))
+    return Exchange(
+        shown, reading.question, reading.read_as(), turn_after(answer, reading, previous)
+    )
+
+
+def _answer(
+    service: NewsService,
+    reading: Reading,
+    previous: Turn | None,
+    scope: Scope,
+    filters: Filters | None,
+) -> Answer:
+    if reading.about_quote:
+        return about_quote(reading, reading.question, previous)
+    if reading.article_id is not None:
+        within = service.ask_within(reading.question, reading.article_id, scope, filters)
+        if within.answered:
+            return within
+    return service.ask(reading.question, scope, filters)
+
+
+@dataclass(frozen=True)
+class Where:
+    """A conversation's place: a thread (Slack's thread_ts; in Discord a thread's id, or the
+    newsbot message a reply chain continues) in a channel of a workspace or guild."""
+
+    platform: Platform
+    workspace: str
+    channel: str
+    thread: str
+
+
+class Contexts:
+    """Each place's last turn, in `chat.sqlite3`; `clock` is the config's (NEWSBOT_NOW)."""
+
+    def __init__(self, state: ChatState, minutes: int, clock: Callable[[], datetime]):
+        self._state = state
+        self._ttl = timedelta(minutes=minutes)
+        self._clock = clock
+
+    def previous(self, where: Where) -> Turn | None:
+        """The place's last turn, unless it is older than `[chat] context_minutes`."""
+        row = self._row(where)
+        if row is None or datetime.fromisoformat(row[1]) + self._ttl < self._clock():
+            return None
+        return turn_from(json.loads(row[0]))
+
+    def part_of(self, where: Where) -> bool:
+        """Whether newsbot has answered in this thread (however long ago, up to KEEP_DAYS)."""
+        return self._row(where) is not None
+
+    def remember(self, where: Where, turn: Turn) -> None:
+        now = self._clock()
+        with self._state.connect() as connection:
+            connection.execute(
+                "INSERT INTO contexts (platform, workspace, channel, thread, turn, at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, channel, thread) "
+                "DO UPDATE SET turn = excluded.turn, at = excluded.at",
+                (*_key(where), json.dumps(turn_dict(turn)), now.isoformat()),
+            )
+            old = (now - timedelta(days=KEEP_DAYS)).isoformat()
+            connection.execute("DELETE FROM contexts WHERE at < ?", (old,))
+
+    def _row(self, where: Where) -> tuple[str, str] | None:
+        with self._state.connect() as connection:
+            return connection.execute(
+                "SELECT turn, at FROM contexts "
+                "WHERE platform = ? AND workspace = ? AND channel = ? AND thread = ?",
+                _key(where),
+            ).fetchone()
+
+
+def _key(where: Where) -> tuple[str, str, str, str]:
+    return where.platform, where.workspace, where.channel, where.thread
+
+
+class Conversations:
+    """What a chat front end holds: exchanges read in their place's context, each answer
+    registered for its feedback buttons."""
+
+    def __init__(self, service: NewsService, state: ChatState | None = None):
+        self.service = service
+        state = state or ChatState(service.config.data_dir)
+        config = service.config
+        self.contexts = Contexts(state, config.chat.context_minutes, config.now)
+        self.feedback = FeedbackStore(state, config.now)
+
+    def ask(
+        self, text: str, where: Where, scope: Scope = None, filters: Filters | None = None
+    ) -> tuple[Exchange, int]:
+        """The exchange at `where`, and the id its feedback buttons carry. The front end keeps
+        its turn with `remember` before posting it, under the place a reply to it will name."""
+        exchange = converse(self.service, text, self.contexts.previous(where), scope, filters)
+        shown = self.feedback.shown(exchange.answer, exchange.understood, where.platform)
+        return exchange, shown
+
+    def answer_only(
+        self, text: str, platform: Platform, scope: Scope = None, filters: Filters | None = None
+    ) -> tuple[Exchange, int]:
+        """A question outside any thread (a slash command): read on its own, with buttons."""
+        exchange = converse(self.service, text, None, scope, filters)
+        return exchange, self.feedback.shown(exchange.answer, exchange.understood, platform)
+
+    def remember(self, where: Where, turn: Turn) -> None:
+        self.contexts.remember(where, turn)
+
+    def part_of(self, where: Where) -> bool:
+        return self.contexts.part_of(where)
+
+
+# -- turns as JSON ---------------------------------------------------------------------------
+
+
+def turn_dict(turn: Turn) -> dict[str, Any]:
+    quote = turn.quote
+    return {
+        "question": turn.question,
+        "answered": turn.answered,
+        "confidence": turn.confidence,
+        "probability": turn.probability,
+        "quote": None
+        if quote is None
+        else {
+            "text": quote.text,
+            "citation": asdict(quote.citation),
+            "score": quote.score,
+            "highlight": asdict(quote.highlight) if quote.highlight else None,
+            "hedges": [asdict(cue) for cue in quote.hedges],
+            "probability": quote.probability,
+        },
+    }
+
+
+def turn_from(data: dict[str, Any]) -> Turn:
+    """The turn `turn_dict` wrote. A quote's revision note is not kept: a follow-up about the
+    quote reads its words, source, time and place."""
+    quoted = data["quote"]
+    quote = None
+    if quoted is not None:
+        marked = quoted["highlight"]
+        quote = Quote(
+            text=quoted["text"],
+            citation=Citation(**quoted["citation"]),
+            score=quoted["score"],
+            highlight=Highlight(**marked) if marked else None,
+            hedges=tuple(Cue(**cue) for cue in quoted["hedges"]),
+            probability=quoted["probability"],
+        )
+    return Turn(data["question"], quote, data["answered"], data["confidence"], data["probability"])
