@@ -7,6 +7,8 @@ keeps the conversation on its story without keeping other stories out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.core.answer import Corpus
 from index.models import Article, ArticleVersion, Filters, Hit, Passage, Scope
 
@@ -30,8 +32,8 @@ class OneArticle:
         hits = self._corpus.search(query, k=k * _WIDER, scope=scope, filters=filters)
         return [hit for hit in hits if hit.article.id == self.article_id][:k]
 
-    def article_passages(self, article_id: int) -> list[Passage]:
-        return self._corpus.article_passages(article_id)
+    def passages_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[Passage]]:
+        return self._corpus.passages_of_articles(article_ids)
 
     def also_reported(self, article_id: int, scope: Scope = None) -> list[Article]:
         return self._corpus.also_reported(article_id, scope)
