@@ -101,6 +101,16 @@ class NewsService:
             lambda library: ask(library, question, settings, scope=scope, filters=filters, now=now)
         )
 
+    def compare(self, question: str, scope: Scope = None, filters: Filters | None = None) -> Answer:
+        """What each article says about the question, one quote an article, the newest first,
+        with where they disagree."""
+        settings, now = self.config.answer, self.config.now()
+        return self.library.read(
+            lambda library: ask(
+                library, question, settings, scope=scope, filters=filters, now=now, compare=True
+            )
+        )
+
     def summarize(
         self, reference: str, sentences: int | None = None, scope: Scope = None
     ) -> Summary:

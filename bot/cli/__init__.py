@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from bot.cli.answers import ask_command, sources, summarize_command
+from bot.cli.answers import ask_command, compare_command, sources, summarize_command
 from bot.cli.articles import ingest, reindex, remove
 from bot.cli.feeds import feeds
 from bot.cli.hedges import hedges_command
@@ -67,6 +67,7 @@ def disk_full(error: BaseException) -> bool:
         ingest,
         feeds,
         ask_command,
+        compare_command,
         summarize_command,
         history_command,
         sources,

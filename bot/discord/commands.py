@@ -151,6 +151,7 @@ class NewsCommands:
             since="Only articles dated on or after this day, e.g. 2017-04-01",
             until="Only articles dated on or before this day, e.g. 2017-04-30",
             source="Only articles from this outlet",
+            compare="Show what each outlet says, one quote an article, newest first",
         )
         @app_commands.check(self.within_rate_limit)
         async def ask(
@@ -160,11 +161,13 @@ class NewsCommands:
             since: str | None = None,
             until: str | None = None,
             source: str | None = None,
+            compare: bool = False,
         ) -> None:
             limits = filters(since, until, source)  # a bad date is told before any work
             ephemeral = self.private(private)
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-            answer = await call(self.service.ask, question, scope_of(interaction), limits)
+            asking = self.service.compare if compare else self.service.ask
+            answer = await call(asking, question, scope_of(interaction), limits)
             await send(interaction, embeds.answer_reply(answer), ephemeral)
 
         @ask.autocomplete("source")
