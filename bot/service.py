@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.config import Config
 from bot.core import caveats
 from bot.core.answer import ask, reader_for
+from bot.core.conflicts.stance import default_stance_model
 from bot.core.hedges.stored import CueAnnotator
 from bot.core.models import Answer, Summary
 from bot.core.summary import summarize
@@ -90,6 +91,7 @@ class NewsService:
         """Load the model, the reader and the indexes now, so the first question is not the
         slow one and a broken install fails at start, not at the first question."""
         reader_for(self.config.answer)
+        default_stance_model()
         self.library.search("warm up", k=1)
         time_words("since 3 April 2017", self.config.now())  # dateparser loads its data once
 

@@ -298,13 +298,17 @@ def _answered(
     disagreements = choice.disagreements([i for i, _ in answering])
     for disagreement in disagreements:
         for side in disagreement.sides:
-            if _quoted(found, chosen, side.candidate, compare) is None:
+            if _quoted(found, chosen, side.candidate, _by_article(disagreement, compare)) is None:
                 chosen.append(side.candidate)
     first = reading.order[0]
     quotes = [choice.quote(i, None if i == first else likely.get(i)) for i in chosen]
     quotes = revised(corpus, quotes)
     conflicts = tuple(
-        _conflict(d, [_quoted(found, chosen, s.candidate, compare) for s in d.sides], quotes)
+        _conflict(
+            d,
+            [_quoted(found, chosen, s.candidate, _by_article(d, compare)) for s in d.sides],
+            quotes,
+        )
         for d in disagreements
     )
     confidence = confidence_band(reading.probability, settings)
@@ -346,11 +350,17 @@ def _dated(candidate: Candidate) -> tuple[bool, str]:
     return (bool(when), when)
 
 
-def _quoted(found: Pool, chosen: list[int], candidate: int, compare: bool) -> int | None:
-    """Where a side's sentence is among the quotes; when comparing, its article's quote."""
+def _by_article(disagreement: Disagreement, compare: bool) -> bool:
+    """Whether any quote of a side's article shows that side: when comparing (one quote an
+    article), and for a stance, which is the whole article's."""
+    return compare or disagreement.kind == "stance"
+
+
+def _quoted(found: Pool, chosen: list[int], candidate: int, by_article: bool) -> int | None:
+    """Where a side's sentence is among the quotes; `by_article`, its article's quote."""
     if candidate in chosen:
         return chosen.index(candidate)
-    if compare:
+    if by_article:
         article = found.candidates[candidate].hit.article.id
         return next(
             (n for n, i in enumerate(chosen) if found.candidates[i].hit.article.id == article),

@@ -9,14 +9,15 @@ from bot.core.models import Answer
 from bot.slack.mrkdwn import clip, literal
 
 HEADING = ":warning: *Conflicting reports*"
-# A section's text is at most 3,000 characters (Block Kit reference).
-_SECTION_CHARS = 3000
+# A section's text is at most 3,000 characters (Block Kit reference): room for two notes.
+_NOTE_CHARS = 1400
 
 
 def conflict_blocks(answer: Answer) -> list[dict[str, Any]]:
-    """One section naming every conflict, or nothing when the articles agree."""
+    """One section naming the conflicts (an answer has at most two: its values and its
+    stance), or nothing when the articles agree."""
     if not answer.conflicts:
         return []
-    lines = [HEADING, *(f"• {literal(c.note)}" for c in answer.conflicts)]
-    text = clip("\n".join(lines), _SECTION_CHARS, lambda s: s)[0]
+    notes = [f"• {clip(c.note, _NOTE_CHARS, literal)[0]}" for c in answer.conflicts[:2]]
+    text = "\n".join([HEADING, *notes])
     return [{"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 TROOPS = "How many troops has China sent to the border?"
 CROCODILE = "Was a crocodile found living in the Millbrook reservoir?"
+INQUIRY = "Who will lead the inquiry into the Millbrook flooding?"
+REOPENING = "When will the Harbour Bridge reopen?"
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,44 @@ AGREEING_REPORTS = (
         "Valley Gazette",
         "2017-05-02",
         _SECOND_REPORT,
+    ),
+)
+
+
+def _short(key: str, outlet: str, published: str, lead: str, *more: str) -> Story:
+    return Story(key, f"{lead.split(',')[0]} ({outlet})", outlet, published, (lead, *more))
+
+
+DISAGREEING_NAMES = (
+    _short(
+        "echo-inquiry",
+        "Millbrook Echo",
+        "2017-06-01",
+        "Judge Mary Hughes will lead the inquiry into the Millbrook flooding, the council said.",
+        "The inquiry is expected to report by the end of the year.",
+    ),
+    _short(
+        "times-inquiry",
+        "County Times",
+        "2017-06-02",
+        "Peter Grant will lead the inquiry into the Millbrook flooding, ministers announced.",
+        "Residents have demanded answers about the failed flood defences.",
+    ),
+)
+DISAGREEING_DATES = (
+    _short(
+        "echo-bridge",
+        "Millbrook Echo",
+        "2017-05-20",
+        "The Harbour Bridge will reopen on 3 June 2017, the city council said.",
+        "Engineers have replaced the corroded cables over the winter.",
+    ),
+    _short(
+        "times-bridge",
+        "County Times",
+        "2017-05-21",
+        "The Harbour Bridge will reopen on 10 June 2017, according to the contractors.",
+        "Drivers have faced long diversions since the closure in January.",
     ),
 )
 

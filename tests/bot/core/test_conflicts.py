@@ -46,6 +46,27 @@ def test_two_outlets_with_different_troop_figures_are_flagged_with_a_quote_from_
     assert conflict.note not in answer.caveats  # shown on its own, above the quotes
 
 
+@pytest.mark.parametrize(
+    ("chosen", "question", "kind", "values"),
+    [
+        (stories.DISAGREEING_NAMES, stories.INQUIRY, "name", {"Judge Mary Hughes", "Peter Grant"}),
+        (stories.DISAGREEING_DATES, stories.REOPENING, "date", {"3 June 2017", "10 June 2017"}),
+    ],
+    ids=["names", "dates"],
+)
+def test_articles_naming_different_people_or_days_are_flagged(
+    library_of, chosen, question, kind, values
+):
+    answer = ask(library_of(chosen), question)
+    (conflict,) = answer.conflicts
+    assert conflict.kind == kind
+    assert set(conflict.values) == values  # each in its article's own words
+    assert {answer.quotes[i].citation.source for i in conflict.quotes} == {
+        "Millbrook Echo",
+        "County Times",
+    }
+
+
 def test_one_figure_in_three_spellings_is_not_flagged(library_of):
     answer = ask(library_of(stories.SAME_FIGURE_THREE_WAYS), stories.TROOPS, compare=True)
     assert {q.highlight.text for q in answer.quotes} == {"150,000", "150 000", "150k"}
