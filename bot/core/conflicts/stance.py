@@ -30,7 +30,7 @@ LEAD_SENTENCES = 3
 CUES: dict[str, str] = {
     "hoax": r"hoax(?:es|ed)?",
     "fake": r"fake[ds]?|faked|fakery",
-    "false": r"false(?:ly|hood)?|untrue|not true|isn[’']t true|wasn[’']t true",
+    "false": r"false(?:ly|hood)?|untrue|not true|isn[’']t true|wasn[’']t true|inaccurate|incorrect",
     "debunk": r"debunk(?:s|ed|ing)?",
     "deny": r"den(?:y|ies|ied|ying|ial|ials)",
     "retract": r"retract(?:s|ed|ion|ions)?",
@@ -40,6 +40,8 @@ CUES: dict[str, str] = {
     "baseless": r"baseless|unfounded|no evidence|nonsense|rubbish|myth",
     "dismiss": r"dismiss(?:es|ed)?|refut(?:e|es|ed)|reject(?:s|ed)?|rebuff(?:s|ed)?",
     "doctored": r"doctored|photoshop(?:ped)?|manipulated",
+    "doubt": r"supposed(?:ly)?|purported(?:ly)?|dubious|doubt(?:s|ful|ed)?|skeptic(?:al|s)?"
+    r"|sceptic(?:al|s)?|misleading|conflicting|mistaken(?:ly)?|wrong(?:ly)?|tale",
     "correction": r"correction|clarif(?:y|ied|ication)|in fact|actually",
     "confirm": r"confirm(?:s|ed)?|verified",
     "report": r"report(?:s|ed|edly)?|claim(?:s|ed)?|allegedly|according to",
