@@ -161,8 +161,8 @@ def ask(
         related = () if found.absent_entities else (near,)
         notes = [caveats.NOT_FOUND, _missing(found, best), *notes]
         return _unanswered(text, notes, related, reading.probability, looking.window)
-    chooser = _Choice(corpus, found, reading, reader, settings, scope)
-    answer = _answered(text, corpus, chooser, compare, settings, scope, looking.filters)
+    choice = _Choice(corpus, found, reading, reader, settings, scope)
+    answer = _answered(text, corpus, choice, compare, settings, scope, looking.filters)
     return replace(answer, caveats=(*answer.caveats, *notes), window=looking.window)
 
 
@@ -216,7 +216,7 @@ def _missing(found: Pool, best: Candidate) -> str:
     return caveats.not_said(named, list(found.missing_terms))
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Choice:
     """Which sentences an answer quotes, and where the articles they come from disagree."""
 
