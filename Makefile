@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format clean bench bench-quick bench-core bench-hedges train-hedges train-answers bench-answers
+.PHONY: setup demo test lint format clean bench bench-quick bench-core bench-hedges train-hedges train-answers bench-answers train-stance bench-stance
 
 setup: $(STAMP)
 
@@ -45,6 +45,16 @@ bench-hedges: setup
 train-hedges: setup
 	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[train]'
 	$(BIN)/python -m bot.core.hedges.train
+
+# Rebuilds bot/core/conflicts/stance.json.gz from FNC-1's train_bodies.csv and train_stances.csv
+# (never its competition test files) in FNC1, default ../shared/eval/fnc-1; see README.
+FNC1 ?= $(CURDIR)/../shared/eval/fnc-1
+train-stance: setup
+	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[train]'
+	$(BIN)/python -m bot.core.conflicts.stance_training --fnc $(FNC1)
+
+bench-stance: setup
+	$(BIN)/python -m bench.stance --fnc $(FNC1)
 
 # Rebuilds bot/core/reader/weights.json.gz from the even-numbered articles of ../shared/eval.
 train-answers: setup

@@ -46,10 +46,12 @@ def converse(
     previous: Turn | None,
     scope: Scope = None,
     filters: Filters | None = None,
+    compare: bool = False,
 ) -> Exchange:
-    """Answer `text` after the conversation's last turn (None: it starts here)."""
+    """Answer `text` after the conversation's last turn (None: it starts here); with
+    `compare`, with what each article says about it."""
     reading = read(text, previous)
-    answer = _answer(service, reading, previous, scope, filters)
+    answer = _answer(service, reading, previous, scope, filters, compare)
     shown = replace(answer, question=" ".join(text.split()))
     return Exchange(
         shown, reading.question, reading.read_as(), turn_after(answer, reading, previous)
@@ -62,9 +64,12 @@ def _answer(
     previous: Turn | None,
     scope: Scope,
     filters: Filters | None,
+    compare: bool = False,
 ) -> Answer:
     if reading.about_quote:
         return about_quote(reading, reading.question, previous)
+    if compare:
+        return service.compare(reading.question, scope, filters)
     if reading.article_id is not None:
         within = service.ask_within(reading.question, reading.article_id, scope, filters)
         if within.answered:
@@ -148,10 +153,16 @@ class Conversations:
         return exchange, shown
 
     def answer_only(
-        self, text: str, platform: Platform, scope: Scope = None, filters: Filters | None = None
+        self,
+        text: str,
+        platform: Platform,
+        scope: Scope = None,
+        filters: Filters | None = None,
+        compare: bool = False,
     ) -> tuple[Exchange, int]:
-        """A question outside any thread (a slash command): read on its own, with buttons."""
-        exchange = converse(self.service, text, None, scope, filters)
+        """A question outside any thread (a slash command): read on its own, with buttons;
+        with `compare`, answered with what each article says."""
+        exchange = converse(self.service, text, None, scope, filters, compare)
         return exchange, self.feedback.shown(exchange.answer, exchange.understood, platform)
 
     def remember(self, where: Where, turn: Turn) -> None:

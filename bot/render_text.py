@@ -52,6 +52,7 @@ def answer_text(answer: Answer, emphasis: Style = _plain) -> str:
     window = looking_at(answer.window)
     if window:
         lines.append(window)
+    lines += conflict_lines(answer)
     if answer.answered:
         lines += [quote_block(q, emphasis) for q in answer.quotes]
         lines.append(f"Confidence: {confidence_line(answer.confidence, answer.probability)}")
@@ -62,6 +63,13 @@ def answer_text(answer: Answer, emphasis: Style = _plain) -> str:
             lines.append("Closest passage (it does not answer the question):")
             lines += [quote_block(q) for q in answer.related]
     return "\n".join(lines)
+
+
+def conflict_lines(answer: Answer) -> list[str]:
+    """Where the quoted articles disagree, first, so no reader takes one side for the answer."""
+    if not answer.conflicts:
+        return []
+    return ["Conflicting reports:"] + [f"  ! {c.note}" for c in answer.conflicts]
 
 
 def summary_text(summary: Summary) -> str:

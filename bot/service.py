@@ -20,6 +20,7 @@ from bot.channels.manage import Channels
 from bot.config import Config
 from bot.core import caveats
 from bot.core.answer import ask, reader_for
+from bot.core.conflicts.stance import default_stance_model
 from bot.core.hedges.stored import CueAnnotator
 from bot.core.models import Answer, Summary
 from bot.core.preferred import OneArticle
@@ -95,6 +96,7 @@ class NewsService:
         """Load the model, the reader and the indexes now, so the first question is not the
         slow one and a broken install fails at start, not at the first question."""
         reader_for(self.config.answer)
+        default_stance_model()
         self.library.search("warm up", k=1)
         time_words("since 3 April 2017", self.config.now())  # dateparser loads its data once
 
@@ -119,6 +121,16 @@ class NewsService:
                 scope=scope,
                 filters=filters,
                 now=now,
+            )
+        )
+
+    def compare(self, question: str, scope: Scope = None, filters: Filters | None = None) -> Answer:
+        """What each article says about the question, one quote an article, the newest first,
+        with where they disagree."""
+        settings, now = self.config.answer, self.config.now()
+        return self.library.read(
+            lambda library: ask(
+                library, question, settings, scope=scope, filters=filters, now=now, compare=True
             )
         )
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from bot.cli.answers import ask_command, sources, summarize_command
+from bot.cli.answers import ask_command, compare_command, sources, summarize_command
 from bot.cli.articles import ingest, reindex, remove
 from bot.cli.conversation import chat_command, feedback_command
 from bot.cli.feeds import feeds
@@ -69,6 +69,7 @@ def disk_full(error: BaseException) -> bool:
         feeds,
         ask_command,
         chat_command,
+        compare_command,
         summarize_command,
         history_command,
         sources,

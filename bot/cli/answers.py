@@ -62,6 +62,33 @@ def ask_command(
         sys.exit(1)
 
 
+@click.command(name="compare")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--since", metavar="DATE", help="Only articles dated on or after this day.")
+@click.option("--until", metavar="DATE", help="Only articles dated on or before this day.")
+@click.option("--source", metavar="OUTLET", help="Only articles from this outlet.")
+@click.pass_obj
+def compare_command(
+    config: Config,
+    words: tuple[str, ...],
+    as_json: bool,
+    since: str | None,
+    until: str | None,
+    source: str | None,
+) -> None:
+    """What each article says about a question: one quote an article, the newest first, with
+    where they disagree on top."""
+    limits = filters(since, until, source)
+    question = argument(" ".join(words), "the question")
+    with opened(config) as service:
+        answer = service.compare(question, filters=limits)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(answer_text(answer, lambda s: click.style(s, bold=True)))
+
+
 def _echo_error(question: str, message: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"question": question.strip()[:200], "error": message}))

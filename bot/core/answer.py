@@ -11,12 +11,19 @@ from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core import caveats
+from bot.core.conflicts.detect import (
+    Disagreement,
+    best_per_article,
+    stance_disagreement,
+    value_disagreement,
+)
+from bot.core.conflicts.stance import default_stance_model
 from bot.core.filters import dated_within
 from bot.core.hedges import Cue
 from bot.core.hedges.attribution import attributed_to
 from bot.core.hedges.stored import sentence_cues
 from bot.core.looking import Looking, look, no_day, search
-from bot.core.models import Answer, Citation, Confidence, Quote, Window
+from bot.core.models import Answer, Citation, Confidence, Conflict, Quote, Window
 from bot.core.questions import Question
 from bot.core.reader.features import Candidate, Pool, pool
 from bot.core.reader.model import Reading, default_reader, load_reader
@@ -123,10 +130,12 @@ def ask(
     scope: Scope = None,
     filters: Filters | None = None,
     now: datetime | None = None,
+    compare: bool = False,
 ) -> Answer:
     """The answer from the articles visible from `scope` (the shared corpus, and that server's
     or workspace's own) that pass the asker's `filters` and the question's own time words,
-    read as of `now` (None: the system clock, in UTC)."""
+    read as of `now` (None: the system clock, in UTC). With `compare`, what each article
+    says: one quote an article, the newest first."""
     settings = settings or AnswerSettings()
     text = check_question(text, settings)
     reader = reader or reader_for(settings)
@@ -152,7 +161,8 @@ def ask(
         related = () if found.absent_entities else (near,)
         notes = [caveats.NOT_FOUND, _missing(found, best), *notes]
         return _unanswered(text, notes, related, reading.probability, looking.window)
-    answer = _answered(text, corpus, found, reading, settings, scope, looking.filters)
+    choice = _Choice(corpus, found, reading, reader, settings, scope)
+    answer = _answered(text, corpus, choice, compare, settings, scope, looking.filters)
     return replace(answer, caveats=(*answer.caveats, *notes), window=looking.window)
 
 
@@ -207,34 +217,101 @@ def _missing(found: Pool, best: Candidate) -> str:
     return caveats.not_said(named, list(found.missing_terms))
 
 
+@dataclass(frozen=True)
+class _Choice:
+    """Which sentences an answer quotes, and where the articles they come from disagree."""
+
+    corpus: Corpus
+    found: Pool
+    reading: Reading
+    reader: Reader
+    settings: AnswerSettings
+    scope: Scope
+
+    def best(self) -> list[int]:
+        """The reader's best sentence, and up to `max_quotes` as likely from other stories."""
+        reading, settings, found = self.reading, self.settings, self.found
+        chosen = [reading.order[0]]
+        for i in reading.order[1:]:
+            if len(chosen) >= settings.max_quotes:
+                break
+            p = reading.probabilities.get(i)
+            if (
+                p is not None
+                and p >= settings.min_probability
+                and p >= reading.probability - settings.quote_margin
+                and not self.same_story(found.candidates[i], *(found.candidates[c] for c in chosen))
+            ):
+                chosen.append(i)
+        return chosen
+
+    def answering(self) -> list[tuple[int, float]]:
+        """One sentence of each article that answers (linked near-duplicates count once), the
+        reader's best first, with how likely each is to answer."""
+        first = self.reading.order[0]
+        first_article = self.found.candidates[first].hit.article.id
+        each = best_per_article(self.found, self.reader.read, self.same_story)
+        others = [
+            (i, p)
+            for i, p in each
+            if p >= self.settings.min_probability
+            and self.found.candidates[i].hit.article.id != first_article
+            and not self.same_story(self.found.candidates[i], self.found.candidates[first])
+        ]
+        return [(first, self.reading.probability), *others]
+
+    def disagreements(self, answering: list[int]) -> list[Disagreement]:
+        question = self.found.question
+        found = [
+            value_disagreement(question, self.found, answering),
+            stance_disagreement(question, self.found, answering, default_stance_model()),
+        ]
+        return [d for d in found if d is not None]
+
+    def same_story(self, candidate: Candidate, *chosen: Candidate) -> bool:
+        return _same_story(self.corpus, candidate, list(chosen), self.scope)
+
+    def quote(self, i: int, probability: float | None = None) -> Quote:
+        """Candidate i quoted; `probability` is its article's reading of it, when it was read
+        among that article's sentences alone."""
+        p = self.reading.probabilities.get(i) if probability is None else probability
+        return _quote(self.found.candidates[i], self.reading.scores[i], p)
+
+
 def _answered(
     text: str,
     corpus: Corpus,
-    found: Pool,
-    reading: Reading,
+    choice: _Choice,
+    compare: bool,
     settings: AnswerSettings,
     scope: Scope,
     limits: Filters,
 ) -> Answer:
+    found, reading = choice.found, choice.reading
+    answering = choice.answering()
+    likely = dict(answering)
+    if compare:
+        chosen = sorted(
+            (i for i, _ in answering), key=lambda i: _dated(found.candidates[i]), reverse=True
+        )
+    else:
+        chosen = choice.best()
+    disagreements = choice.disagreements([i for i, _ in answering])
+    for disagreement in disagreements:
+        for side in disagreement.sides:
+            if _quoted(found, chosen, side.candidate, _by_article(disagreement, compare)) is None:
+                chosen.append(side.candidate)
     first = reading.order[0]
-    chosen = [first]
-    for i in reading.order[1:]:
-        if len(chosen) >= settings.max_quotes:
-            break
-        p = reading.probabilities.get(i)
-        if (
-            p is not None
-            and p >= settings.min_probability
-            and p >= reading.probability - settings.quote_margin
-            and not _same_story(
-                corpus, found.candidates[i], [found.candidates[c] for c in chosen], scope
-            )
-        ):
-            chosen.append(i)
-    quotes = [
-        _quote(found.candidates[i], reading.scores[i], reading.probabilities[i]) for i in chosen
-    ]
+    quotes = [choice.quote(i, None if i == first else likely.get(i)) for i in chosen]
     quotes = revised(corpus, quotes)
+    conflicts = tuple(
+        _conflict(
+            d,
+            [_quoted(found, chosen, s.candidate, _by_article(d, compare)) for s in d.sides],
+            quotes,
+        )
+        for d in disagreements
+    )
     confidence = confidence_band(reading.probability, settings)
     notes: list[str] = []
     for position, (quote, i) in enumerate(zip(quotes, chosen, strict=True)):
@@ -265,7 +342,46 @@ def _answered(
         tuple(quotes),
         tuple(dict.fromkeys(notes)),
         probability=reading.probability,
+        conflicts=conflicts,
     )
+
+
+def _dated(candidate: Candidate) -> tuple[bool, str]:
+    """Sorted in reverse, the most recently dated article first and undated ones last."""
+    article = candidate.hit.article
+    when = article.updated or article.published or ""
+    return (bool(when), when)
+
+
+def _by_article(disagreement: Disagreement, compare: bool) -> bool:
+    """Whether any quote of a side's article shows that side: when comparing (one quote an
+    article), and for a stance, which is the whole article's."""
+    return compare or disagreement.kind == "stance"
+
+
+def _quoted(found: Pool, chosen: list[int], candidate: int, by_article: bool) -> int | None:
+    """Where a side's sentence is among the quotes; `by_article`, its article's quote."""
+    if candidate in chosen:
+        return chosen.index(candidate)
+    if by_article:
+        article = found.candidates[candidate].hit.article.id
+        return next(
+            (n for n, i in enumerate(chosen) if found.candidates[i].hit.article.id == article),
+            None,
+        )
+    return None
+
+
+def _conflict(disagreement: Disagreement, at: list[int | None], quotes: list[Quote]) -> Conflict:
+    """A disagreement as the answer states it, over the quotes (`at`) that show each side."""
+    places = [n for n in at if n is not None]
+    values = tuple(side.said for side in disagreement.sides)
+    cited = [quotes[n].citation for n in places]
+    if disagreement.kind == "stance":
+        note = caveats.reports_conflict(cited[0], cited[1], disagreement.says)
+    else:
+        note = caveats.disagree(list(zip(cited, values, strict=True)))
+    return Conflict(disagreement.kind, values, tuple(places), note)
 
 
 def _same_story(

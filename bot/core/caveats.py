@@ -346,3 +346,31 @@ def long_day(iso: str) -> str:
     except ValueError:
         return iso
     return f"{day.day} {day:%B} {day.year}"
+
+
+# -- conflicting reports ---------------------------------------------------------------------
+
+
+def outlet(citation: Citation) -> str:
+    """Who says it, as a conflict names them: the outlet, else the article or text by title."""
+    if citation.uploaded:
+        return f"the text “{citation.title}”"
+    return citation.source or f"the article “{citation.title}”"
+
+
+def _dated(citation: Citation) -> str:
+    when = citation.updated or citation.published
+    return f"{outlet(citation)} ({when})" if when else f"{outlet(citation)} (undated)"
+
+
+def disagree(sides: list[tuple[Citation, str]]) -> str:
+    """Articles that give different figures, names or dates for what was asked, each with its
+    own words: "The articles disagree: A (2017-04-03) says 150,000; B (2017-04-04) says 100,000"."""
+    said = "; ".join(f"{_dated(citation)} says {value}" for citation, value in sides)
+    return f"The articles disagree: {said}."
+
+
+def reports_conflict(reporting: Citation, denying: Citation, says: str) -> str:
+    """One article reports a claim that another calls false: "Reports conflict: A reports it;
+    B says it is a hoax"."""
+    return f"Reports conflict: {outlet(reporting)} reports it; {outlet(denying)} says {says}."

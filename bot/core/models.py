@@ -12,6 +12,8 @@ Confidence = Literal["high", "medium", "low", "none"]
 Prefer = Literal["newest"]
 # How an article's latest update touched a sentence it now has.
 RevisionKind = Literal["added", "changed"]
+# What two articles disagree on: the figure, name or date asked for, or whether it happened.
+ConflictKind = Literal["figure", "name", "date", "stance"]
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,32 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """Articles that cannot all be right: what each says (`values`, in its own words), the
+    quotes that say it (indices into the answer's quotes, one a side), and newsbot's fixed
+    sentence about it (`note`)."""
+
+    kind: ConflictKind
+    values: tuple[str, ...]
+    quotes: tuple[int, ...]
+    note: str
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "values": list(self.values),
+            "quotes": list(self.quotes),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
 class Answer:
     """The reply to one question. `related` holds a near miss shown when nothing answered.
 
     `probability` is that the first quote answers the question (when abstaining: that the
-    near miss would have); `confidence` names its band.
+    near miss would have); `confidence` names its band. `conflicts` says where the quoted
+    articles disagree, shown before the quotes.
     """
 
     question: str
@@ -96,6 +119,7 @@ class Answer:
     related: tuple[Quote, ...] = ()
     probability: float = 0.0
     window: Window = Window()
+    conflicts: tuple[Conflict, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -107,6 +131,7 @@ class Answer:
             "caveats": list(self.caveats),
             "related": [_quote_dict(q) for q in self.related],
             "window": asdict(self.window),
+            "conflicts": [c.to_dict() for c in self.conflicts],
         }
 
 

@@ -13,7 +13,8 @@ _NUMBER_WORDS = (
     "a few|several"
 )
 _NUMBER = re.compile(
-    r"(?:[$€£]\s?)?(?<![\w.])\d[\d,]*(?:\.\d+)?(?:\s?(?:%|per ?cent|percent))?"
+    r"(?:[$€£]\s?)?(?<![\w.])(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d[\d,]*)(?:\.\d+)?"
+    r"(?:k|bn)?(?:\s?(?:%|per ?cent|percent))?"
     r"(?:\s(?:thousand|million|billion|trillion))?(?![\w])"
     rf"|\b(?:{_NUMBER_WORDS})(?:\s(?:of\s)?(?:{_NUMBER_WORDS}))*\b",
     re.I,

@@ -159,6 +159,7 @@ class NewsCommands:
             since="Only articles dated on or after this day, e.g. 2017-04-01",
             until="Only articles dated on or before this day, e.g. 2017-04-30",
             source="Only articles from this outlet",
+            compare="Show what each outlet says, one quote an article, newest first",
         )
         @app_commands.check(self.within_rate_limit)
         async def ask(
@@ -168,12 +169,18 @@ class NewsCommands:
             since: str | None = None,
             until: str | None = None,
             source: str | None = None,
+            compare: bool = False,
         ) -> None:
             limits = filters(since, until, source)  # a bad date is told before any work
             ephemeral = self.private(private)
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
             exchange, shown = await call(
-                self.conversations.answer_only, question, "discord", scope_of(interaction), limits
+                self.conversations.answer_only,
+                question,
+                "discord",
+                scope_of(interaction),
+                limits,
+                compare,
             )
             reply = embeds.answer_reply(exchange.answer)
             await send(interaction, reply, ephemeral, feedback_view(shown))

@@ -21,6 +21,7 @@ from bot.core.caveats import (
     revision_tag,
 )
 from bot.core.models import Answer, Citation, Quote, Summary
+from bot.discord import conflicts
 from bot.discord.markup import (
     ELLIPSIS,
     Text,
@@ -84,7 +85,7 @@ def answer_reply(answer: Answer, show_question: bool = True) -> Reply:
         cards = [_not_found_card(answer)] + [_related_card(q) for q in answer.related]
         return Reply(content, tuple(assemble(cards[: MAX_QUOTE_EMBEDS + 1])))
     colour = COLOURS.get(answer.confidence, COLOURS["none"])
-    shown = answer.quotes[:MAX_QUOTE_EMBEDS]
+    shown = answer.quotes[: MAX_QUOTE_EMBEDS - (1 if answer.conflicts else 0)]
     legend = [f"Confidence: {confidence_line(answer.confidence, answer.probability)}."]
     if any(q.highlight for q in shown):
         legend.append("Bold: the words that answer the question.")
@@ -92,7 +93,7 @@ def answer_reply(answer: Answer, show_question: bool = True) -> Reply:
         legend.append("Underlined: the article's own hedging.")
     if len(answer.quotes) > len(shown):
         legend.append(f"{len(answer.quotes) - len(shown)} more quotes not shown.")
-    cards = [_quote_card(q, colour) for q in shown]
+    cards = [*_conflict_cards(answer), *(_quote_card(q, colour) for q in shown)]
     cards.append(
         Card(
             title=fixed("Caveats"),
@@ -178,6 +179,14 @@ def question_line(question: str, below: str | None = None) -> str:
     """The question, and newsbot's own line `below` it (kept whole: the question is cut)."""
     tail = f"\n{below}" if below else ""
     return prefixed("**Q:** ", escaped(question)).fitted(CONTENT_LIMIT - size(tail)) + tail
+
+
+def _conflict_cards(answer: Answer) -> list[Card]:
+    """Where the quoted articles disagree, as the first embed; none when they agree."""
+    text = conflicts.conflict_text(answer)
+    if text is None:
+        return []
+    return [Card(title=fixed(conflicts.TITLE), description=text, colour=conflicts.COLOUR)]
 
 
 def _quote_card(quote: Quote, colour: int) -> Card:

@@ -47,8 +47,9 @@ log = logging.getLogger(__name__)
 
 USAGE = {
     "/ask": (
-        "Usage: `/ask [--private|--public] question [since:DATE] [until:DATE] "
-        '[source:"Outlet"]`, e.g. `/ask how many Chinese troops? since:2017-04-01`'
+        "Usage: `/ask [--private|--public] [--compare] question [since:DATE] [until:DATE] "
+        '[source:"Outlet"]`, e.g. `/ask how many Chinese troops? since:2017-04-01`; '
+        "`--compare` shows what each outlet says"
     ),
     "/summarize": "Usage: `/summarize [--private|--public] article`, by number or part of title",
     "/ingest": "Usage: `/ingest text`, with the article's title on the first line",
@@ -69,6 +70,14 @@ def options(text: str) -> tuple[str, bool | None]:
         private = match[1] == "private"
         text = text[match.end() :]
     return text.strip(), private
+
+
+_COMPARE = re.compile(r"(?<!\S)--compare(?!\S)")
+
+
+def comparing(text: str) -> tuple[str, bool]:
+    """The text without a `--compare` flag (anywhere in it), and whether it had one."""
+    return " ".join(_COMPARE.sub(" ", text).split()), bool(_COMPARE.search(text))
 
 
 # `since:2017-04-01`, `until:…`, `source:"Viral Thread"` anywhere in an /ask's text; Slack may
@@ -187,12 +196,15 @@ class Listeners:
     # -- lazy listeners: the slow part, after the ack ------------------------------------------
 
     def ask(self, command: dict, respond: Respond) -> None:
-        text, private = options(from_slack(command["text"]))
+        text, compare = comparing(from_slack(command["text"]))
+        text, private = options(text)
         scope = scope_of(command)
 
         def answer() -> list[Message]:
             question, limits = asked_with_filters(text)
-            exchange, shown = self.conversations.answer_only(question, "slack", scope, limits)
+            exchange, shown = self.conversations.answer_only(
+                question, "slack", scope, limits, compare
+            )
             return conversation_messages(answer_messages(exchange.answer), None, shown)
 
         self._respond(respond, private, answer)

@@ -18,6 +18,7 @@ from bot.core.caveats import (
 )
 from bot.core.models import Answer, Citation, Quote, Summary
 from bot.render_text import answer_text, sources_text, summary_text
+from bot.slack.conflicts import conflict_blocks
 from bot.slack.mrkdwn import clip, escape, link, literal, quoted
 from index.models import Article, IngestReport
 
@@ -51,7 +52,7 @@ class Message(TypedDict):
 def answer_messages(answer: Answer) -> list[Message]:
     window = looking_at(answer.window)
     question = _section(f"*Q:* {_clipped(answer.question, SECTION_CHARS - 8)}")
-    groups = [[question, *(_context([window]) if window else [])]]
+    groups = [[question, *(_context([window]) if window else [])], conflict_blocks(answer)]
     if answer.answered:
         groups += [_quote(q) for q in answer.quotes]
         level = confidence_line(answer.confidence, answer.probability)

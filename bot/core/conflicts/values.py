@@ -1,0 +1,299 @@
+"""What an answer span says, as a value that can be compared: a figure as the range it allows,
+a name as its words, a date as the parts it gives.
+
+Two spans disagree only when their values cannot both be true: "150,000", "150 000", "150k"
+and "150 thousand" are one figure; "about 150,000" and "more than 120,000" overlap; "Pence" and
+"Mike Pence" may be one person; "April 2017" and "3 April 2017" may be one day.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.core.questions import place_names
+
+ValueKind = Literal["figure", "name", "date"]
+
+# How far "about", "around", "nearly" stretch a figure either way.
+APPROXIMATE = 0.1
+_MULTIPLIERS = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "bn": 1e9,
+    "billion": 1e9,
+    "trillion": 1e12,
+}
+_NUMBER_WORDS = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "a hundred": 100,
+    "dozen": 12,
+    "a dozen": 12,
+}
+_AMOUNT = (
+    r"(?:\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    rf"|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
+)
+_MULTIPLIER = r"(?:\s?(?:k|thousand|million|mn|m|bn|billion|trillion)\b)?"
+_LOWER = r"more than|over|at least|upwards of|in excess of"
+_UPPER = r"up to|fewer than|less than|under|as many as|no more than|at most"
+_ABOUT = r"about|around|roughly|nearly|almost|approximately|some|an estimated|estimated|close to"
+_FIGURE = re.compile(
+    rf"(?:(?P<bound>{_LOWER}|{_UPPER}|{_ABOUT})\s+)?(?:between\s+)?"
+    r"(?P<currency>[$€£¥]\s?)?"
+    rf"(?P<low>{_AMOUNT})(?P<low_mult>{_MULTIPLIER})"
+    rf"(?:\s?(?:-|–|—|to|and)\s?[$€£¥]?(?P<high>{_AMOUNT})(?P<high_mult>{_MULTIPLIER}))?"
+    r"(?P<percent>\s?(?:%|per ?cent\b|percent\b))?"
+    r"(?:\s+(?P<unit>[a-z]+))?",
+    re.I,
+)
+_CURRENCY_WORDS = {
+    "pounds": "£",
+    "pound": "£",
+    "dollars": "$",
+    "dollar": "$",
+    "euros": "€",
+    "euro": "€",
+    "yuan": "¥",
+    "yen": "¥",
+}
+_MEASURES = frozenset(
+    [
+        "km",
+        "kilometres",
+        "kilometers",
+        "miles",
+        "mile",
+        "metres",
+        "meters",
+        "metre",
+        "meter",
+        "feet",
+        "foot",
+        "kg",
+        "kilograms",
+        "tonnes",
+        "tons",
+        "pounds",
+        "lbs",
+        "litres",
+        "liters",
+        "gallons",
+        "hours",
+        "hour",
+        "minutes",
+        "days",
+        "day",
+        "weeks",
+        "months",
+        "years",
+        "year",
+        "acres",
+        "hectares",
+        "square",
+        "mph",
+        "degrees",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The range a figure allows, and what it counts: a currency, "%", a measure, or a count."""
+
+    low: float
+    high: float
+    unit: str
+
+
+def figure_at(sentence: str, start: int) -> Figure | None:
+    """The figure written at `start` in the sentence (with what it counts, and "about", "more
+    than" or a range around it), or None when none starts there."""
+    head = _bound_before(sentence, start)
+    match = _FIGURE.match(sentence, head)
+    if match is None or match.start("low") > start + 2:
+        return None
+    low = _amount(match["low"], match["low_mult"])
+    high = _amount(match["high"], match["high_mult"]) if match["high"] else low
+    if match["high"] and not match["low_mult"] and match["high_mult"]:
+        low = _amount(match["low"], match["high_mult"])  # "2 to 3 million"
+    if low is None or high is None:
+        return None
+    low, high = min(low, high), max(low, high)
+    bound = (match["bound"] or "").lower()
+    if re.fullmatch(_LOWER, bound):
+        high = math.inf
+    elif re.fullmatch(_UPPER, bound):
+        low = 0.0
+    elif bound:
+        low, high = low * (1 - APPROXIMATE), high * (1 + APPROXIMATE)
+    return Figure(low, high, _unit(match))
+
+
+def _bound_before(sentence: str, start: int) -> int:
+    """Where a figure's own "about" or "more than" starts, just before its number."""
+    before = sentence[max(start - 30, 0) : start]
+    found = re.search(rf"(?:{_LOWER}|{_UPPER}|{_ABOUT}|between)\s+(?:[$€£¥]\s?)?$", before, re.I)
+    return start - (len(before) - found.start()) if found else start
+
+
+def _amount(digits: str, multiplier: str) -> float | None:
+    word = digits.lower()
+    if word in _NUMBER_WORDS:
+        value = float(_NUMBER_WORDS[word])
+    else:
+        value = float(re.sub(r"[ ,\u00a0\u202f]", "", digits))
+    return value * _MULTIPLIERS.get(multiplier.strip().lower(), 1.0)
+
+
+def _unit(match: re.Match[str]) -> str:
+    if match["percent"]:
+        return "%"
+    word = (match["unit"] or "").lower()
+    if match["currency"]:
+        return match["currency"].strip()
+    if word in _CURRENCY_WORDS:
+        return _CURRENCY_WORDS[word]
+    return word if word in _MEASURES else "count"
+
+
+def figures_agree(a: Figure, b: Figure) -> bool:
+    """Both can be true: their ranges overlap (a rounding of the larger one's last digit
+    aside)."""
+    slack = 0.005 * max(a.low, b.low, 1.0)
+    return a.low <= b.high + slack and b.low <= a.high + slack
+
+
+def comparable_figures(a: Figure, b: Figure) -> bool:
+    """They count the same kind of thing: the same currency, measure, "%" or plain count."""
+    return a.unit == b.unit
+
+
+# -- names -----------------------------------------------------------------------------------
+
+_TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sir",
+        "lady",
+        "lord",
+        "president",
+        "prime",
+        "minister",
+        "general",
+        "gen",
+        "chancellor",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "senator",
+        "sen",
+        "rep",
+        "governor",
+        "gov",
+        "mayor",
+        "judge",
+        "the",
+    ]
+)
+
+
+def name_words(name: str) -> frozenset[str]:
+    """A name's own words, without titles, in one case: "President Mike Pence" → mike, pence."""
+    words = re.findall(r"[\w’'-]+", name.casefold())
+    return frozenset(w.strip("’'") for w in words if w not in _TITLES)
+
+
+def names_agree(a: str, b: str) -> bool:
+    """One name may be the other: the same words, one a part of the other ("Pence", "Mike
+    Pence"), or one a place's other name ("Beijing" for "China")."""
+    wa, wb = name_words(a), name_words(b)
+    if not wa or not wb or wa <= wb or wb <= wa:
+        return True
+    places = place_names()
+    forms_a = {f.casefold() for f in places.get(a.casefold(), ())}
+    forms_b = {f.casefold() for f in places.get(b.casefold(), ())}
+    return b.casefold() in forms_a or a.casefold() in forms_b
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+@dataclass(frozen=True)
+class Day:
+    """The parts of a date a span gives; None for a part it leaves open."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+
+    @property
+    def known(self) -> bool:
+        return any(part is not None for part in (self.year, self.month, self.day, self.weekday))
+
+
+def day_of(span: str) -> Day:
+    """The year, month, day of the month and weekday a span names, as far as it names them;
+    words such as "yesterday" name none, so they are never compared."""
+    text = span.casefold()
+    year = re.search(r"\b(1[89]|20)\d{2}\b", text)
+    month = next((n + 1 for n, m in enumerate(_MONTHS) if re.search(rf"\b{m}\b", text)), None)
+    weekday = next((n for n, w in enumerate(_WEEKDAYS) if w in text), None)
+    date = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", re.sub(r"\b\d{4}\b", "", text))
+    return Day(
+        int(year.group()) if year else None,
+        month,
+        int(date.group(1)) if date and month else None,
+        weekday,
+    )
+
+
+def days_agree(a: Day, b: Day) -> bool:
+    """Both can be true: no part that both give differs."""
+    return all(
+        x is None or y is None or x == y
+        for x, y in ((a.year, b.year), (a.month, b.month), (a.day, b.day), (a.weekday, b.weekday))
+    )
