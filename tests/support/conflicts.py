@@ -61,6 +61,16 @@ DISAGREEING_FIGURES = (
     _troops("herald-150", "Northern Herald", "2017-04-03", "150,000"),
     _troops("post-100", "Eastern Post", "2017-04-04", "100,000"),
 )
+# The same two reports, one undated (so of any day), then seven weeks apart (a count that may
+# have changed meanwhile).
+ONE_UNDATED = (
+    _troops("herald-150", "Northern Herald", "2017-04-03", "150,000"),
+    _troops("post-100", "Eastern Post", "", "100,000"),
+)
+WEEKS_APART = (
+    _troops("herald-150", "Northern Herald", "2017-04-03", "150,000"),
+    _troops("post-100", "Eastern Post", "2017-05-22", "100,000"),
+)
 SAME_FIGURE_THREE_WAYS = (
     _troops("herald-150", "Northern Herald", "2017-04-03", "150,000"),
     _troops("post-150", "Eastern Post", "2017-04-04", "150 000"),

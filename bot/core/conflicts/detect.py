@@ -171,14 +171,16 @@ def _about_asked(question: Question, candidate: Candidate) -> bool:
 
 
 def _same_time(a: Candidate, b: Candidate) -> bool:
-    """Both sentences speak of the same time: the years they name match, and their articles
-    were written within CLOSE_DAYS of each other."""
+    """Both sentences may speak of the same time: the years they name match, and their
+    articles were written within CLOSE_DAYS of each other. An undated article may be of any
+    day, so it is compared (a figure reported weeks apart may have changed, one of unknown
+    date is as likely to be the same report's)."""
     ya, yb = set(_YEAR.findall(a.text)), set(_YEAR.findall(b.text))
     if ya and yb and not ya & yb:
         return False
     da, db = _article_day(a), _article_day(b)
     if da is None or db is None:
-        return False
+        return True
     return abs((da - db).days) <= CLOSE_DAYS
 
 

@@ -46,6 +46,14 @@ def test_two_outlets_with_different_troop_figures_are_flagged_with_a_quote_from_
     assert conflict.note not in answer.caveats  # shown on its own, above the quotes
 
 
+def test_an_undated_report_is_compared_but_one_weeks_later_is_not(library_of):
+    answer = ask(library_of(stories.ONE_UNDATED), stories.TROOPS)
+    (conflict,) = answer.conflicts
+    assert sorted(conflict.values) == ["100,000", "150,000"]
+    assert "Eastern Post (undated) says 100,000" in conflict.note
+    assert ask(library_of(stories.WEEKS_APART), stories.TROOPS).conflicts == ()
+
+
 @pytest.mark.parametrize(
     ("chosen", "question", "kind", "values"),
     [
