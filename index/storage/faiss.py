@@ -1,7 +1,8 @@
 """The vector index in FAISS: the `VectorIndex` of the embedded backend.
 
-Three FAISS kinds, chosen by corpus size unless the config names one:
-- `flat`: exact search; a few milliseconds up to ~100k passages, 1.5 KB a passage.
+Three FAISS kinds, chosen by corpus size and this machine's speed unless the config names one:
+- `flat`: exact search, 1.5 KB a passage; kept while a scan of every vector costs under
+  `flat_max_milliseconds` here (measured once, see `vector_cost`), at most flat_max_passages.
 - `hnsw`: a graph over 8-bit scalar-quantised vectors; fast and close to exact, ~0.7 KB a
   passage.
 - `ivfpq`: an inverted file of product-quantised codes (4-bit, searched by FAISS's fast-scan
@@ -39,11 +40,13 @@ _ANY_ID = (0, 2**62)  # ids of live vectors; tombstones are -1
 class VectorIndexSettings:
     """The `[index.vectors]` table of the config: which FAISS index to use.
 
-    `kind = "auto"` is exact (flat) up to flat_max_passages, an HNSW graph up to
-    hnsw_max_passages, then IVF-PQ; "flat", "hnsw" or "ivfpq" forces one kind.
+    `kind = "auto"` is exact (flat) while a scan costs under flat_max_milliseconds on this
+    machine and up to flat_max_passages, an HNSW graph up to hnsw_max_passages, then IVF-PQ;
+    "flat", "hnsw" or "ivfpq" forces one kind. flat_max_milliseconds = 0 goes by count alone.
     """
 
     kind: str = "auto"
+    flat_max_milliseconds: float = 2.0
     flat_max_passages: int = 100_000
     hnsw_max_passages: int = 400_000
     hnsw_ef_search: int = 128
@@ -54,6 +57,8 @@ class VectorIndexSettings:
             raise ValueError(
                 f"the vector index kind must be one of {', '.join(KINDS)}, not {self.kind!r}"
             )
+        if self.flat_max_milliseconds < 0:
+            raise ValueError("flat_max_milliseconds must be 0 or more")
         if min(self.ivf_nprobe, self.hnsw_ef_search) <= 0:
             raise ValueError("ivf_nprobe and hnsw_ef_search must be positive")
 
@@ -154,6 +159,16 @@ class FaissIndex:
             lists = _ivf(self._index).nlist
             return ivf_lists(len(self)) / 4 <= lists <= ivf_lists(len(self)) * 4
         return True
+
+    def exact_vectors(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The ids and vectors an exact (flat) index holds, as stored; None for the approximate
+        kinds, which keep only codes."""
+        import faiss
+
+        if self.kind != "flat":
+            return None
+        inner = faiss.downcast_index(self._index.index)
+        return self._id_map().copy(), inner.reconstruct_n(0, inner.ntotal)
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids):
