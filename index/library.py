@@ -45,6 +45,8 @@ from index.sources.fetching import Fetcher
 from index.sources.files import read_files
 from index.storage.factory import open_storage
 from index.storage.protocols import StoreError
+from index.storage.sqlite_indexes import SqliteIndexes
+from index.storage.vector_cost import KindChoice
 from index.titles import resolve_article
 from index.writing import refresh_article, write_documents
 
@@ -125,6 +127,15 @@ class Library:
         `scope`, closest first."""
         with self._lock:
             return self.store.linked_articles(article_id, scope)
+
+    def vector_kind(self, remeasure: bool = False) -> KindChoice | None:
+        """The vector index kind this corpus gets here and why; None when the storage has no
+        choice to make (PostgreSQL's pgvector index is always HNSW)."""
+        with self._lock:
+            self.indexes.refresh()
+            if not isinstance(self.indexes, SqliteIndexes):
+                return None
+            return self.indexes.kind_choice(remeasure)
 
     def read(self, reading: Callable[[Library], T]) -> T:
         """`reading(library)`, with no write landing between its calls: for a caller whose one

@@ -17,6 +17,7 @@ import click
 
 from bot.cli.answers import ask_command, sources, summarize_command
 from bot.cli.articles import ingest, reindex, remove
+from bot.cli.doctor import doctor
 from bot.cli.feeds import feeds
 from bot.cli.hedges import hedges_command
 from bot.cli.history import history_command
@@ -74,6 +75,7 @@ def disk_full(error: BaseException) -> bool:
         reindex,
         serve,
         hedges_command,
+        doctor,
     ],
 )
 @click.option(

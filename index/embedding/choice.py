@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 CHOICES = ("onnx", "onnx-int8", "openvino", "torch")
 REFERENCE = "torch"
 MIN_COSINE = 0.99
-RUNS = 3  # timed encodings of the sample per backend; the fastest counts
+RUNS = 2  # timed encodings of the sample per backend; the faster counts
 # Bumped when the sample or the rule changes, so old records are measured again.
 _METHOD = 1
 # News-like sentences of the lengths passages have; fixed, so every machine times the same work.
@@ -114,6 +114,20 @@ def topic(model_folder: Path) -> str:
     return f"backend-v{_METHOD}-{model_folder.name}"
 
 
+def recorded_backend(settings: EmbeddingSettings, cache_dir: Path) -> BackendChoice | None:
+    """The choice recorded for this machine and model, if it was measured."""
+    from index.embedding.export import export_folder
+
+    record = read_record(cache_dir, topic(export_folder(settings.model, cache_dir)))
+    if record is None:
+        return None
+    try:
+        return BackendChoice.from_dict(record)
+    except (KeyError, TypeError, ValueError):
+        log.warning("ignoring a malformed backend record; measuring again")
+        return None
+
+
 def auto_backend(
     settings: EmbeddingSettings, cache_dir: Path, remeasure: bool = False
 ) -> BackendChoice:
@@ -121,13 +135,10 @@ def auto_backend(
     from index.embedding import Embedder
     from index.embedding.export import export_folder
 
+    recorded = None if remeasure else recorded_backend(settings, cache_dir)
+    if recorded is not None:
+        return recorded
     name = topic(export_folder(settings.model, cache_dir))
-    record = None if remeasure else read_record(cache_dir, name)
-    if record is not None:
-        try:
-            return BackendChoice.from_dict(record)
-        except (KeyError, TypeError, ValueError):
-            log.warning("ignoring a malformed backend record; measuring again")
 
     def candidate(choice: str) -> Callable[[], Encoder]:
         backend, _, quantize = choice.partition("-")

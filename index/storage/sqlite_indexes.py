@@ -44,7 +44,7 @@ from index.storage.passages import passage_vectors
 from index.storage.protocols import ArticleStore, Leases, VectorIndexError
 from index.storage.sqlite_log import Changes, PassageLog
 from index.storage.tantivy import TantivyIndex
-from index.storage.vector_cost import measured_settings
+from index.storage.vector_cost import KindChoice, flat_scan_cost, measured_settings
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +153,26 @@ class SqliteIndexes:
         if thread is not None:
             thread.join(timeout)
         return thread is None or not thread.is_alive()
+
+    def kind_choice(self, remeasure: bool = False) -> KindChoice:
+        """The kind this corpus gets on this machine and why (for `newsbot doctor`)."""
+        dimension = self._stored_dimension()
+        if remeasure and dimension:
+            flat_scan_cost(dimension, self._cache_dir, remeasure=True)
+            self._measured = None
+        settings, index = self.vector_settings, self.vectors
+        measured = settings.kind == "auto" and settings.flat_max_milliseconds > 0 and dimension
+        return KindChoice(
+            setting=settings.kind,
+            kind=choose_kind(len(index), settings),
+            in_use=index.kind,
+            passages=len(index),
+            seconds_per_vector=flat_scan_cost(dimension, self._cache_dir) if measured else None,
+            flat_max_milliseconds=settings.flat_max_milliseconds,
+            flat_limit=settings.flat_max_passages,
+            hnsw_max_passages=settings.hnsw_max_passages,
+            rebuilding=not self.wait_for_rebuild(timeout=0),
+        )
 
     # -- vectors -----------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,11 +26,29 @@ def topic(dimension: int) -> str:
     return f"flat-scan-v{_METHOD}-d{dimension}"
 
 
+@dataclass(frozen=True)
+class KindChoice:
+    """The FAISS kind a corpus gets here, and the measurement behind the choice."""
+
+    setting: str  # the config's kind, "auto" or a forced one
+    kind: str  # what the corpus's size calls for now
+    in_use: str  # the kind of the index searched now (the old one, during a rebuild)
+    passages: int
+    seconds_per_vector: float | None  # a one-thread exact scan; None when not measured
+    flat_max_milliseconds: float
+    flat_limit: int
+    hnsw_max_passages: int
+    rebuilding: bool  # a background rebuild runs in this process
+
+
 def flat_scan_cost(
-    dimension: int, cache_dir: Path, clock: Callable[[], float] = time.perf_counter
+    dimension: int,
+    cache_dir: Path,
+    clock: Callable[[], float] = time.perf_counter,
+    remeasure: bool = False,
 ) -> float:
     """Seconds a one-thread exact search spends per stored vector, from the record if any."""
-    record = read_record(cache_dir, topic(dimension))
+    record = None if remeasure else read_record(cache_dir, topic(dimension))
     if record is not None and isinstance(record.get("seconds_per_vector"), float):
         return float(record["seconds_per_vector"])
     cost = measure_flat_scan(dimension, clock)
