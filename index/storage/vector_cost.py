@@ -89,7 +89,7 @@ def flat_limit(settings: VectorIndexSettings, seconds_per_vector: float) -> int:
     what a scan may cost here, never below what the approximate kinds need to train."""
     if settings.kind != "auto" or settings.flat_max_milliseconds <= 0:
         return settings.flat_max_passages
-    affordable = int(settings.flat_max_milliseconds / 1000 / seconds_per_vector)
+    affordable = round(settings.flat_max_milliseconds / 1000 / seconds_per_vector)
     return max(MIN_TRAIN, min(settings.flat_max_passages, affordable))
 
 
