@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from index import machine
@@ -22,46 +21,7 @@ from index.embedding.choice import (
 )
 from index.embedding.export import export_folder, export_model
 from index.machine import read_record, record_path, this_machine
-
-
-class FakeEncoder:
-    """Vectors of a fixed direction (bent by `bend` away from the reference), costing `cost`
-    seconds a call on the fake clock."""
-
-    def __init__(self, clock: FakeClock, cost: float, bend: float = 0.0):
-        self.name, self.dimension = "fake", 4
-        self._clock, self._cost, self._bend = clock, cost, bend
-
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        self._clock.now += self._cost
-        vector = np.array([1.0, self._bend, 0.0, 0.0], dtype=np.float32)
-        return np.tile(vector / np.linalg.norm(vector), (len(texts), 1))
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def fakes(clock: FakeClock, **costs: float | tuple[float, float] | None):
-    """Candidates named like CHOICES: a cost, (cost, bend), or None for one that cannot load."""
-
-    def make(spec: float | tuple[float, float] | None) -> Callable[[], FakeEncoder]:
-        def build() -> FakeEncoder:
-            if spec is None:
-                raise EmbeddingError("the openvino backend needs the package openvino")
-            cost, bend = spec if isinstance(spec, tuple) else (spec, 0.0)
-            return FakeEncoder(clock, cost, bend)
-
-        return build
-
-    return {name.replace("_", "-"): make(spec) for name, spec in costs.items()}
+from tests.support.backends import FakeClock, fakes
 
 
 def test_the_fastest_backend_with_the_references_vectors_is_chosen() -> None:
