@@ -116,7 +116,7 @@ def cold_start(data_dir: Path, runs: int, question: str) -> dict:
     for `newsbot ask` with each backend; and what importing torch's stack alone costs."""
     newsbot = str(Path(sys.executable).parent / "newsbot")
     results: dict = {}
-    for backend in ("onnx", "torch"):
+    for backend in ("auto", "onnx", "torch"):
         config = data_dir.parent / f"cold-{backend}.toml"
         config.write_text(f'[model]\nbackend = "{backend}"\n')
         command = [newsbot, "--config", str(config), "--data-dir", str(data_dir), "ask", question]
