@@ -102,15 +102,21 @@ class Embedder:
         self.settings = settings
         self.cache_dir = cache_dir or default_cache_dir()
         self._lock = threading.Lock()
+        self._choosing = threading.Lock()
+        self._choice: BackendChoice | None = None
 
-    @cached_property
+    @property
     def choice(self) -> BackendChoice | None:
-        """The measurement `backend = "auto"` chose by; None when the config names a backend."""
+        """The measurement `backend = "auto"` chose by (made on first use, by one thread);
+        None when the config names a backend."""
         if self.settings.backend != "auto":
             return None
-        from index.embedding.choice import auto_backend  # imported here: it builds on this module
+        with self._choosing:
+            if self._choice is None:
+                from index.embedding.choice import auto_backend  # it builds on this module
 
-        return auto_backend(self.settings, self.cache_dir)
+                self._choice = auto_backend(self.settings, self.cache_dir)
+            return self._choice
 
     @property
     def backend(self) -> str:
