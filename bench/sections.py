@@ -768,8 +768,9 @@ def _chosen(results: dict) -> str:
         [
             "## What `auto` chose on this machine",
             f"Encoder backend **{choice['name']}**: {choice['reason']}. Measured in this run on "
-            "the fixed sample of `index.embedding.choice` (the faster of two timed encodings "
-            "after one that loads the model); cosine is the mean against torch's vectors.",
+            "the fixed sample of `index.embedding.choice` (each backend's fastest of three timed "
+            "rounds over all of them, after one encoding that loads it); cosine is the mean "
+            "against torch's vectors.",
             table(["backend", "sample ms", "× torch", "cosine", ""], rows),
             f"Exact vector search: {auto['flat_scan_ns_per_vector']:.1f} ns a passage for a "
             f'one-thread scan here, so `kind = "auto"` keeps it (under '
