@@ -127,6 +127,7 @@ class SqliteIndexes:
 
     def restart_vectors(self, dimension: int) -> None:
         self._restarted = True
+        self._measured = None  # a scan of vectors of another width costs another time
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -260,7 +261,7 @@ class SqliteIndexes:
         if self._faiss is None and behind < _SNAPSHOT_MIN_CHANGES:
             return  # nothing loaded here and little to replay: leave it to the readers
         index = self.vectors
-        if not index.fits():
+        if not index.fits(self.vector_settings):
             if choose_kind(len(index), self.vector_settings) != "flat":
                 self._start_rebuild(index)
                 return  # the rebuild writes the next snapshot
@@ -327,7 +328,7 @@ class SqliteIndexes:
     def _load_rebuilt(self) -> None:
         """Load a snapshot newer than this process has seen while its index is of the wrong
         kind: the rebuild's, whichever process made it. Reading a file, never building."""
-        if self._faiss is None or self._faiss.fits():
+        if self._faiss is None or self._faiss.fits(self.vector_settings):
             return
         if self._snapshot_seq_on_disk() > self._snapshot_seq:
             self._faiss, self._faiss_seq = self._load_vectors()
