@@ -280,6 +280,9 @@ def _speed(state: Run, squad: Squad, main: Embedder) -> None:
         "questions": 100,
     }
     state.results.update(speed.by_backend(state.squad_file, options, names))
+    state.results["cli_ingest"] = speed.cli_ingest(
+        squad, state.work, plan.ingest_paragraphs, max(1, min(plan.cold_runs, 3))
+    )
 
 
 def _scale(state: Run, squad: Squad | None, main: Embedder) -> None:

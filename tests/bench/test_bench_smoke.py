@@ -142,6 +142,8 @@ def test_smoke_run_writes_the_report_with_its_tables_and_figures(tmp_path: Path)
     assert results["cold_start"]["auto"]["median_s"] > 0
     assert results["ingest"]["auto"]["tokens_per_s"] > 0
     assert "with the default settings (auto) ≥ 2.5× the torch path" in report
+    assert results["cli_ingest"]["auto"]["median_s"] > 0
+    assert "process start included: default settings ≥ 2× faster than torch" in report
     saved = json.loads((out / "results.json").read_text())
     assert saved["plan"]["sizes"] == [300]
 
