@@ -41,8 +41,13 @@ def machine() -> dict[str, str]:
     versions["faiss"] = faiss.__version__
     for name in ("torch", "onnxruntime", "openvino", "sentence_transformers"):
         versions[name] = _version(name)
+    from index.machine import this_machine
+
+    here = this_machine()
     return {
         "cpu": cpu,
+        "simd_flags": " ".join(here.simd_flags()),
+        "key": here.key(),
         "cores": str(os.cpu_count()),
         "memory_gib": f"{memory:.0f}",
         "load_1min_at_start": f"{load:.2f}",

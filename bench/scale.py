@@ -389,7 +389,7 @@ def main() -> None:
     parser.add_argument("--pool", type=Path, required=True)
     parser.add_argument("--dir", type=Path, required=True)
     parser.add_argument("--size", type=int, default=1000)
-    parser.add_argument("--backend", default="onnx")
+    parser.add_argument("--backend", default="auto")
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--kinds", default="")
     parser.add_argument("--profile", action="store_true")

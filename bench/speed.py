@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -116,7 +117,7 @@ def cold_start(data_dir: Path, runs: int, question: str) -> dict:
     for `newsbot ask` with each backend; and what importing torch's stack alone costs."""
     newsbot = str(Path(sys.executable).parent / "newsbot")
     results: dict = {}
-    for backend in ("onnx", "torch"):
+    for backend in ("auto", "onnx", "torch"):
         config = data_dir.parent / f"cold-{backend}.toml"
         config.write_text(f'[model]\nbackend = "{backend}"\n')
         command = [newsbot, "--config", str(config), "--data-dir", str(data_dir), "ask", question]
@@ -127,6 +128,31 @@ def cold_start(data_dir: Path, runs: int, question: str) -> dict:
         )
     imports = [sys.executable, "-c", "import sentence_transformers"]
     results["torch"]["imports_s"] = timed_runs(imports, runs)["median_s"]
+    return results
+
+
+def cli_ingest(squad: Squad, work: Path, paragraphs: int, runs: int) -> dict:
+    """`newsbot ingest FOLDER` as a user runs it, process start included, into a fresh data
+    folder each run: the default settings (auto) against `backend = "torch"`, median of `runs`.
+    The folder holds the first `paragraphs` SQuAD paragraphs, a file each."""
+    newsbot = str(Path(sys.executable).parent / "newsbot")
+    folder = work / "cli-ingest-articles"
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, (article, text) in enumerate(squad.paragraphs[:paragraphs]):
+        title = f"{squad.titles[article]} {number}"
+        (folder / f"{number:04d}.md").write_text(f"---\ntitle: {title}\n---\n{text}\n")
+    results: dict = {"articles": min(paragraphs, len(squad.paragraphs))}
+    for backend in ("auto", "torch"):
+        config = work / f"cli-ingest-{backend}.toml"
+        config.write_text(f'[model]\nbackend = "{backend}"\n')
+        seconds = []
+        for run in range(runs):
+            data = work / f"cli-ingest-{backend}-{run}"
+            command = [newsbot, "--config", str(config), "--data-dir", str(data), "ingest"]
+            start = time.perf_counter()
+            subprocess.run([*command, str(folder)], check=True, capture_output=True)
+            seconds.append(time.perf_counter() - start)
+        results[backend] = {"median_s": round(statistics.median(seconds), 2), "runs": runs}
     return results
 
 

@@ -142,6 +142,7 @@ def run(plan: Plan, out: Path, squad_file: Path, work: Path | None = None) -> di
     results = state.results
     results["plan"] = plan.__dict__
     results["machine"] = machine()
+    results["auto"] = state.timed("auto choice", _auto_choice)
     main = embedder("onnx")
     squad = (
         first_articles(load_squad(squad_file), plan.squad_articles) if squad_file.exists() else None
@@ -246,9 +247,31 @@ def _quality_row(built: quality.SquadLibrary, questions: list, plan: Plan) -> di
     }
 
 
+def _auto_choice() -> dict:
+    """What `auto` chooses on this machine, measured afresh in this run: each backend's time
+    on the fixed sample (torch's the baseline), and the cost of an exact scan with the flat
+    limit it gives. Recorded in the model cache as a first use would."""
+    from index.embedding.choice import auto_backend
+    from index.machine import cache_dir
+    from index.storage.faiss import VectorIndexSettings
+    from index.storage.vector_cost import flat_limit, flat_scan_cost
+
+    settings = EmbeddingSettings()
+    choice = auto_backend(settings, cache_dir(), remeasure=True)
+    dimension = Embedder(replace(settings, backend="onnx")).dimension
+    cost = flat_scan_cost(dimension, cache_dir(), remeasure=True)
+    return {
+        "backend": choice.as_dict(),
+        "flat_scan_ns_per_vector": round(cost * 1e9, 2),
+        "flat_limit": flat_limit(VectorIndexSettings(), cost),
+        "flat_max_milliseconds": VectorIndexSettings().flat_max_milliseconds,
+    }
+
+
 def _speed(state: Run, squad: Squad, main: Embedder) -> None:
     plan = state.plan
-    names = ["torch", "onnx", *[b for b in plan.backends if b not in ("torch", "onnx")]]
+    # "auto": the default settings, so the ingest target compares what a user gets to torch.
+    names = ["torch", "onnx", "auto", *[b for b in plan.backends if b not in ("torch", "onnx")]]
     options = {
         "articles": plan.squad_articles or 0,
         "paragraphs": plan.ingest_paragraphs,
@@ -257,6 +280,9 @@ def _speed(state: Run, squad: Squad, main: Embedder) -> None:
         "questions": 100,
     }
     state.results.update(speed.by_backend(state.squad_file, options, names))
+    state.results["cli_ingest"] = speed.cli_ingest(
+        squad, state.work, plan.ingest_paragraphs, max(1, min(plan.cold_runs, 3))
+    )
 
 
 def _scale(state: Run, squad: Squad | None, main: Embedder) -> None:

@@ -35,6 +35,7 @@ from index.sources.feeds import FeedPoller, Followed, PollReport, follow, poll, 
 from index.sources.fetching import Fetcher
 from index.sources.files import DocumentError, uploaded_document
 from index.titles import resolve_article
+from index.tuning import Tuning, tuning
 
 log = logging.getLogger(__name__)
 _URL = re.compile(r"https?://\S+", re.I)
@@ -99,6 +100,10 @@ class NewsService:
         default_stance_model()
         self.library.search("warm up", k=1)
         time_words("since 3 April 2017", self.config.now())  # dateparser loads its data once
+
+    def tuning(self, remeasure: bool = False) -> Tuning:
+        """The encoder backend and vector index kind chosen for this machine, and why."""
+        return tuning(self.library, remeasure)
 
     def ask(self, question: str, scope: Scope = None, filters: Filters | None = None) -> Answer:
         """The answer from the shared corpus and `scope`'s own articles that pass `filters`,

@@ -15,6 +15,7 @@ write to opens read-only, answering questions and refusing writes.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import cached_property
@@ -45,6 +46,8 @@ from index.sources.fetching import Fetcher
 from index.sources.files import read_files
 from index.storage.factory import open_storage
 from index.storage.protocols import StoreError
+from index.storage.sqlite_indexes import SqliteIndexes
+from index.storage.vector_cost import KindChoice
 from index.titles import resolve_article
 from index.writing import refresh_article, write_documents
 
@@ -52,6 +55,9 @@ T = TypeVar("T")
 # The most results a search looks through for the visible ones: a passage ranked below this
 # many others for a question is not its answer.
 MAX_SEARCHED = 2048
+# Questions whose vectors are kept: a question searched again (among newer articles, for
+# "latest") is not embedded again.
+_QUERY_VECTORS = 16
 
 
 class Library:
@@ -72,6 +78,8 @@ class Library:
         self.embedder = embedder
         self.annotator = annotator
         self._lock = threading.RLock()
+        self._queries: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()
+        self._queries_lock = threading.Lock()
         storage = open_storage(data_dir, settings, database_url)
         self.store = storage.articles
         self.feed_store = storage.feeds  # for `index.sources.feeds`, on the same database
@@ -126,6 +134,15 @@ class Library:
         with self._lock:
             return self.store.linked_articles(article_id, scope)
 
+    def vector_kind(self, remeasure: bool = False) -> KindChoice | None:
+        """The vector index kind this corpus gets here and why; None when the storage has no
+        choice to make (PostgreSQL's pgvector index is always HNSW)."""
+        with self._lock:
+            self.indexes.refresh()
+            if not isinstance(self.indexes, SqliteIndexes):
+                return None
+            return self.indexes.kind_choice(remeasure)
+
     def read(self, reading: Callable[[Library], T]) -> T:
         """`reading(library)`, with no write landing between its calls: for a caller whose one
         result takes several reads that must agree (an answer, a summary)."""
@@ -156,7 +173,7 @@ class Library:
             if self.is_empty():
                 return []
             self._check_model()
-        query_vector = self.embedder.encode([query])[0]  # other calls go on meanwhile
+        query_vector = self._query_vector(query)  # other calls go on meanwhile
         with self._lock:
             self.indexes.refresh()
             settings = self.settings
@@ -191,6 +208,21 @@ class Library:
                 score, dense, lexical = scored.score, scored.dense, scored.lexical
                 hits.append(Hit(passage, article, score, dense, lexical, scored.sentence_scores))
             return hits
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The query's vector, embedded once for the last few questions."""
+        key = (id(self.embedder), query)
+        with self._queries_lock:
+            found = self._queries.get(key)
+            if found is not None:
+                self._queries.move_to_end(key)
+                return found
+        vector = self.embedder.encode([query])[0]
+        with self._queries_lock:
+            self._queries[key] = vector
+            while len(self._queries) > _QUERY_VECTORS:
+                self._queries.popitem(last=False)
+        return vector
 
     def _visible_top(
         self,

@@ -18,6 +18,7 @@ import click
 from bot.cli.answers import ask_command, compare_command, sources, summarize_command
 from bot.cli.articles import ingest, reindex, remove
 from bot.cli.conversation import chat_command, feedback_command
+from bot.cli.doctor import doctor
 from bot.cli.feeds import feeds
 from bot.cli.hedges import hedges_command
 from bot.cli.history import history_command
@@ -78,6 +79,7 @@ def disk_full(error: BaseException) -> bool:
         serve,
         hedges_command,
         feedback_command,
+        doctor,
     ],
 )
 @click.option(

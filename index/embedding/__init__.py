@@ -1,5 +1,7 @@
 """Sentence embeddings, loaded once and only when needed, from one of three backends.
 
+`backend = "auto"` (the default) runs the one measured fastest on this machine (see `choice`).
+
 `torch` runs the sentence-transformers model as published. `onnx` and `openvino` run an ONNX
 export of the same model, made once on this machine from the local model files (never
 downloaded) and cached (see `export`); at run time they need only onnxruntime or openvino plus
@@ -20,15 +22,17 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from index.errors import NewsbotError
+from index.machine import cache_dir as default_cache_dir
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from index.embedding.choice import BackendChoice
     from index.embedding.runtime import ExportedModel
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_NAMES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
-BACKENDS = ("torch", "onnx", "openvino")
+BACKENDS = ("auto", "torch", "onnx", "openvino")
 QUANTIZATIONS = ("none", "int8")
 
 
@@ -43,9 +47,10 @@ class EmbeddingSettings:
     model: str = DEFAULT_MODEL
     offline: bool = True
     batch_size: int = 64
-    # How the model runs: "onnx" (an ONNX export made locally once, no torch at run time),
-    # "torch" or "openvino"; quantize = "int8" (onnx only) trades a little recall for speed.
-    backend: str = "onnx"
+    # How the model runs: "auto" (the fastest measured here, see `choice`), "onnx" (an ONNX
+    # export made locally once, no torch at run time), "torch" or "openvino"; quantize = "int8"
+    # (onnx only) trades a little recall for speed.
+    backend: str = "auto"
     quantize: str = "none"
 
     def __post_init__(self) -> None:
@@ -87,14 +92,6 @@ def resolve_model(name: str) -> str:
     return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
 
 
-def default_cache_dir() -> Path:
-    """Where exported models are kept: $NEWSBOT_CACHE_DIR, else the user's cache folder."""
-    if os.environ.get("NEWSBOT_CACHE_DIR"):
-        return Path(os.environ["NEWSBOT_CACHE_DIR"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "newsbot" / "models"
-
-
 class Embedder:
     """Encodes text into unit vectors; the model loads on first use, not at construction."""
 
@@ -102,10 +99,32 @@ class Embedder:
         self.name = settings.model
         self.offline = settings.offline
         self.batch_size = settings.batch_size
-        self.backend = settings.backend
-        self.quantize = settings.quantize
+        self.settings = settings
         self.cache_dir = cache_dir or default_cache_dir()
         self._lock = threading.Lock()
+        self._choosing = threading.Lock()
+        self._choice: BackendChoice | None = None
+
+    @property
+    def choice(self) -> BackendChoice | None:
+        """The measurement `backend = "auto"` chose by (made on first use, by one thread);
+        None when the config names a backend."""
+        if self.settings.backend != "auto":
+            return None
+        with self._choosing:
+            if self._choice is None:
+                from index.embedding.choice import auto_backend  # it builds on this module
+
+                self._choice = auto_backend(self.settings, self.cache_dir)
+            return self._choice
+
+    @property
+    def backend(self) -> str:
+        return self.choice.settings[0] if self.choice else self.settings.backend
+
+    @property
+    def quantize(self) -> str:
+        return self.choice.settings[1] if self.choice else self.settings.quantize
 
     @cached_property
     def model(self) -> SentenceTransformer:

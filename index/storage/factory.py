@@ -66,9 +66,10 @@ def open_sqlite(data_dir: Path, vectors: VectorIndexSettings, wait_seconds: floa
     database = Database(path, wait_seconds, read_only=not writable)
     articles = SqliteArticleStore(database)
     log = PassageLog(database)
+    leases = FileLeases(data_dir / "leases")
     return Storage(
         articles=articles,
         feeds=SqliteFeedStore(database),
-        indexes=SqliteIndexes(data_dir, articles, log, vectors, wait_seconds, writable),
-        leases=FileLeases(data_dir / "leases"),
+        indexes=SqliteIndexes(data_dir, articles, log, vectors, wait_seconds, writable, leases),
+        leases=leases,
     )

@@ -11,6 +11,15 @@ by applying only what changed, whichever process wrote it:
   process that has applied many changes since the newest snapshot writes a new one, so a
   process starting later replays little; the log is trimmed to what the snapshot and the
   tantivy folder have not yet applied.
+- When the corpus outgrows its FAISS kind (see `index.storage.faiss.choose_kind`), the writer
+  that notices builds the new kind in a background thread, from a copy of the vectors as of
+  one change of the log, under a lease so that one process of several does it; every process
+  keeps searching, and following the log with, the old index meanwhile. The new index is saved
+  as the snapshot of that change; each process, the writer included, then loads it at its next
+  refresh and replays the log after it. No snapshot is written of an index of the wrong kind,
+  so the newest snapshot is always the one to load. Only exact (flat) indexes, which build in
+  seconds, are rebuilt in the write itself. A process ending waits for its rebuild (the thread
+  is not a daemon); one killed meanwhile leaves the lease free for the next write to retry.
 
 A write never touches either index inside its transaction, so a write rolled back leaves
 nothing to undo; and a crash at any point leaves indexes that are behind the database at
@@ -22,17 +31,20 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from index.storage.faiss import FaissIndex, VectorIndexSettings, build_vector_index
+from index.machine import cache_dir as default_cache_dir
+from index.storage.faiss import FaissIndex, VectorIndexSettings, build_vector_index, choose_kind
 from index.storage.passages import passage_vectors
-from index.storage.protocols import ArticleStore, VectorIndexError
+from index.storage.protocols import ArticleStore, Leases, VectorIndexError
 from index.storage.sqlite_log import Changes, PassageLog
 from index.storage.tantivy import TantivyIndex
+from index.storage.vector_cost import KindChoice, flat_scan_cost, measured_settings
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +54,7 @@ _OLD_LAYOUT = "generations"  # whole-index copies per write, before the passage 
 _BATCH = 10_000  # ids per query: SQLite caps the parameters of one statement
 _SNAPSHOT_MIN_CHANGES = 10_000
 _SNAPSHOT_SHARE = 0.1  # of the corpus, replayed before a new snapshot is worth writing
+REBUILD_LEASE = "vector-rebuild"
 
 
 class SqliteIndexes:
@@ -55,7 +68,11 @@ class SqliteIndexes:
         settings: VectorIndexSettings,
         wait_seconds: float,
         writable: bool,
+        leases: Leases,
+        cache_dir: Path | None = None,
     ):
+        """:param cache_dir: where this machine's measured scan cost is kept (see
+        `index.storage.vector_cost`); the model cache unless given."""
         self._data_dir = data_dir
         self._store = store
         self._log = passage_log
@@ -70,6 +87,10 @@ class SqliteIndexes:
         self._count: int | None = None  # passages stored as of `_seen`, once counted
         self._restarted = False  # the write under way re-embeds every passage
         self._lexical_behind = False  # the last catch-up of the tantivy folder did not finish
+        self._leases = leases
+        self._cache_dir = cache_dir or default_cache_dir()
+        self._measured: VectorIndexSettings | None = None
+        self._rebuilding: threading.Thread | None = None
 
     # -- PassageIndexes ----------------------------------------------------------------------
 
@@ -93,6 +114,7 @@ class SqliteIndexes:
         return self._count == 0
 
     def refresh(self) -> None:
+        self._load_rebuilt()
         latest = self._log.latest()
         if latest != self._seen:
             self._seen, self._count = latest, None
@@ -105,6 +127,7 @@ class SqliteIndexes:
 
     def restart_vectors(self, dimension: int) -> None:
         self._restarted = True
+        self._measured = None  # a scan of vectors of another width costs another time
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -119,12 +142,50 @@ class SqliteIndexes:
         self._seen, self._count = self._log.latest(), None
         if self._faiss is not None:
             self._catch_up_vectors()
+            self._load_rebuilt()
         self.lexical  # noqa: B018 (opened, so the catch-up below has a folder)
         self._catch_up_lexical(wait=True)
         self._keep_vectors_current()
         shutil.rmtree(self._data_dir / _OLD_LAYOUT, ignore_errors=True)
 
+    def wait_for_rebuild(self, timeout: float | None = None) -> bool:
+        """Wait for this process's background rebuild, if any; whether none is running now."""
+        thread = self._rebuilding
+        if thread is not None:
+            thread.join(timeout)
+        return thread is None or not thread.is_alive()
+
+    def kind_choice(self, remeasure: bool = False) -> KindChoice:
+        """The kind this corpus gets on this machine and why (for `newsbot doctor`)."""
+        dimension = self._stored_dimension()
+        if remeasure and dimension:
+            flat_scan_cost(dimension, self._cache_dir, remeasure=True)
+            self._measured = None
+        settings, index = self.vector_settings, self.vectors
+        measured = settings.kind == "auto" and settings.flat_max_milliseconds > 0 and dimension
+        return KindChoice(
+            setting=settings.kind,
+            kind=choose_kind(len(index), settings),
+            in_use=index.kind,
+            passages=len(index),
+            seconds_per_vector=flat_scan_cost(dimension, self._cache_dir) if measured else None,
+            flat_max_milliseconds=settings.flat_max_milliseconds,
+            flat_limit=settings.flat_max_passages,
+            hnsw_max_passages=settings.hnsw_max_passages,
+            rebuilding=not self.wait_for_rebuild(timeout=0),
+        )
+
     # -- vectors -----------------------------------------------------------------------------
+
+    @property
+    def vector_settings(self) -> VectorIndexSettings:
+        """The config's settings with the flat limit this machine affords (measured once)."""
+        if self._measured is None:
+            dimension = self._stored_dimension()
+            if dimension is None:
+                return self._settings  # no vectors yet: nothing to choose a kind for
+            self._measured = measured_settings(self._settings, dimension, self._cache_dir)
+        return self._measured
 
     def _stored_dimension(self) -> int | None:
         stored = self._store.get_meta("dimension")
@@ -137,7 +198,7 @@ class SqliteIndexes:
             if not self._log.reaches_back_to(seq):
                 break  # the log no longer holds what came after it
             try:
-                index = FaissIndex.load(path, self._settings)
+                index = FaissIndex.load(path, self.vector_settings)
             except VectorIndexError as error:
                 log.warning("%s; trying an older copy", error)
                 continue
@@ -152,10 +213,11 @@ class SqliteIndexes:
         ids, _ = self._store.all_passage_texts()
         means = self._passage_vectors(ids, dimension) if dimension else {}
         if not means:
-            return self._apply(FaissIndex(dimension or 1, self._settings), self._log.since(seq))
+            empty = FaissIndex(dimension or 1, self.vector_settings)
+            return self._apply(empty, self._log.since(seq))
         found = np.asarray(list(means), dtype=np.int64)
         vectors = np.stack([means[i] for i in found.tolist()])
-        index = build_vector_index(dimension or 1, found, vectors, self._settings)
+        index = build_vector_index(dimension or 1, found, vectors, self.vector_settings)
         return self._apply(index, self._log.since(seq))
 
     def _passage_vectors(self, ids: list[int], dimension: int) -> dict[int, np.ndarray]:
@@ -178,7 +240,7 @@ class SqliteIndexes:
         dimension = self._stored_dimension()
         if changes.added and dimension is not None:
             if len(index) == 0 and index.dimension != dimension:
-                index = FaissIndex(dimension, self._settings)
+                index = FaissIndex(dimension, self.vector_settings)
             means = self._passage_vectors(changes.added, dimension)
             if means:
                 found = list(means)
@@ -199,11 +261,77 @@ class SqliteIndexes:
         if self._faiss is None and behind < _SNAPSHOT_MIN_CHANGES:
             return  # nothing loaded here and little to replay: leave it to the readers
         index = self.vectors
-        if not index.fits():
+        if not index.fits(self.vector_settings):
+            if choose_kind(len(index), self.vector_settings) != "flat":
+                self._start_rebuild(index)
+                return  # the rebuild writes the next snapshot
             self._faiss, self._faiss_seq = self._build_vectors()
         elif behind < max(_SNAPSHOT_MIN_CHANGES, _SNAPSHOT_SHARE * len(index)):
             return
         self._save_snapshot()
+
+    def _start_rebuild(self, index: FaissIndex) -> None:
+        """Build the kind `index` should now be in a thread, unless one process already is."""
+        if self._rebuilding is not None and self._rebuilding.is_alive():
+            return
+        if not self._leases.try_hold(REBUILD_LEASE):
+            return  # another process is rebuilding; its snapshot will be loaded when saved
+        try:
+            ids, vectors, seq = self._vectors_as_of_now(index)
+        except BaseException:
+            self._leases.release(REBUILD_LEASE)
+            raise
+        settings = self.vector_settings
+        log.warning(
+            "the vector index (%s) no longer suits %d passages: building a %s one in the "
+            "background; questions are answered from the old one meanwhile",
+            index.kind,
+            len(ids),
+            choose_kind(len(ids), settings),
+        )
+        self._rebuilding = threading.Thread(
+            target=self._rebuild,
+            args=(index.dimension, ids, vectors, seq, settings),
+            name="newsbot-vector-rebuild",
+        )
+        self._rebuilding.start()
+
+    def _vectors_as_of_now(self, index: FaissIndex) -> tuple[np.ndarray, np.ndarray, int]:
+        """Every indexed passage's id and vector, and the change they are as of: copied from
+        an exact index (fast, and exactly the stored vectors), else read from the database."""
+        exact = index.exact_vectors()
+        if exact is not None:
+            return *exact, self._faiss_seq
+        seq = self._log.latest()
+        ids, _ = self._store.all_passage_texts()
+        means = self._passage_vectors(ids, index.dimension)
+        found = np.asarray(list(means), dtype=np.int64)
+        vectors = np.stack([means[i] for i in found.tolist()])
+        return found, vectors, seq
+
+    def _rebuild(
+        self,
+        dimension: int,
+        ids: np.ndarray,
+        vectors: np.ndarray,
+        seq: int,
+        settings: VectorIndexSettings,
+    ) -> None:
+        """The background thread: touches no shared state but the snapshot folder and lease."""
+        try:
+            self._write_snapshot(build_vector_index(dimension, ids, vectors, settings), seq)
+        except Exception:  # the thread's end: log it, the next write tries again
+            log.exception("could not rebuild the vector index")
+        finally:
+            self._leases.release(REBUILD_LEASE)
+
+    def _load_rebuilt(self) -> None:
+        """Load a snapshot newer than this process has seen while its index is of the wrong
+        kind: the rebuild's, whichever process made it. Reading a file, never building."""
+        if self._faiss is None or self._faiss.fits(self.vector_settings):
+            return
+        if self._snapshot_seq_on_disk() > self._snapshot_seq:
+            self._faiss, self._faiss_seq = self._load_vectors()
 
     def _snapshots(self) -> list[tuple[int, Path]]:
         """The snapshots on disk, newest first."""
@@ -220,21 +348,26 @@ class SqliteIndexes:
 
     def _save_snapshot(self) -> None:
         assert self._faiss is not None
+        if self._write_snapshot(self._faiss, self._faiss_seq):
+            self._snapshot_seq = self._faiss_seq
+
+    def _write_snapshot(self, index: FaissIndex, seq: int) -> bool:
+        """Save `index` as the snapshot of change `seq` and drop older ones; whether it was."""
         folder = self._data_dir / VECTORS_FOLDER
-        path = folder / f"{self._faiss_seq}.faiss"
-        partial = path.with_name(path.name + ".partial")
+        path = folder / f"{seq}.faiss"
+        partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self._faiss.save(partial)
+            index.save(partial)
             os.replace(partial, path)
         except OSError as error:
             partial.unlink(missing_ok=True)
             log.warning("could not save a copy of the vector index: %s", error)
-            return
-        self._snapshot_seq = self._faiss_seq
-        for seq, older in self._snapshots():
-            if seq < self._faiss_seq:
+            return False
+        for older_seq, older in self._snapshots():
+            if older_seq < seq:
                 older.unlink(missing_ok=True)  # a process reading it keeps its open file
+        return True
 
     # -- lexical -----------------------------------------------------------------------------
 

@@ -106,6 +106,7 @@ def test_smoke_run_writes_the_report_with_its_tables_and_figures(tmp_path: Path)
 
     report = (out / "report.md").read_text()
     for heading in (
+        "## What `auto` chose on this machine",
         "## Targets",
         "## 1. Quality on SQuAD",
         "### Weights tuned on the even half",
@@ -133,6 +134,16 @@ def test_smoke_run_writes_the_report_with_its_tables_and_figures(tmp_path: Path)
     assert measured["passages"] == 300
     assert set(measured["kinds"]) == {"flat", "hnsw", "ivfpq"}
     assert results["cold_start"]["onnx"]["median_s"] > 0
+    # What auto chose, measured in the run, and the default settings against torch.
+    chosen = results["auto"]["backend"]["name"]
+    assert chosen in {t["name"] for t in results["auto"]["backend"]["timings"]}
+    assert f"Encoder backend **{chosen}**" in report
+    assert results["auto"]["flat_limit"] >= 1_000
+    assert results["cold_start"]["auto"]["median_s"] > 0
+    assert results["ingest"]["auto"]["tokens_per_s"] > 0
+    assert "with the default settings (auto) ≥ 2.5× the torch path" in report
+    assert results["cli_ingest"]["auto"]["median_s"] > 0
+    assert "process start included: default settings ≥ 2× faster than torch" in report
     saved = json.loads((out / "results.json").read_text())
     assert saved["plan"]["sizes"] == [300]
 

@@ -19,7 +19,7 @@ def test_defaults_without_a_file(tmp_path, monkeypatch):
     assert config.data_dir == tmp_path / "xdg" / "newsbot"
     assert config.seeds_dir == DEFAULT_SEEDS
     assert config.embedding.model == "all-MiniLM-L6-v2"
-    assert config.embedding.backend == "onnx"
+    assert config.embedding.backend == "auto"
     assert config.source is None
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from index.library import Library
-from index.models import Document
+from index.models import Document, Filters
 from index.storage.protocols import StoreError
 from tests.support.corpus import (
     BRIDGE_TITLE,
@@ -403,3 +403,34 @@ def test_garbage_database_is_a_store_error(data_dir: Path, open_library: OpenLib
     (data_dir / "newsbot.sqlite3").write_bytes(b"garbage, not sqlite \x00\xff" * 100)
     with pytest.raises(StoreError, match="cannot open the article database"):
         open_library()
+
+
+class CountingEncoder:
+    """The encoder, counting the texts it embeds."""
+
+    def __init__(self, inner: HashingEncoder):
+        self.inner, self.name, self.dimension = inner, inner.name, inner.dimension
+        self.texts: list[str] = []
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.texts += texts
+        return self.inner.encode(texts)
+
+
+def test_a_question_searched_again_is_not_embedded_again(
+    open_library: OpenLibrary, encoder: HashingEncoder
+) -> None:
+    library = open_library()
+    library.ingest([Document(key="k", title="Storm", text="A storm hit the coast.")])
+    counting = CountingEncoder(encoder)
+    library.embedder = counting
+    first = library.search("storm coast", k=1)
+    # Searched again among other dates, as a "latest" question is: the same vector serves.
+    again = library.search("storm coast", k=1, filters=Filters(since="2000-01-01"))
+    assert counting.texts == ["storm coast"]
+    assert first[0].article.title == "Storm" and again == []
+    library.search("a different question", k=1)
+    assert counting.texts == ["storm coast", "a different question"]

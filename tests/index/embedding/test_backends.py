@@ -108,13 +108,19 @@ def test_no_texts_give_an_empty_matrix(onnx: Embedder) -> None:
     assert onnx.encode([]).shape == (0, 384)
 
 
-def test_the_onnx_path_never_imports_torch(onnx: Embedder) -> None:
+@pytest.mark.parametrize("backend", ["onnx", "auto"])
+def test_the_onnx_path_and_auto_once_measured_never_import_torch(
+    onnx: Embedder, backend: str
+) -> None:
     onnx.encode(["build the export first"])
+    # The first `auto` measures every backend, torch included; later processes read the record.
+    Embedder(EmbeddingSettings(backend=backend), cache_dir=onnx.cache_dir).encode(["measured"])
     script = (
         "import sys\n"
         "from pathlib import Path\n"
         "from index.embedding import Embedder, EmbeddingSettings\n"
-        f"e = Embedder(EmbeddingSettings(), cache_dir=Path({str(onnx.cache_dir)!r}))\n"
+        f"e = Embedder(EmbeddingSettings(backend={backend!r}), "
+        f"cache_dir=Path({str(onnx.cache_dir)!r}))\n"
         "assert e.encode(['How many troops?']).shape == (1, 384)\n"
         "heavy = {'torch', 'sentence_transformers', 'transformers'} & set(sys.modules)\n"
         "assert not heavy, heavy\n"

@@ -88,7 +88,7 @@ def test_model_loads_lazily(tmp_path: Path) -> None:
 
 
 def test_unknown_backend_or_quantization_is_refused() -> None:
-    with pytest.raises(ValueError, match="backend must be one of torch, onnx, openvino"):
+    with pytest.raises(ValueError, match="backend must be one of auto, torch, onnx, openvino"):
         EmbeddingSettings(backend="tensorflow")
     with pytest.raises(ValueError, match='needs backend = "onnx"'):
         EmbeddingSettings(backend="torch", quantize="int8")
@@ -96,6 +96,6 @@ def test_unknown_backend_or_quantization_is_refused() -> None:
         EmbeddingSettings(backend="onnx", quantize="int4")
 
 
-def test_the_default_backend_is_the_configs() -> None:
-    assert EmbeddingSettings().backend == "onnx"
-    assert Embedder(EmbeddingSettings()).backend == "onnx"
+def test_the_default_backend_is_measured_and_a_named_one_is_the_configs() -> None:
+    assert EmbeddingSettings().backend == "auto"
+    assert Embedder(EmbeddingSettings(backend="openvino")).backend == "openvino"
