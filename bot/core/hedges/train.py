@@ -34,7 +34,7 @@ KINDS = {
 }
 CLASSES = ("none", "speculation", "belief", "condition", "investigation")
 # How much one news sentence counts against one Wikipedia sentence: there are 30 times fewer.
-NEWS_WEIGHT = 2.0
+NEWS_WEIGHT = 1.0
 FOLDS = 4
 # How much Wikipedia dev F1 below its best the thresholds may give up for news.
 WIKI_SLACK = 0.006
