@@ -2,10 +2,11 @@
 
 `make train-hedges` runs this. It needs scikit-learn (the `train` extra); newsbot itself reads
 only the weights file it writes. WikiWeasel documents are split by id: 70% train, 10% to pick
-the sentence threshold, 20% held out. The news set (bench/data/news-hedges) comes split by
+the sentence thresholds, 20% held out. The news set (bench/data/news-hedges) comes split by
 story: its tune part is trained on, and also scored story by story by models trained without
-that story, so the threshold is picked on news the model has not seen; its held-out part is
-only measured.
+that story, so the thresholds are picked on news the model has not seen; its held-out part is
+only measured. There are three thresholds, for modal verbs, for words of the lexicon's hedge
+phrases and for other words.
 """
 
 from __future__ import annotations
