@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.core.hedges.lexicon import Cue, _longest_first, find_cues, is_false_cue
 from bot.core.hedges.model import HedgeModel
 from bot.core.hedges.scope import scope
-from bot.core.hedges.tokens import tokenize
+from bot.core.hedges.tokens import Token, sentence_marks, tokenize
 
 # Kinds only the lexicon knows; the model never labels these.
 LEXICON_KINDS = frozenset({"attribution", "unconfirmed"})
@@ -50,6 +50,11 @@ ALWAYS_HEDGES = frozenset(
         "it has been claimed",
         "it is claimed",
         "under consideration",
+        "maybe",
+        "gossip",
+        "improbable",
+        "anyone's guess",
+        "speculated",
     }
 )
 
@@ -108,26 +113,35 @@ class Detector:
     def _learned(self, text: str, lexical: list[Cue]) -> tuple[list[Cue], float]:
         """Cue words the model is sure enough of, adjacent ones joined into one phrase.
 
-        A word inside one of the lexicon's hedge phrases has its own bar, `lexicon_threshold`,
-        which training sets: news hedges with "could" and "expects" far more than Wikipedia.
+        Modal verbs, words inside one of the lexicon's hedge phrases, and other words each
+        have their own bar, which training sets: news hedges with "could" and "expects" far
+        more than Wikipedia. The modal bar is the highest, so that Wikipedia's past "could"
+        and "would" do not make a sentence uncertain alone; in a sentence another cue already
+        hedges, a modal in a lexicon phrase needs only the lexicon bar to be shown beside it.
         """
         tokens = tokenize(text)
+        marks = sentence_marks(tokens)
         model = self.model
         hedging = [c for c in lexical if c.kind not in LEXICON_KINDS]
-        cues: list[Cue] = []
+        picked: list[tuple[Token, str, bool]] = []  # (word, kind, sure enough on its own)
         best = 0.0
         for i, token in enumerate(tokens):
             if token.lower not in model.candidates or is_false_cue(
                 text, token.start, token.end, "learned"
             ):
                 continue
-            probs = model.probabilities(tokens, i)
+            probs = model.probabilities(tokens, i, marks)
             hedge = 1.0 - probs[0]
             best = max(best, hedge)
             listed = any(c.start <= token.start and token.end <= c.end for c in hedging)
-            if hedge < (model.lexicon_threshold if listed else model.threshold):
-                continue
-            kind = model.classes[max(range(1, len(probs)), key=probs.__getitem__)]
+            sure = hedge >= model.bar(token.lower, listed)
+            if sure or (listed and hedge >= model.lexicon_threshold):
+                kind = model.classes[max(range(1, len(probs)), key=probs.__getitem__)]
+                picked.append((token, kind, sure))
+        if not any(sure for _, _, sure in picked):
+            return [], best
+        cues: list[Cue] = []
+        for token, kind, _ in picked:
             if cues and cues[-1].kind == kind and _adjacent(text, cues[-1].end, token.start):
                 last = cues.pop()
                 cues.append(Cue(last.start, token.end, text[last.start : token.end], kind))

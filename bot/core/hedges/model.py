@@ -13,6 +13,9 @@ from bot.core.hedges.tokens import Token, features
 from index.errors import NewsbotError
 
 WEIGHTS_FILE = "weights.json.gz"
+# Modal verbs get a bar of their own: Wikipedia's "could" is often a past ability and its
+# "would" a future seen from the past, while news uses both mostly for possibilities.
+MODALS = frozenset({"may", "might", "could", "would", "should", "can", "must", "will"})
 
 
 class HedgeModelError(NewsbotError):
@@ -34,6 +37,7 @@ class HedgeModel:
     threshold: float
     # A lower bar for a word inside a lexicon hedge phrase: the lexicon is evidence too.
     lexicon_threshold: float
+    modal_threshold: float
 
     @classmethod
     def load(cls, path: Path | None = None) -> HedgeModel:
@@ -48,6 +52,7 @@ class HedgeModel:
                 candidates=frozenset(data["candidates"]),
                 threshold=float(data["threshold"]),
                 lexicon_threshold=float(data["lexicon_threshold"]),
+                modal_threshold=float(data["modal_threshold"]),
             )
         except FileNotFoundError as error:
             raise HedgeModelError(
@@ -58,10 +63,18 @@ class HedgeModel:
                 f"hedge model {source} is unreadable ({error}); run `make train-hedges`"
             ) from error
 
-    def probabilities(self, tokens: list[Token], i: int) -> list[float]:
+    def bar(self, word: str, listed: bool) -> float:
+        """The hedge probability a word needs to be a cue; `listed` if a lexicon phrase holds it."""
+        if word in MODALS:
+            return self.modal_threshold
+        return self.lexicon_threshold if listed else self.threshold
+
+    def probabilities(
+        self, tokens: list[Token], i: int, marks: frozenset[str] = frozenset()
+    ) -> list[float]:
         """Class probabilities of token i (softmax over the summed feature weights)."""
         scores = list(self.bias)
-        for name in features(tokens, i):
+        for name in features(tokens, i, marks):
             row = self.weights.get(name)
             if row:
                 scores = [s + w for s, w in zip(scores, row, strict=True)]

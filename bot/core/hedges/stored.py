@@ -12,7 +12,7 @@ from bot.core.hedges.model import WEIGHTS_FILE
 from index.models import Passage
 
 # The files whose change changes what the detector says.
-_SOURCES = ("lexicon.py", "detector.py", "tokens.py", "scope.py", WEIGHTS_FILE)
+_SOURCES = ("lexicon.py", "detector.py", "model.py", "tokens.py", "scope.py", WEIGHTS_FILE)
 
 
 @cache

@@ -32,8 +32,39 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-def features(tokens: list[Token], i: int) -> list[str]:
-    """What the model sees of token i: the word, its stem, and two words either side.
+# Words that report someone's claim, and those that set a condition, anywhere in the sentence.
+_REPORTING = frozenset(
+    {"said", "says", "say", "told", "tells", "according", "reported", "reports", "claimed"}
+    | {"claims", "added", "wrote", "tweeted"}
+)
+_CONDITIONS = frozenset({"if", "unless"})
+_QUOTES = frozenset({'"', "“", "”"})
+
+
+def sentence_marks(tokens: list[Token]) -> frozenset[str]:
+    """What the model sees of the whole sentence, computed once for all its words.
+
+    A modal in reported speech or beside "if" ("many would flee if ...") hedges more often
+    than one in a plain narrative ("he would later become mayor"); a headline's capitals
+    say nothing about a word, unlike a capital inside a sentence.
+    """
+    words = {t.lower for t in tokens}
+    marks = set()
+    if words & _REPORTING:
+        marks.add("reported")
+    if words & _CONDITIONS:
+        marks.add("conditional")
+    if any(t.text in _QUOTES for t in tokens):
+        marks.add("quoted")
+    long_words = [t for t in tokens if len(t.text) > 3 and t.text[:1].isalpha()]
+    if long_words and sum(t.text[:1].isupper() for t in long_words) >= 0.8 * len(long_words):
+        marks.add("headline")
+    return frozenset(marks)
+
+
+def features(tokens: list[Token], i: int, marks: frozenset[str] = frozenset()) -> list[str]:
+    """What the model sees of token i: the word, its stem, two words either side, and the
+    sentence's marks crossed with the word.
 
     Context is what tells "may" the modal from "May" the month and "if" the condition from
     "as if"; the stem lets "suggested" learn from "suggests".
@@ -53,7 +84,14 @@ def features(tokens: list[Token], i: int) -> list[str]:
         f"wn1={word}|{after[0]}",
         f"wn2={word}|{after[0]}|{after[1]}",
     ]
-    if i > 0 and tokens[i].text[:1].isupper():
+    found += [
+        f"{mark}|{word}"
+        for mark in marks
+        if mark != "headline" and not (mark == "conditional" and word in _CONDITIONS)
+    ]
+    if "headline" in marks:
+        found.append("headline")
+    elif i > 0 and tokens[i].text[:1].isupper():
         found.append("capitalised")
     if tokens[i].text.isupper() and len(word) > 1:
         found.append("all_caps")

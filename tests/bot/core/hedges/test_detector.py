@@ -7,6 +7,8 @@ import pytest
 
 from bot.core.hedges import HedgeModelError, default_detector, load_detector
 from bot.core.hedges.attribution import attributed_to
+from bot.core.hedges.detector import Detector
+from bot.core.hedges.model import HedgeModel
 
 SEED = next((Path(__file__).parents[4] / "seeds").glob("*.txt")).read_text()
 
@@ -38,6 +40,10 @@ def cues(sentence: str) -> list[tuple[str, str]]:
             "unconfirmed",
         ),
         ("An unverified photo showed tanks in the square.", "unverified", "unconfirmed"),
+        ("Neighbours dismissed the story as gossip.", "gossip", "speculation"),
+        ("Maybe the talks will resume next week.", "Maybe", "speculation"),
+        ("The footage was impossible to verify.", "impossible to verify", "unconfirmed"),
+        ("The claims have yet to be verified by police.", "yet to be verified", "unconfirmed"),
     ],
 )
 def test_each_kind_is_found(sentence, cue, kind):
@@ -52,6 +58,7 @@ def test_each_kind_is_found(sentence, cue, kind):
         "The film “If Beale Street Could Talk” opened the festival.",
         "She said goodbye to her colleagues on Friday.",
         "The bridge opened in 1932 and carries six lanes.",
+        "He could not find his keys after the match.",
     ],
 )
 def test_look_alikes_are_not_hedges(sentence):
@@ -120,3 +127,26 @@ def test_corrupt_model_file_is_a_clear_error(tmp_path, content):
     path.write_bytes(content)
     with pytest.raises(HedgeModelError, match="unreadable"):
         load_detector(path)
+
+
+def test_a_modal_below_its_bar_is_shown_only_beside_another_hedge():
+    # "could" scores 0.5 and "if" 0.9: between the lexicon bar and the modal bar, "could"
+    # joins the hedge "if" sets but does not make a sentence uncertain alone.
+    off = -20.0
+    model = HedgeModel(
+        classes=("none", "speculation", "belief", "condition", "investigation"),
+        bias=(0.0, off, off, off, off),
+        weights={"w=could": (0.0, -off, 0.0, 0.0, 0.0), "w=if": (0.0, 0.0, 0.0, 2.2 - off, 0.0)},
+        candidates=frozenset({"could", "if"}),
+        threshold=0.5,
+        lexicon_threshold=0.4,
+        modal_threshold=0.76,
+    )
+    alone = Detector(model).detect("The toll could rise.")
+    beside = Detector(model).detect("The toll could rise if the river floods.")
+    assert not alone.uncertain and alone.cues == ()
+    assert beside.uncertain
+    assert [(c.text, c.kind) for c in beside.cues] == [
+        ("could", "speculation"),
+        ("if", "condition"),
+    ]
