@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -15,12 +16,21 @@ from bot.core.filters import filters
 from bot.render_text import answer_text, sources_text, summary_text
 
 
+def dated_and_sourced(command: Callable) -> Callable:
+    """The options that keep an answer to some articles: --since, --until, --source."""
+    for option in (
+        click.option("--source", metavar="OUTLET", help="Only articles from this outlet."),
+        click.option("--until", metavar="DATE", help="Only articles dated on or before this day."),
+        click.option("--since", metavar="DATE", help="Only articles dated on or after this day."),
+    ):
+        command = option(command)
+    return command
+
+
 @click.command(name="ask")
 @click.argument("words", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a question.")
-@click.option("--since", metavar="DATE", help="Only articles dated on or after this day.")
-@click.option("--until", metavar="DATE", help="Only articles dated on or before this day.")
-@click.option("--source", metavar="OUTLET", help="Only articles from this outlet.")
+@dated_and_sourced
 @click.pass_obj
 def ask_command(
     config: Config,
@@ -65,9 +75,7 @@ def ask_command(
 @click.command(name="compare")
 @click.argument("words", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--since", metavar="DATE", help="Only articles dated on or after this day.")
-@click.option("--until", metavar="DATE", help="Only articles dated on or before this day.")
-@click.option("--source", metavar="OUTLET", help="Only articles from this outlet.")
+@dated_and_sourced
 @click.pass_obj
 def compare_command(
     config: Config,
