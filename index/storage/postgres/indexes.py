@@ -100,7 +100,7 @@ class PostgresPassageIndexes:
             return
         self._join_write()
         held, gone = self._held, set(ids)
-        if held.ids:
+        if gone.intersection(held.ids):
             kept = [at for at, passage_id in enumerate(held.ids) if passage_id not in gone]
             matrix = np.concatenate(held.vectors)[kept]
             held.ids = [held.ids[at] for at in kept]
