@@ -22,7 +22,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.config import load_config
 from bot.slack.app import build_app
-from bot.slack.cli import read_secrets, slack_command, socket_mode_handler, wait_for_stop_signal
+from bot.slack.cli import read_secrets, slack_command, socket_mode_handler
 from bot.slack.settings import SlackSettings
 from tests.support.slack import SlackStandIn, command_body, send
 
@@ -91,12 +91,31 @@ def test_socket_mode_dispatches_to_the_same_app_without_connecting(news_service)
 
 
 def test_waiting_ends_on_sigint_and_puts_the_old_handler_back():
-    before = signal.getsignal(signal.SIGINT)
-    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
-    started = time.monotonic()
-    wait_for_stop_signal()
-    assert time.monotonic() - started < 2
-    assert signal.getsignal(signal.SIGINT) is before
+    # In a process of its own: a signal sent to the test run would reach all its threads.
+    wait = """if True:
+        import signal, sys, threading, time
+        from bot.slack.cli import wait_for_stop_signal
+        before = signal.getsignal(signal.SIGINT)
+        def tell_when_waiting():
+            while signal.getsignal(signal.SIGINT) is before:
+                time.sleep(0.01)
+            print("waiting", flush=True)
+        threading.Thread(target=tell_when_waiting, daemon=True).start()
+        wait_for_stop_signal()
+        sys.exit(0 if signal.getsignal(signal.SIGINT) is before else 3)
+    """
+    process = subprocess.Popen(
+        [sys.executable, "-c", wait], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout.readline() == "waiting\n"
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        assert time.monotonic() - started < 2
+    finally:
+        if process.poll() is None:
+            process.kill()
 
 
 def _free_port() -> int:
