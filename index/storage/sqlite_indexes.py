@@ -11,15 +11,12 @@ by applying only what changed, whichever process wrote it:
   process that has applied many changes since the newest snapshot writes a new one, so a
   process starting later replays little; the log is trimmed to what the snapshot and the
   tantivy folder have not yet applied.
-- When the corpus outgrows its FAISS kind (see `index.storage.faiss.choose_kind`), the writer
-  that notices builds the new kind in a background thread, from a copy of the vectors as of
-  one change of the log, under a lease so that one process of several does it; every process
-  keeps searching, and following the log with, the old index meanwhile. The new index is saved
-  as the snapshot of that change; each process, the writer included, then loads it at its next
-  refresh and replays the log after it. No snapshot is written of an index of the wrong kind,
-  so the newest snapshot is always the one to load. Only exact (flat) indexes, which build in
-  seconds, are rebuilt in the write itself. A process ending waits for its rebuild (the thread
-  is not a daemon); one killed meanwhile leaves the lease free for the next write to retry.
+- When the corpus outgrows its FAISS kind, the writer that notices builds the new kind in a
+  background thread (`index.storage.vector_rebuild`); every process keeps searching, and
+  following the log with, the old index meanwhile, and loads the new one, saved as the snapshot
+  of the change it is as of, at its next refresh, replaying the log after it. No snapshot is
+  written of an index of the wrong kind, so the newest snapshot is always the one to load.
+  Only exact (flat) indexes, which build in seconds, are rebuilt in the write itself.
 
 A write never touches either index inside its transaction, so a write rolled back leaves
 nothing to undo; and a crash at any point leaves indexes that are behind the database at
@@ -34,6 +31,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +43,7 @@ from index.storage.protocols import ArticleStore, Leases, VectorIndexError
 from index.storage.sqlite_log import Changes, PassageLog
 from index.storage.tantivy import TantivyIndex
 from index.storage.vector_cost import KindChoice, flat_scan_cost, measured_settings
+from index.storage.vector_rebuild import BackgroundRebuild
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +53,6 @@ _OLD_LAYOUT = "generations"  # whole-index copies per write, before the passage 
 _BATCH = 10_000  # ids per query: SQLite caps the parameters of one statement
 _SNAPSHOT_MIN_CHANGES = 10_000
 _SNAPSHOT_SHARE = 0.1  # of the corpus, replayed before a new snapshot is worth writing
-REBUILD_LEASE = "vector-rebuild"
 
 
 class SqliteIndexes:
@@ -87,10 +85,9 @@ class SqliteIndexes:
         self._count: int | None = None  # passages stored as of `_seen`, once counted
         self._restarted = False  # the write under way re-embeds every passage
         self._lexical_behind = False  # the last catch-up of the tantivy folder did not finish
-        self._leases = leases
         self._cache_dir = cache_dir or default_cache_dir()
         self._measured: VectorIndexSettings | None = None
-        self._rebuilding: threading.Thread | None = None
+        self._rebuild = BackgroundRebuild(leases, self._write_snapshot)
 
     # -- PassageIndexes ----------------------------------------------------------------------
 
@@ -150,10 +147,7 @@ class SqliteIndexes:
 
     def wait_for_rebuild(self, timeout: float | None = None) -> bool:
         """Wait for this process's background rebuild, if any; whether none is running now."""
-        thread = self._rebuilding
-        if thread is not None:
-            thread.join(timeout)
-        return thread is None or not thread.is_alive()
+        return self._rebuild.wait(timeout)
 
     def kind_choice(self, remeasure: bool = False) -> KindChoice:
         """The kind this corpus gets on this machine and why (for `newsbot doctor`)."""
@@ -263,38 +257,13 @@ class SqliteIndexes:
         index = self.vectors
         if not index.fits(self.vector_settings):
             if choose_kind(len(index), self.vector_settings) != "flat":
-                self._start_rebuild(index)
+                copy = partial(self._vectors_as_of_now, index)
+                self._rebuild.try_start(index.kind, copy, index.dimension, self.vector_settings)
                 return  # the rebuild writes the next snapshot
             self._faiss, self._faiss_seq = self._build_vectors()
         elif behind < max(_SNAPSHOT_MIN_CHANGES, _SNAPSHOT_SHARE * len(index)):
             return
         self._save_snapshot()
-
-    def _start_rebuild(self, index: FaissIndex) -> None:
-        """Build the kind `index` should now be in a thread, unless one process already is."""
-        if self._rebuilding is not None and self._rebuilding.is_alive():
-            return
-        if not self._leases.try_hold(REBUILD_LEASE):
-            return  # another process is rebuilding; its snapshot will be loaded when saved
-        try:
-            ids, vectors, seq = self._vectors_as_of_now(index)
-        except BaseException:
-            self._leases.release(REBUILD_LEASE)
-            raise
-        settings = self.vector_settings
-        log.warning(
-            "the vector index (%s) no longer suits %d passages: building a %s one in the "
-            "background; questions are answered from the old one meanwhile",
-            index.kind,
-            len(ids),
-            choose_kind(len(ids), settings),
-        )
-        self._rebuilding = threading.Thread(
-            target=self._rebuild,
-            args=(index.dimension, ids, vectors, seq, settings),
-            name="newsbot-vector-rebuild",
-        )
-        self._rebuilding.start()
 
     def _vectors_as_of_now(self, index: FaissIndex) -> tuple[np.ndarray, np.ndarray, int]:
         """Every indexed passage's id and vector, and the change they are as of: copied from
@@ -308,22 +277,6 @@ class SqliteIndexes:
         found = np.asarray(list(means), dtype=np.int64)
         vectors = np.stack([means[i] for i in found.tolist()])
         return found, vectors, seq
-
-    def _rebuild(
-        self,
-        dimension: int,
-        ids: np.ndarray,
-        vectors: np.ndarray,
-        seq: int,
-        settings: VectorIndexSettings,
-    ) -> None:
-        """The background thread: touches no shared state but the snapshot folder and lease."""
-        try:
-            self._write_snapshot(build_vector_index(dimension, ids, vectors, settings), seq)
-        except Exception:  # the thread's end: log it, the next write tries again
-            log.exception("could not rebuild the vector index")
-        finally:
-            self._leases.release(REBUILD_LEASE)
 
     def _load_rebuilt(self) -> None:
         """Load a snapshot newer than this process has seen while its index is of the wrong

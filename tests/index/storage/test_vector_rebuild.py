@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 
 from index.models import Chunk, Span
-from index.storage import factory, sqlite_indexes
+from index.storage import factory, vector_rebuild
 from index.storage.faiss import VectorIndexSettings
 from index.storage.protocols import Storage
-from index.storage.sqlite_indexes import REBUILD_LEASE, SqliteIndexes
+from index.storage.sqlite_indexes import SqliteIndexes
+from index.storage.vector_rebuild import REBUILD_LEASE
 from tests.index.storage.contract import document
 
 DIMENSION = 16
@@ -42,7 +43,7 @@ class Gate:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.started, self.opened = threading.Event(), threading.Event()
-        real = sqlite_indexes.build_vector_index
+        real = vector_rebuild.build_vector_index
 
         def gated(*args, **kwargs):  # type: ignore[no-untyped-def]
             if threading.current_thread() is not threading.main_thread():
@@ -50,7 +51,7 @@ class Gate:
                 assert self.opened.wait(60)
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(sqlite_indexes, "build_vector_index", gated)
+        monkeypatch.setattr(vector_rebuild, "build_vector_index", gated)
 
 
 @pytest.fixture
@@ -138,7 +139,7 @@ def test_a_rebuild_that_fails_leaves_the_old_index_serving_and_the_lease_free(
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("out of memory")
 
-    monkeypatch.setattr(sqlite_indexes, "build_vector_index", broken)
+    monkeypatch.setattr(vector_rebuild, "build_vector_index", broken)
     ids += write(writer, "b", rows[900:])
     assert rebuild(writer).wait_for_rebuild(timeout=60)
     assert top(writer, rows[1_000]) == ids[1_000]
