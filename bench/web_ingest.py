@@ -24,12 +24,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import index.linking
 import index.planning
 import index.preparation
 import index.sources.extraction
 from index.embedding import Embedder, EmbeddingSettings
 from index.library import Library
-from index.neardup import SignatureIndex
 from index.settings import IndexSettings
 from index.sources.feeds import follow, poll
 from index.sources.fetching import Fetcher, WebSettings
@@ -106,7 +106,7 @@ def instrument() -> Timers:
     timers.wrap(index.preparation, "minhash", "fingerprint")
     timers.wrap_context(SqliteIndexes, "writing", "write")
     timers.wrap(SqliteIndexes, "_catch_up_lexical", "  of which the lexical index")
-    timers.wrap(SignatureIndex, "similar", "  of which near-duplicate search")
+    timers.wrap(index.linking, "near_duplicates", "  of which near-duplicate search")
     return timers
 
 

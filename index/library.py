@@ -189,18 +189,17 @@ class Library:
                 scope,
                 filters,
             )
-            candidates = list(dict.fromkeys([*dense_ids.tolist(), *lexical_ids.tolist()]))
-            passages = self.store.passages(candidates)
+            found = self.store.candidates(
+                dict.fromkeys([*dense_ids.tolist(), *lexical_ids.tolist()]), self._dimension
+            )
+            passages, articles = found.passages, found.articles
             ranked = fuse(
                 query_vector,
-                self.sentence_vectors(candidates),
+                found.sentence_vectors,
                 dict(zip(lexical_ids.tolist(), lexical_scores.tolist(), strict=True)),
                 settings.retrieval,
             )
             best = ranked[:k]
-            articles = self.store.articles_by_id(
-                passages[scored.passage_id].article_id for scored in best
-            )
             hits = []
             for scored in best:
                 passage = passages[scored.passage_id]

@@ -57,35 +57,22 @@ def minhash(text: str) -> np.ndarray:
     return (values & np.uint64(0xFFFFFFFF)).min(axis=0).astype(np.uint32)
 
 
-class SignatureIndex:
-    """Signatures of stored articles, compared all at once (fine for tens of thousands)."""
+def slots_needed(threshold: float) -> int:
+    """The fewest equal slots at which two signatures' estimated similarity (the share of
+    equal slots) reaches `threshold`; never fewer than one, so articles sharing no slot are
+    never linked."""
+    return next(
+        (count for count in range(1, PERMUTATIONS + 1) if count / PERMUTATIONS >= threshold),
+        PERMUTATIONS + 1,
+    )
 
-    def __init__(self, signatures: dict[int, np.ndarray] | None = None):
-        signatures = signatures or {}
-        self._ids = list(signatures)
-        self._rows = list(signatures.values())
-        self._matrix: np.ndarray | None = None
 
-    def add(self, article_id: int, signature: np.ndarray) -> None:
-        if article_id in self._ids:
-            self._rows[self._ids.index(article_id)] = signature
-        else:
-            self._ids.append(article_id)
-            self._rows.append(signature)
-        self._matrix = None
-
-    def similar(
-        self, signature: np.ndarray, threshold: float, exclude: int | None = None
-    ) -> list[tuple[int, float]]:
-        """(article id, estimated Jaccard) of the articles at or above `threshold`, best first."""
-        if not self._ids:
-            return []
-        if self._matrix is None:
-            self._matrix = np.stack(self._rows)
-        scores = (self._matrix == signature).mean(axis=1)
-        found = [
-            (article_id, float(score))
-            for article_id, score in zip(self._ids, scores, strict=True)
-            if score >= threshold and article_id != exclude
-        ]
-        return sorted(found, key=lambda item: -item[1])
+def similar(equal_slots: dict[int, int], exclude: int | None = None) -> list[tuple[int, float]]:
+    """(article id, estimated Jaccard) of each article by its number of slots equal to one
+    signature's, but `exclude`; best first."""
+    found = [
+        (article_id, count / PERMUTATIONS)
+        for article_id, count in equal_slots.items()
+        if article_id != exclude
+    ]
+    return sorted(found, key=lambda item: (-item[1], item[0]))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from index.embedding import Encoder
 from index.linking import link
 from index.models import Chunk, Document, IngestReport
-from index.neardup import SignatureIndex
 from index.preparation import Prepared, SentenceAnnotator, annotate_chunks, embed_chunks
 from index.storage.protocols import ArticleStore
 
@@ -20,7 +19,6 @@ def write_documents(
     """Store each document (replacing an older version's passages, and keeping its new text
     as the article's next version) and link its near-duplicates at or above `threshold`. An
     update of the article's details alone keeps its passages and links."""
-    signatures = SignatureIndex(store.minhashes())
     for item in prepared:
         article_id = store.upsert_article(item.document, item.content_hash)
         store.set_fingerprints(article_id, item.canonical_url, item.text_hash, item.signature)
@@ -30,7 +28,7 @@ def write_documents(
         ids = store.insert_passages(article_id, item.chunks, item.vectors, item.notes)
         report.passages += len(ids)
         keep_version(store, article_id, item.document, item.chunks)
-        for other in link(store, article_id, item.signature, signatures, threshold):
+        for other in link(store, article_id, item.signature, threshold):
             report.linked.append((item.document.title, other))
 
 

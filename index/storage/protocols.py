@@ -39,6 +39,16 @@ class VectorIndexError(NewsbotError):
     """The vector index file is missing or unreadable."""
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """Passages found by a search, with what ranks and quotes them: by passage id, the
+    passages and their sentence vectors; by article id, their articles."""
+
+    passages: dict[int, Passage]
+    sentence_vectors: dict[int, np.ndarray]
+    articles: dict[int, Article]
+
+
 class ArticleStore(Protocol):
     """Articles, passages, sentence vectors and fingerprints, and a few named settings.
 
@@ -166,6 +176,12 @@ class ArticleStore(Protocol):
         read."""
         ...
 
+    def candidates(self, ids: Iterable[int], dimension: int) -> Candidates:
+        """What ranking and quoting search results needs, in one read: the stored passages
+        among `ids`, their sentence vectors (as `sentence_vectors` gives them) and their
+        articles (as `articles_by_id` gives them)."""
+        ...
+
     def record_version(
         self,
         article_id: int,
@@ -211,8 +227,13 @@ class ArticleStore(Protocol):
         other than `other_than`."""
         ...
 
-    def minhashes(self) -> dict[int, np.ndarray]:
-        """:returns: every fingerprinted article's MinHash signature (uint32), by id."""
+    def minhash_matches(self, signature: np.ndarray, at_least: int) -> dict[int, int]:
+        """Found through an index of the signatures' slots, reading none of them: a write
+        costs about the articles that share a slot with its own, not the corpus.
+
+        :returns: by id, on how many slots each fingerprinted article's MinHash signature
+            equals `signature`, for those where at least `at_least` (1 or more) do.
+        """
         ...
 
     def replace_links(self, article_id: int, similar: list[tuple[int, float]]) -> None:

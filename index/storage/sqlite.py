@@ -22,6 +22,8 @@ from index.models import (
     Passage,
     Scope,
 )
+from index.storage.minhash_bands import band_keys, signature_bytes, stored_signature
+from index.storage.protocols import Candidates
 from index.storage.rows import (
     ARTICLE_COLUMNS,
     PASSAGE_COLUMNS,
@@ -94,6 +96,9 @@ class SqliteArticleStore:
 
     def delete_article(self, article_id: int) -> list[int]:
         ids = self.delete_passages(article_id)
+        stored = self._db.row("SELECT minhash FROM articles WHERE id = ?", (article_id,))
+        if stored is not None:
+            self._forget_bands(article_id, stored[0])
         self._db.run("DELETE FROM articles WHERE id = ?", (article_id,))
         return ids
 
@@ -229,6 +234,12 @@ class SqliteArticleStore:
         )
         return {article.id: article for article in map(article_of, rows)}
 
+    def candidates(self, ids: Iterable[int], dimension: int) -> Candidates:
+        ids = list(ids)
+        passages = self.passages(ids)
+        articles = self.articles_by_id(p.article_id for p in passages.values())
+        return Candidates(passages, self.sentence_vectors(passages, dimension), articles)
+
     # -- versions --------------------------------------------------------------------------
 
     def record_version(
@@ -262,10 +273,28 @@ class SqliteArticleStore:
     def set_fingerprints(
         self, article_id: int, canonical_url: str | None, text_hash: str, minhash: np.ndarray
     ) -> None:
+        blob = signature_bytes(minhash)
+        stored = self._db.row("SELECT minhash FROM articles WHERE id = ?", (article_id,))
+        if stored is None:
+            return
         self._db.run(
             "UPDATE articles SET canonical_url = ?, text_hash = ?, minhash = ? WHERE id = ?",
-            (canonical_url, text_hash, minhash.astype(np.uint32).tobytes(), article_id),
+            (canonical_url, text_hash, blob, article_id),
         )
+        if stored[0] != blob:
+            self._forget_bands(article_id, stored[0])
+            self._db.run_many(
+                "INSERT INTO minhash_bands (band, article_id) VALUES (?, ?)",
+                [(band, article_id) for band in band_keys(minhash)],
+            )
+
+    def _forget_bands(self, article_id: int, stored: bytes | None) -> None:
+        """Delete the bands of the article's stored signature, by their keys."""
+        if stored is not None:
+            self._db.run_many(
+                "DELETE FROM minhash_bands WHERE band = ? AND article_id = ?",
+                [(band, article_id) for band in band_keys(stored_signature(stored))],
+            )
 
     def unfingerprinted(self) -> list[int]:
         rows = self._db.rows("SELECT id FROM articles WHERE text_hash IS NULL ORDER BY id")
@@ -295,9 +324,15 @@ class SqliteArticleStore:
         )
         return self.article(row[0]) if row else None
 
-    def minhashes(self) -> dict[int, np.ndarray]:
-        rows = self._db.rows("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL")
-        return {row[0]: np.frombuffer(row[1], dtype=np.uint32) for row in rows}
+    def minhash_matches(self, signature: np.ndarray, at_least: int) -> dict[int, int]:
+        bands = band_keys(signature)
+        rows = self._db.rows(
+            f"""SELECT article_id, count(*) FROM minhash_bands
+                WHERE band IN ({", ".join("?" * len(bands))})
+                GROUP BY article_id HAVING count(*) >= ?""",
+            (*bands, max(at_least, 1)),
+        )
+        return {article_id: shared for article_id, shared in rows}
 
     def replace_links(self, article_id: int, similar: list[tuple[int, float]]) -> None:
         self._db.run(

@@ -6,16 +6,46 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from index.storage.minhash_bands import band_keys, stored_signature
 from index.storage.protocols import StoreError
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS: tuple[str, ...] = (
+# A migration is a script of statements, or a step that needs Python (run on the connection,
+# inside the migrating transaction).
+Migration = str | Callable[[sqlite3.Connection], None]
+_BAND_PAGE = 1000  # articles whose bands one step of migration 8 files
+
+
+def _file_minhash_bands(db: sqlite3.Connection) -> None:
+    """Migration 8: each signature's LSH bands (`index.storage.minhash_bands`), in a table
+    whose key finds the articles sharing a band. No foreign key: a cascade would scan the
+    table for the article's rows, which the store instead deletes by their keys."""
+    db.execute(
+        """CREATE TABLE minhash_bands (
+            band INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            PRIMARY KEY (band, article_id)
+        ) WITHOUT ROWID"""
+    )
+    last = 0
+    while page := db.execute(
+        "SELECT id, minhash FROM articles WHERE minhash IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
+        (last, _BAND_PAGE),
+    ).fetchall():
+        db.executemany(
+            "INSERT INTO minhash_bands (band, article_id) VALUES (?, ?)",
+            [(band, i) for i, blob in page for band in band_keys(stored_signature(blob))],
+        )
+        last = page[-1][0]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
     """
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE articles (
@@ -132,6 +162,8 @@ MIGRATIONS: tuple[str, ...] = (
     ) FROM articles a;
     ALTER TABLE feed_entries ADD COLUMN revision TEXT;
     """,
+    # 8: near-duplicates found through an index of signature bands, not by reading them all.
+    _file_minhash_bands,
 )
 
 
@@ -153,7 +185,7 @@ class Database:
         path: Path,
         wait_seconds: float = 120.0,
         read_only: bool = False,
-        migrations: tuple[str, ...] = MIGRATIONS,
+        migrations: tuple[Migration, ...] = MIGRATIONS,
         name: str = "article database",
     ):
         """`migrations` and `name` are another file's, for a database of other things kept the
@@ -232,8 +264,12 @@ class Database:
             # Under the write lock: another process opening the same new file may have migrated
             # it while this one waited.
             for number in range(self._version(), len(migrations)):
-                for statement in self._split(migrations[number]):
-                    self._db.execute(statement)
+                migration = migrations[number]
+                if callable(migration):
+                    migration(self._db)
+                else:
+                    for statement in self._split(migration):
+                        self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number + 1}")
 
     @staticmethod

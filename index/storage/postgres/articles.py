@@ -22,9 +22,11 @@ from index.models import (
     Scope,
 )
 from index.storage.postgres.database import PostgresDatabase
+from index.storage.postgres.duplicates import PostgresDuplicates
 from index.storage.postgres.indexes import PostgresPassageIndexes
+from index.storage.postgres.sql import COUNTED_COLUMNS, VISIBLE, ids_of
+from index.storage.protocols import Candidates
 from index.storage.rows import (
-    ARTICLE_COLUMNS,
     PASSAGE_COLUMNS,
     article_of,
     by_article,
@@ -32,12 +34,8 @@ from index.storage.rows import (
     version_of,
 )
 
-_COUNTED_COLUMNS = f"{ARTICLE_COLUMNS}, (SELECT count(*) FROM passages p WHERE p.article_id = a.id)"
-# Articles a question asked in scope %(scope)s may see: the shared corpus and that scope's own.
-_VISIBLE = "(a.scope IS NULL OR a.scope = %(scope)s)"
 
-
-class PostgresArticleStore:
+class PostgresArticleStore(PostgresDuplicates):
     """The `ArticleStore` in a `PostgresDatabase`; every write happens inside `transaction()`.
     Passages inserted or deleted are indexed or forgotten by `indexes` in the same write.
     Closing the store closes the database, and with it every store and index kept there."""
@@ -108,7 +106,11 @@ class PostgresArticleStore:
     def delete_article(self, article_id: int) -> list[int]:
         with self._db.transaction():
             ids = self.delete_passages(article_id)
-            self._db.run("DELETE FROM articles WHERE id = %s", (article_id,))
+            row = self._db.row(
+                "DELETE FROM articles WHERE id = %s RETURNING minhash", (article_id,)
+            )
+            if row is not None:
+                self._forget_bands(article_id, row[0])
         return ids
 
     def insert_passages(
@@ -165,7 +167,7 @@ class PostgresArticleStore:
         return [row[0] for row in rows]
 
     def passages(self, ids: Iterable[int]) -> dict[int, Passage]:
-        ids = _ids(ids)
+        ids = ids_of(ids)
         if not ids:
             return {}
         rows = self._db.rows(
@@ -184,12 +186,12 @@ class PostgresArticleStore:
         rows = self._db.rows(
             f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE article_id = ANY(%s::bigint[]) "
             "ORDER BY article_id, position",
-            (_ids(article_ids),),
+            (ids_of(article_ids),),
         )
         return by_article(passage_of(row) for row in rows)
 
     def sentence_vectors(self, ids: Iterable[int], dimension: int) -> dict[int, np.ndarray]:
-        ids = _ids(ids)
+        ids = ids_of(ids)
         if not ids:
             return {}
         with self._db.connection() as connection:
@@ -198,10 +200,7 @@ class PostgresArticleStore:
                 (ids,),
                 binary=True,  # the vectors as bytes, not as hex text to decode
             ).fetchall()
-        return {
-            pid: np.frombuffer(blob, dtype=np.float16).astype(np.float32).reshape(-1, dimension)
-            for pid, blob in rows
-        }
+        return {pid: _sentence_vectors(blob, dimension) for pid, blob in rows}
 
     def all_passage_texts(self) -> tuple[list[int], list[str]]:
         rows = self._db.rows("SELECT id, text FROM passages ORDER BY id")
@@ -211,12 +210,12 @@ class PostgresArticleStore:
         return int(self._db.row("SELECT count(*) FROM passages")[0])  # type: ignore[index]
 
     def articles(self) -> list[Article]:
-        rows = self._db.rows(f"SELECT {_COUNTED_COLUMNS} FROM articles a ORDER BY a.id")
+        rows = self._db.rows(f"SELECT {COUNTED_COLUMNS} FROM articles a ORDER BY a.id")
         return [article_of(row) for row in rows]
 
     def visible_articles(self, scope: Scope) -> list[Article]:
         rows = self._db.rows(
-            f"SELECT {_COUNTED_COLUMNS} FROM articles a WHERE {_VISIBLE} ORDER BY a.id",
+            f"SELECT {COUNTED_COLUMNS} FROM articles a WHERE {VISIBLE} ORDER BY a.id",
             {"scope": scope},
         )
         return [article_of(row) for row in rows]
@@ -224,29 +223,51 @@ class PostgresArticleStore:
     def visible_passages(
         self, ids: Iterable[int], scope: Scope, filters: Filters | None = None
     ) -> set[int]:
-        ids = _ids(ids)
+        ids = ids_of(ids)
         if not ids:
             return set()
         where, values = _filtered(filters or Filters())
         rows = self._db.rows(
             f"""SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id
-                WHERE p.id = ANY(%(ids)s::bigint[]) AND {_VISIBLE}{where}""",
+                WHERE p.id = ANY(%(ids)s::bigint[]) AND {VISIBLE}{where}""",
             {"ids": ids, "scope": scope, **values},
         )
         return {row[0] for row in rows}
 
     def article(self, article_id: int) -> Article | None:
         row = self._db.row(
-            f"SELECT {_COUNTED_COLUMNS} FROM articles a WHERE a.id = %s", (article_id,)
+            f"SELECT {COUNTED_COLUMNS} FROM articles a WHERE a.id = %s", (article_id,)
         )
         return article_of(row) if row else None
 
     def articles_by_id(self, article_ids: Iterable[int]) -> dict[int, Article]:
         rows = self._db.rows(
-            f"SELECT {_COUNTED_COLUMNS} FROM articles a WHERE a.id = ANY(%s::bigint[])",
-            (_ids(article_ids),),
+            f"SELECT {COUNTED_COLUMNS} FROM articles a WHERE a.id = ANY(%s::bigint[])",
+            (ids_of(article_ids),),
         )
         return {article.id: article for article in map(article_of, rows)}
+
+    def candidates(self, ids: Iterable[int], dimension: int) -> Candidates:
+        ids = ids_of(ids)
+        if not ids:
+            return Candidates({}, {}, {})
+        passage_columns = ", ".join(f"p.{column}" for column in PASSAGE_COLUMNS.split(", "))
+        with self._db.connection() as connection:
+            rows = connection.execute(
+                f"""SELECT {passage_columns}, p.sentence_vectors, {COUNTED_COLUMNS}
+                    FROM passages p JOIN articles a ON a.id = p.article_id
+                    WHERE p.id = ANY(%s::bigint[])""",
+                (ids,),
+                binary=True,  # the vectors as bytes, not as hex text to decode
+            ).fetchall()
+        width = len(PASSAGE_COLUMNS.split(", "))
+        passages, vectors, articles = {}, {}, {}
+        for row in rows:
+            passage = passages[row[0]] = passage_of(row[:width])
+            vectors[row[0]] = _sentence_vectors(row[width], dimension)
+            if passage.article_id not in articles:
+                articles[passage.article_id] = article_of(row[width + 1 :])
+        return Candidates(passages, vectors, articles)
 
     # -- versions --------------------------------------------------------------------------
 
@@ -280,87 +301,6 @@ class PostgresArticleStore:
         )
         return [version_of(row) for row in rows]
 
-    # -- duplicates ------------------------------------------------------------------------
-
-    def set_fingerprints(
-        self, article_id: int, canonical_url: str | None, text_hash: str, minhash: np.ndarray
-    ) -> None:
-        self._db.run(
-            "UPDATE articles SET canonical_url = %s, text_hash = %s, minhash = %s WHERE id = %s",
-            (canonical_url, text_hash, minhash.astype(np.uint32).tobytes(), article_id),
-        )
-
-    def unfingerprinted(self) -> list[int]:
-        rows = self._db.rows("SELECT id FROM articles WHERE text_hash IS NULL ORDER BY id")
-        return [row[0] for row in rows]
-
-    def key_by_canonical_url(self, url: str, scope: Scope) -> str | None:
-        row = self._db.row(
-            "SELECT key FROM articles WHERE canonical_url = %s "
-            "AND scope IS NOT DISTINCT FROM %s ORDER BY id LIMIT 1",
-            (url, scope),
-        )
-        return row[0] if row else None
-
-    def has_key(self, key: str, scope: Scope) -> bool:
-        row = self._db.row(
-            "SELECT 1 FROM articles WHERE (key = %(key)s OR canonical_url = %(key)s) "
-            "AND scope IS NOT DISTINCT FROM %(scope)s LIMIT 1",
-            {"key": key, "scope": scope},
-        )
-        return row is not None
-
-    def article_by_text_hash(
-        self, text_hash: str, scope: Scope, other_than: int | None = None
-    ) -> Article | None:
-        row = self._db.row(
-            f"""SELECT {_COUNTED_COLUMNS} FROM articles a WHERE a.text_hash = %(hash)s
-                AND a.id IS DISTINCT FROM %(other)s::bigint AND {_VISIBLE}
-                ORDER BY a.id LIMIT 1""",
-            {"hash": text_hash, "other": other_than, "scope": scope},
-        )
-        return article_of(row) if row else None
-
-    def minhashes(self) -> dict[int, np.ndarray]:
-        rows = self._db.rows("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL")
-        return {row[0]: np.frombuffer(row[1], dtype=np.uint32) for row in rows}
-
-    def replace_links(self, article_id: int, similar: list[tuple[int, float]]) -> None:
-        # Both directions of each link, the last similarity given for a pair winning, as one
-        # INSERT OR REPLACE a pair does in SQLite.
-        pairs: dict[tuple[int, int], float] = {}
-        for other, score in similar:
-            pairs[(article_id, other)] = pairs[(other, article_id)] = score
-        self._db.run(
-            "DELETE FROM article_links WHERE article_id = %(id)s OR other_id = %(id)s",
-            {"id": article_id},
-        )
-        if pairs:
-            self._db.run(
-                """INSERT INTO article_links (article_id, other_id, similarity)
-                   SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::real[])""",
-                (
-                    [one for one, _ in pairs],
-                    [two for _, two in pairs],
-                    [float(score) for score in pairs.values()],
-                ),
-            )
-
-    def linked_articles(self, article_id: int, scope: Scope) -> list[Article]:
-        rows = self._db.rows(
-            f"""SELECT {_COUNTED_COLUMNS} FROM article_links l
-                JOIN articles a ON a.id = l.other_id
-                WHERE l.article_id = %(id)s AND {_VISIBLE}
-                ORDER BY l.similarity DESC, a.id""",
-            {"id": article_id, "scope": scope},
-        )
-        return [article_of(row) for row in rows]
-
-
-def _ids(ids: Iterable[int]) -> list[int]:
-    """Passage ids as Python ints (numpy's are not adapted), for one `= ANY` array."""
-    return [int(i) for i in ids]
-
 
 def _filtered(filters: Filters) -> tuple[str, dict[str, str]]:
     """The SQL conditions (each led by AND) and named values that keep what `filters` lets
@@ -377,3 +317,8 @@ def _filtered(filters: Filters) -> tuple[str, dict[str, str]]:
         where += " AND lower(a.source) = lower(%(source)s)"
         values["source"] = filters.source
     return where, values
+
+
+def _sentence_vectors(blob: bytes, dimension: int) -> np.ndarray:
+    """Stored float16 sentence vectors as float32, one row a sentence."""
+    return np.frombuffer(blob, dtype=np.float16).astype(np.float32).reshape(-1, dimension)

@@ -18,7 +18,7 @@ from index.storage.passages import passage_vectors
 from index.storage.postgres.database import PostgresDatabase
 from index.storage.postgres.lexical import PostgresLexicalIndex
 from index.storage.postgres.settings import PostgresSettings
-from index.storage.postgres.state import StateCache
+from index.storage.postgres.state import IndexState, StateCache
 from index.storage.postgres.vectors import PgVectorIndex
 
 # A write indexes what it holds back once it holds this many passages (bounding its memory).
@@ -41,7 +41,7 @@ class _Held(threading.local):
 class PostgresPassageIndexes:
     """The `PassageIndexes` in PostgreSQL. The article store calls `passages_inserted` and
     `passages_deleted` in its writes; searches read the tables as committed, so `refresh()`
-    only reads the indexes' sizes again."""
+    only has the indexes' sizes read again when next asked for."""
 
     def __init__(self, database: PostgresDatabase, settings: PostgresSettings):
         self._db = database
@@ -66,19 +66,17 @@ class PostgresPassageIndexes:
         self._vectors.restart(dimension)
 
     def refresh(self) -> None:
-        self._state.read()
+        self._state.mark_stale()  # read when next needed: a search reads no state
 
     def is_empty(self) -> bool:
         # Read afresh while it looks empty: a process that found the corpus empty must notice
         # the first passages another process stores. Once it holds some, a search finds what
         # is committed whatever the sizes last read, so asking costs no extra read.
-        if self._looks_empty():
-            self.refresh()
-        return self._looks_empty()
-
-    def _looks_empty(self) -> bool:
-        state = self._state.get()
-        return state.vectors == 0 and state.lexical_passages == 0
+        known = self._state.last()
+        if known is not None and not _empty(known):
+            return False
+        self._state.read()
+        return _empty(self._state.get())
 
     def passages_inserted(
         self, ids: list[int], texts: list[str], sentence_vectors: list[np.ndarray]
@@ -134,3 +132,7 @@ class PostgresPassageIndexes:
     def _leave_write(self) -> None:
         self._held.clear()
         self._held.in_write = False
+
+
+def _empty(state: IndexState) -> bool:
+    return state.vectors == 0 and state.lexical_passages == 0

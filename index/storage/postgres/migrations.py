@@ -140,4 +140,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
            FROM articles a""",
         "ALTER TABLE feed_entries ADD COLUMN revision text",
     ),
+    # 3: near-duplicates found through an index of signature bands
+    # (`index.storage.minhash_bands`: a band is one slot, keyed by its number above its uint32
+    # value), not by reading every signature. No foreign key: a cascade would scan the table
+    # for the article's rows, which the store instead deletes by their keys.
+    (
+        """CREATE TABLE minhash_bands (
+            band bigint NOT NULL,
+            article_id bigint NOT NULL,
+            PRIMARY KEY (band, article_id)
+        )""",
+        # Each slot's value from its 4 little-endian bytes (PostgreSQL's bitwise operators
+        # share one precedence, so each step is in brackets).
+        """INSERT INTO minhash_bands (band, article_id)
+           SELECT (s.slot::bigint << 32) | (get_byte(a.minhash, 4 * s.slot)::bigint)
+               | (get_byte(a.minhash, 4 * s.slot + 1)::bigint << 8)
+               | (get_byte(a.minhash, 4 * s.slot + 2)::bigint << 16)
+               | (get_byte(a.minhash, 4 * s.slot + 3)::bigint << 24), a.id
+           FROM articles a
+           CROSS JOIN LATERAL generate_series(0, length(a.minhash) / 4 - 1) AS s(slot)
+           WHERE a.minhash IS NOT NULL""",
+    ),
 )

@@ -38,7 +38,7 @@ class PgVectorIndex:
         return self._state.get().vectors
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        if k <= 0 or not len(self):
+        if k <= 0 or not self._has_table():
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         parameters = (_literal(np.asarray(query, dtype=np.float32).ravel()), k)
         if k <= self._settings.hnsw_ef_search:
@@ -53,6 +53,14 @@ class PgVectorIndex:
                 rows = connection.execute(_SEARCH, parameters).fetchall()
         ids = np.array([row[0] for row in rows], dtype=np.int64)
         return ids, -np.array([row[1] for row in rows], dtype=np.float32)
+
+    def _has_table(self) -> bool:
+        """Whether the vectors' table exists, read only until it does: once made, it is only
+        ever replaced inside a write, so it never goes missing."""
+        known = self._state.last()
+        if known is not None and known.vector_dimension is not None:
+            return True
+        return self._state.get().vector_dimension is not None
 
     # -- writes, inside the store's open write, with the state read in it -----------------
 

@@ -199,6 +199,26 @@ class ArticleStoreContract:
         assert [p.text for p in passages[first]] == ["Paragraph 2.", "Paragraph 1.", "Paragraph 0."]
         assert [p.text for p in passages[second]] == ["Paragraph 0."]
 
+    def test_candidates_are_the_passages_their_vectors_and_articles_read_at_once(
+        self, store: ArticleStore
+    ) -> None:
+        with store.transaction():
+            first = store.upsert_article(document("/a.txt", "First"), "h")
+            second = store.upsert_article(document("/b.txt", "Second"), "h")
+            ids = store.insert_passages(first, *one_chunk("One."))
+            ids += store.insert_passages(second, *one_chunk("Two."))
+            ids += store.insert_passages(second, *one_chunk("Three."))
+        asked = [ids[2], ids[0], 999]
+        found = store.candidates(asked, DIMENSION)
+        assert found.passages == store.passages(asked)
+        assert found.articles == store.articles_by_id([first, second])
+        assert found.articles[second].passage_count == 2
+        expected = store.sentence_vectors(asked, DIMENSION)
+        assert found.sentence_vectors.keys() == expected.keys() == {ids[0], ids[2]}
+        for passage_id, vectors in expected.items():
+            np.testing.assert_array_equal(found.sentence_vectors[passage_id], vectors)
+        assert store.candidates([], DIMENSION) == store.candidates([999], DIMENSION)
+
     def test_lookups_with_no_ids_return_nothing(self, store: ArticleStore) -> None:
         assert store.passages([]) == {}
         assert store.articles_by_id([]) == {}
@@ -225,10 +245,45 @@ class ArticleStoreContract:
         assert store.article_by_text_hash("same", None).id == first  # type: ignore[union-attr]
         assert store.article_by_text_hash("same", None, other_than=first).id == second  # type: ignore[union-attr]
         assert store.article_by_text_hash("different", None) is None
-        minhashes = store.minhashes()
-        assert set(minhashes) == {first, second}
-        assert minhashes[first].dtype == np.uint32
-        np.testing.assert_array_equal(minhashes[first], signature(1))
+        assert store.minhash_matches(signature(1), at_least=128) == {first: 128}
+        assert store.minhash_matches(signature(2), at_least=1) == {second: 128}
+
+    def test_minhash_matches_count_the_equal_slots_of_what_is_stored_now(
+        self, store: ArticleStore
+    ) -> None:
+        base = signature(1)
+
+        def sharing(slots: int) -> np.ndarray:
+            """`base` with all but its first `slots` slots changed."""
+            changed = base.copy()
+            changed[slots:] += np.uint32(1)
+            return changed
+
+        shares = [0, 1, 63, 64, 65, 127, 128]
+        with store.transaction():
+            ids = {store.upsert_article(document(f"k{n}", f"S{n}"), "h"): n for n in shares}
+            for article_id, n in ids.items():
+                store.set_fingerprints(article_id, None, f"t{n}", sharing(n))
+        by_share = {n: article_id for article_id, n in ids.items()}
+        assert store.minhash_matches(base, at_least=64) == {
+            by_share[n]: n for n in (64, 65, 127, 128)
+        }
+        assert store.minhash_matches(base, at_least=1) == {by_share[n]: n for n in shares[1:]}
+        assert store.minhash_matches(base, at_least=129) == {}
+
+        # A new signature replaces the old one's slots; the same one again changes nothing.
+        with store.transaction():
+            store.set_fingerprints(by_share[128], None, "t", sharing(3))
+            store.set_fingerprints(by_share[65], None, "t", sharing(65))
+        assert store.minhash_matches(base, at_least=64) == {by_share[n]: n for n in (64, 65, 127)}
+        assert store.minhash_matches(sharing(3), at_least=128) == {by_share[128]: 128}
+        # A deleted article is forgotten, and a rolled-back write leaves nothing behind.
+        with store.transaction():
+            store.delete_article(by_share[127])
+        with pytest.raises(RuntimeError), store.transaction():
+            store.set_fingerprints(by_share[64], None, "t", sharing(0))
+            raise RuntimeError("rolled back")
+        assert store.minhash_matches(base, at_least=64) == {by_share[64]: 64, by_share[65]: 65}
 
     def test_links_go_both_ways_most_similar_first_and_are_replaced(
         self, store: ArticleStore

@@ -24,6 +24,7 @@ from tests.index.storage.contract import (
     PassageIndexesContract,
     document,
     one_chunk,
+    signature,
     unit,
     write_passages,
 )
@@ -368,3 +369,32 @@ def test_threads_of_one_process_see_a_write_only_once_committed(
         release.set()
         thread.join()
     assert storage.articles.get_meta("model") == "new"
+
+
+def test_signatures_stored_before_their_bands_are_found_after_the_migration(
+    open_postgres: OpenStorage, postgres_url: str
+) -> None:
+    with psycopg.connect(postgres_url) as connection:
+        connection.execute("CREATE TABLE schema_version (version integer NOT NULL)")
+        connection.execute("INSERT INTO schema_version VALUES (2)")
+        for statement in MIGRATIONS[0] + MIGRATIONS[1]:
+            connection.execute(statement)
+        ids = [
+            connection.execute(
+                "INSERT INTO articles (key, title, content_hash, text_hash, minhash) "
+                "VALUES (%s, 'Old', 'h', 't', %s) RETURNING id",
+                (f"/{n}.txt", signature(n).tobytes()),
+            ).fetchone()[0]  # type: ignore[index]
+            for n in range(3)
+        ]
+        connection.execute(
+            "INSERT INTO articles (key, title, content_hash) VALUES ('/bare.txt', 'B', 'h')"
+        )
+    store = open_postgres().articles
+    assert schema_version(postgres_url) == len(MIGRATIONS)
+    for n, article_id in enumerate(ids):
+        assert store.minhash_matches(signature(n), at_least=1) == {article_id: 128}
+    with store.transaction():  # the migrated bands are replaced like any others
+        store.set_fingerprints(ids[0], None, "t", signature(9))
+    assert store.minhash_matches(signature(0), at_least=1) == {}
+    assert store.minhash_matches(signature(9), at_least=1) == {ids[0]: 128}

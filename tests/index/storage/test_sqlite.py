@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from index.models import Chunk, Span
+from index.storage import sqlite_database
 from index.storage.protocols import ArticleStore, StoreError
 from index.storage.sqlite import SqliteArticleStore
 from index.storage.sqlite_database import MIGRATIONS, Database
@@ -23,6 +24,7 @@ from tests.index.storage.contract import (
     ArticleStoreContract,
     OpenArticleStore,
     document,
+    signature,
 )
 
 
@@ -321,3 +323,30 @@ def wait_for(condition: Callable[[], bool]) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out waiting"
         time.sleep(0.01)
+
+
+def test_signatures_stored_before_their_bands_are_found_after_the_migration(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_database, "_BAND_PAGE", 2)  # several pages of articles
+    old = Database(db_path, migrations=MIGRATIONS[:7])
+    with old.transaction():
+        for n in range(5):
+            old.run(
+                "INSERT INTO articles (key, title, content_hash, text_hash, minhash) "
+                "VALUES (?, 'Old', 'h', 't', ?)",
+                (f"/{n}.txt", signature(n).tobytes()),
+            )
+        old.run("INSERT INTO articles (key, title, content_hash) VALUES ('/bare.txt', 'B', 'h')")
+    old.close()
+    store = SqliteArticleStore(Database(db_path))
+    try:
+        assert user_version(db_path) == len(MIGRATIONS)
+        for n in range(5):
+            assert store.minhash_matches(signature(n), at_least=1) == {n + 1: 128}
+        with store.transaction():  # the migrated bands are replaced like any others
+            store.set_fingerprints(1, None, "t", signature(9))
+        assert store.minhash_matches(signature(0), at_least=1) == {}
+        assert store.minhash_matches(signature(9), at_least=1) == {1: 128}
+    finally:
+        store.close()

@@ -165,6 +165,7 @@ def test_passages_stored_before_the_log_are_searched_after_the_migration(
         db.executescript(
             "DROP TRIGGER passage_inserted; DROP TRIGGER passage_deleted; DROP TABLE passage_log;"
             "DROP TABLE article_versions; ALTER TABLE feed_entries DROP COLUMN revision;"
+            "DROP TABLE minhash_bands;"
             "PRAGMA user_version = 5;"
         )
     for folder in (LEXICAL_FOLDER, VECTORS_FOLDER):
