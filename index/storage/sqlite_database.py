@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 # A migration is a script of statements, or a step that needs Python (run on the connection,
 # inside the migrating transaction).
 Migration = str | Callable[[sqlite3.Connection], None]
-_BAND_PAGE = 1000  # articles whose bands one step of migration 8 files
+_BAND_PAGE = 5000  # articles whose bands one step of migration 8 files
 
 
 def _file_minhash_bands(db: sqlite3.Connection) -> None:
@@ -38,10 +38,9 @@ def _file_minhash_bands(db: sqlite3.Connection) -> None:
         "SELECT id, minhash FROM articles WHERE minhash IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
         (last, _BAND_PAGE),
     ).fetchall():
-        db.executemany(
-            "INSERT INTO minhash_bands (band, article_id) VALUES (?, ?)",
-            [(band, i) for i, blob in page for band in band_keys(stored_signature(blob))],
-        )
+        rows = [(band, i) for i, blob in page for band in band_keys(stored_signature(blob))]
+        rows.sort()  # in key order, each insert lands beside the last one
+        db.executemany("INSERT INTO minhash_bands (band, article_id) VALUES (?, ?)", rows)
         last = page[-1][0]
 
 
