@@ -177,17 +177,13 @@ class Library:
         with self._lock:
             self.indexes.refresh()
             settings = self.settings
-            dense_ids, _ = self._visible_top(
+            dense = (
                 lambda n: self.indexes.vectors.search(query_vector, n),
                 settings.dense_candidates,
-                scope,
-                filters,
             )
-            lexical_ids, lexical_scores = self._visible_top(
-                lambda n: self.indexes.lexical.search(query, n),
-                settings.lexical_candidates,
-                scope,
-                filters,
+            lexical = (lambda n: self.indexes.lexical.search(query, n), settings.lexical_candidates)
+            (dense_ids, _), (lexical_ids, lexical_scores) = self._visible_tops(
+                [dense, lexical], scope, filters
             )
             found = self.store.candidates(
                 dict.fromkeys([*dense_ids.tolist(), *lexical_ids.tolist()]), self._dimension
@@ -223,26 +219,34 @@ class Library:
                 self._queries.popitem(last=False)
         return vector
 
-    def _visible_top(
+    def _visible_tops(
         self,
-        search: Callable[[int], tuple[np.ndarray, np.ndarray]],
-        wanted: int,
+        searches: list[tuple[Callable[[int], tuple[np.ndarray, np.ndarray]], int]],
         scope: Scope,
         filters: Filters | None = None,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The `wanted` best results of `search` visible from `scope` and passing `filters`.
-        Other passages are dropped before the cut, and more are asked for while they crowd the
-        visible ones out, so another server's uploads (or articles outside the dates asked
-        for) do not cost a candidate; but never more than `MAX_SEARCHED` (a window that holds
-        no article would otherwise search the whole corpus, at every question)."""
-        asked = wanted
-        while True:
-            ids, scores = search(asked)
-            visible = self.store.visible_passages(ids.tolist(), scope, filters)
-            keep = np.fromiter((i in visible for i in ids.tolist()), dtype=bool, count=len(ids))
-            if keep.sum() >= wanted or len(ids) < asked or asked >= MAX_SEARCHED:
-                return ids[keep][:wanted], scores[keep][:wanted]
-            asked = min(asked * 2, MAX_SEARCHED)
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each (search, wanted): the `wanted` best results of `search` visible from
+        `scope` and passing `filters`. Other passages are dropped before the cut, and more are
+        asked for while they crowd the visible ones out, so another server's uploads (or
+        articles outside the dates asked for) do not cost a candidate; but never more than
+        `MAX_SEARCHED` (a window that holds no article would otherwise search the whole
+        corpus, at every question). One read of what is visible serves every search."""
+        asked = [wanted for _, wanted in searches]
+        found = [search(n) for (search, _), n in zip(searches, asked, strict=True)]
+        done: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        while len(done) < len(searches):
+            pending = [i for i in range(len(searches)) if i not in done]
+            ids_seen = {int(p) for i in pending for p in found[i][0].tolist()}
+            visible = self.store.visible_passages(ids_seen, scope, filters)
+            for i in pending:
+                (search, wanted), (ids, scores) = searches[i], found[i]
+                keep = np.fromiter((p in visible for p in ids.tolist()), dtype=bool, count=len(ids))
+                if keep.sum() >= wanted or len(ids) < asked[i] or asked[i] >= MAX_SEARCHED:
+                    done[i] = ids[keep][:wanted], scores[keep][:wanted]
+                else:
+                    asked[i] = min(asked[i] * 2, MAX_SEARCHED)
+                    found[i] = search(asked[i])
+        return [done[i] for i in range(len(searches))]
 
     # -- writing ---------------------------------------------------------------------------
 

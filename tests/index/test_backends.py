@@ -196,9 +196,9 @@ def test_near_duplicates_linked_are_those_every_pair_compared_would_link(
     assert any(threshold - 0.1 <= score < threshold for score in scores.values())
 
 
-# What one warm search sends PostgreSQL: the model check, each index's search and the
-# visibility of what it found, then the candidates with their vectors and articles in one read.
-WARM_SEARCH_STATEMENTS = 6
+# What one warm search sends PostgreSQL: the model check, each index's search, the visibility
+# of what they found, then the candidates with their vectors and articles in one read.
+WARM_SEARCH_STATEMENTS = 5
 
 
 def test_a_warm_search_on_postgres_sends_few_statements_and_reads_no_state(
