@@ -160,5 +160,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
            FROM articles a
            CROSS JOIN LATERAL generate_series(0, length(a.minhash) / 4 - 1) AS s(slot)
            WHERE a.minhash IS NOT NULL""",
+        # Statistics now, so the first lookups use the key rather than scanning the table.
+        "ANALYZE minhash_bands",
     ),
 )
