@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 
@@ -28,6 +28,7 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=1 << 16)  # a few words are stemmed many times; bounded for long runs
 def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
@@ -66,7 +67,7 @@ def sentence_marks(tokens: list[Token]) -> frozenset[str]:
         marks.add("forecasting")
     if words & _FUTURE:
         marks.add("future")
-    if any(_YEAR.fullmatch(t.text) for t in tokens):
+    if any(len(t.text) == 4 and _YEAR.fullmatch(t.text) for t in tokens):
         marks.add("dated")
     if words & _CONDITIONS:
         marks.add("conditional")
