@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 
@@ -28,6 +28,7 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=1 << 16)  # a few words are stemmed many times; bounded for long runs
 def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
@@ -37,6 +38,16 @@ _REPORTING = frozenset(
     {"said", "says", "say", "told", "tells", "according", "reported", "reports", "claimed"}
     | {"claims", "added", "wrote", "tweeted"}
 )
+# Verbs that pass on someone's forecast or fear rather than a plain statement ("the toll may
+# rise, the mayor warned").
+_FORECASTING = frozenset(
+    {"warned", "warns", "warning", "cautioned", "cautions", "expects", "expected", "predicted"}
+    | {"predicts", "forecast", "forecasts", "fears", "feared", "estimated", "estimates"}
+    | {"projected", "believes", "believe", "thinks", "suggested", "suggests"}
+)
+# Words that set a sentence in the future, where modals mostly tell possibilities.
+_FUTURE = frozenset({"next", "soon", "future", "coming", "upcoming", "tomorrow", "later"})
+_YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
 _CONDITIONS = frozenset({"if", "unless"})
 _QUOTES = frozenset({'"', "“", "”"})
 
@@ -52,8 +63,16 @@ def sentence_marks(tokens: list[Token]) -> frozenset[str]:
     marks = set()
     if words & _REPORTING:
         marks.add("reported")
+    if words & _FORECASTING:
+        marks.add("forecasting")
+    if words & _FUTURE:
+        marks.add("future")
+    if any(len(t.text) == 4 and _YEAR.fullmatch(t.text) for t in tokens):
+        marks.add("dated")
     if words & _CONDITIONS:
         marks.add("conditional")
+    if tokens and tokens[-1].text == "?":
+        marks.add("question")
     if any(t.text in _QUOTES for t in tokens):
         marks.add("quoted")
     long_words = [t for t in tokens if len(t.text) > 3 and t.text[:1].isalpha()]
@@ -81,8 +100,11 @@ def features(tokens: list[Token], i: int, marks: frozenset[str] = frozenset()) -
         f"n1={after[0]}",
         f"n2={after[1]}",
         f"p1w={before[1]}|{word}",
+        f"p1sw={stem(before[1])}|{word}",
+        f"p2p1w={before[0]}|{before[1]}|{word}",
         f"wn1={word}|{after[0]}",
         f"wn2={word}|{after[0]}|{after[1]}",
+        f"wn1s={word}|{stem(after[0])}",
     ]
     found += [
         f"{mark}|{word}"

@@ -68,6 +68,27 @@ def test_look_alikes_are_not_hedges(sentence):
     assert ("said", "attribution") not in cues(sentence)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "hedges"),
+    [
+        ("The toll may rise, the mayor warned.", ["may"]),
+        ("Oil prices could double by winter, analysts warned.", ["could"]),
+        ("The company expects sales to grow next year.", ["expects"]),
+        ("Prices are likely to fall next month.", ["likely"]),
+        ("The plant would close if the sale fell through.", ["would", "if"]),
+    ],
+)
+def test_news_forecasts_and_conditions_make_a_sentence_uncertain(sentence, hedges):
+    found = default_detector().detect(sentence)
+    assert found.uncertain
+    assert [c.text for c in found.cues if c.kind != "attribution"] == hedges
+
+
+def test_a_narrative_would_is_no_hedge():
+    found = default_detector().detect("He would later become mayor of the city.")
+    assert not found.uncertain and found.cues == ()
+
+
 def test_certain_and_uncertain_sentences_get_probabilities_either_side():
     hedged = default_detector().detect("The rebels may have seized the airport.")
     plain = default_detector().detect("The rebels seized the airport on Monday.")

@@ -12,7 +12,11 @@ from bot.core.hedges.tokens import features, sentence_marks, tokenize
         ("The toll could rise, officials said.", {"reported"}),
         ("Many would flee if the dam broke.", {"conditional"}),
         ("He called it “a disaster” on Friday.", {"quoted"}),
-        ("Rory McIlroy Thinks Europe Will Retain Ryder Cup", {"headline"}),
+        ("Rory McIlroy Thinks Europe Will Retain Ryder Cup", {"headline", "forecasting"}),
+        ("The toll may rise, the mayor warned.", {"forecasting"}),
+        ("Fares will go up next year.", {"future"}),
+        ("The bridge opened in 1932.", {"dated"}),
+        ("Would you pay five grand for a watch?", {"question"}),
     ],
 )
 def test_sentence_marks(sentence, marks):
@@ -27,3 +31,10 @@ def test_marks_are_crossed_with_the_word_and_a_headline_drops_capitals():
     plain = tokenize("Many would flee if the dam broke.")
     assert "capitalised" not in features(plain, 1, sentence_marks(plain))
     assert "conditional|if" not in features(plain, 3, sentence_marks(plain))
+
+
+def test_the_next_word_is_also_seen_by_its_stem():
+    tokens = tokenize("The toll could rise.")
+    assert "wn1s=could|rise" in features(tokens, 2)
+    rising = tokenize("The toll could be rising.")
+    assert "p1sw=could|be" in features(rising, 3)
