@@ -192,7 +192,7 @@ def _summed(texts: Sequence[str]) -> list[int]:
     return total
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=16384)
 def _pattern_counts(text: str) -> tuple[int, ...]:
     """How often each cue occurs in `text`; a sentence is read once however often it is asked
     about."""
@@ -208,7 +208,7 @@ def _grouped(counts: Sequence[int]) -> dict[str, int]:
     return grouped
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=8192)
 def _words(sentence: str) -> frozenset[str]:
     return frozenset(_WORD.findall(sentence.lower()))
 

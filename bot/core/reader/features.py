@@ -181,13 +181,14 @@ def _with_names(words: set[str], named: frozenset[str]) -> set[str]:
     return words
 
 
-@lru_cache(maxsize=1 << 16)
+# Enough for the passages and sentences of many warm asks, small beside the index: a few MB.
+@lru_cache(maxsize=4096)
 def _stems_cached(text: str) -> frozenset[str]:
     """The stems of a name or a passage, worked out once however often it is retrieved."""
     return frozenset(stems(text))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=16384)
 def _tokens(sentence: str) -> tuple[str, ...]:
     return tuple(word_stems([sentence])[0])
 
