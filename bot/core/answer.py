@@ -10,20 +10,13 @@ from pathlib import Path
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core import caveats
-from bot.core.conflicts.detect import (
-    Disagreement,
-    best_per_article,
-    stance_disagreement,
-    value_disagreement,
-)
-from bot.core.conflicts.stance import default_stance_model
+from bot.core import caveats, comparing, conflicting
 from bot.core.filters import dated_within
 from bot.core.hedges import Cue
 from bot.core.hedges.attribution import attributed_to
 from bot.core.hedges.stored import sentence_cues
 from bot.core.looking import Looking, look, no_day, search
-from bot.core.models import Answer, Citation, Confidence, Conflict, Quote, Window
+from bot.core.models import Answer, Citation, Confidence, Quote, Window
 from bot.core.questions import Question
 from bot.core.reader.features import Candidate, Pool, pool
 from bot.core.reader.model import Reading, default_reader, load_reader
@@ -245,29 +238,6 @@ class _Choice:
                 chosen.append(i)
         return chosen
 
-    def answering(self) -> list[tuple[int, float]]:
-        """One sentence of each article that answers (linked near-duplicates count once), the
-        reader's best first, with how likely each is to answer."""
-        first = self.reading.order[0]
-        first_article = self.found.candidates[first].hit.article.id
-        each = best_per_article(self.found, self.reader.read, self.same_story)
-        others = [
-            (i, p)
-            for i, p in each
-            if p >= self.settings.min_probability
-            and self.found.candidates[i].hit.article.id != first_article
-            and not self.same_story(self.found.candidates[i], self.found.candidates[first])
-        ]
-        return [(first, self.reading.probability), *others]
-
-    def disagreements(self, answering: list[int]) -> list[Disagreement]:
-        question = self.found.question
-        found = [
-            value_disagreement(question, self.found, answering),
-            stance_disagreement(question, self.found, answering, default_stance_model()),
-        ]
-        return [d for d in found if d is not None]
-
     def same_story(self, candidate: Candidate, *chosen: Candidate) -> bool:
         return _same_story(self.corpus, candidate, list(chosen), self.scope)
 
@@ -288,30 +258,17 @@ def _answered(
     limits: Filters,
 ) -> Answer:
     found, reading = choice.found, choice.reading
-    answering = choice.answering()
+    answering = comparing.answering(
+        found, reading, choice.reader.read, choice.same_story, settings.min_probability
+    )
     likely = dict(answering)
-    if compare:
-        chosen = sorted(
-            (i for i, _ in answering), key=lambda i: _dated(found.candidates[i]), reverse=True
-        )
-    else:
-        chosen = choice.best()
-    disagreements = choice.disagreements([i for i, _ in answering])
-    for disagreement in disagreements:
-        for side in disagreement.sides:
-            if _quoted(found, chosen, side.candidate, _by_article(disagreement, compare)) is None:
-                chosen.append(side.candidate)
+    chosen = comparing.newest_first(found, answering) if compare else choice.best()
+    disagreements = conflicting.disagreements(found, [i for i, _ in answering])
+    chosen = conflicting.with_sides(found, chosen, disagreements, compare)
     first = reading.order[0]
     quotes = [choice.quote(i, None if i == first else likely.get(i)) for i in chosen]
     quotes = revised(corpus, quotes)
-    conflicts = tuple(
-        _conflict(
-            d,
-            [_quoted(found, chosen, s.candidate, _by_article(d, compare)) for s in d.sides],
-            quotes,
-        )
-        for d in disagreements
-    )
+    conflicts = conflicting.conflicts(found, chosen, disagreements, quotes, compare)
     confidence = confidence_band(reading.probability, settings)
     notes: list[str] = []
     for position, (quote, i) in enumerate(zip(quotes, chosen, strict=True)):
@@ -344,44 +301,6 @@ def _answered(
         probability=reading.probability,
         conflicts=conflicts,
     )
-
-
-def _dated(candidate: Candidate) -> tuple[bool, str]:
-    """Sorted in reverse, the most recently dated article first and undated ones last."""
-    article = candidate.hit.article
-    when = article.updated or article.published or ""
-    return (bool(when), when)
-
-
-def _by_article(disagreement: Disagreement, compare: bool) -> bool:
-    """Whether any quote of a side's article shows that side: when comparing (one quote an
-    article), and for a stance, which is the whole article's."""
-    return compare or disagreement.kind == "stance"
-
-
-def _quoted(found: Pool, chosen: list[int], candidate: int, by_article: bool) -> int | None:
-    """Where a side's sentence is among the quotes; `by_article`, its article's quote."""
-    if candidate in chosen:
-        return chosen.index(candidate)
-    if by_article:
-        article = found.candidates[candidate].hit.article.id
-        return next(
-            (n for n, i in enumerate(chosen) if found.candidates[i].hit.article.id == article),
-            None,
-        )
-    return None
-
-
-def _conflict(disagreement: Disagreement, at: list[int | None], quotes: list[Quote]) -> Conflict:
-    """A disagreement as the answer states it, over the quotes (`at`) that show each side."""
-    places = [n for n in at if n is not None]
-    values = tuple(side.said for side in disagreement.sides)
-    cited = [quotes[n].citation for n in places]
-    if disagreement.kind == "stance":
-        note = caveats.reports_conflict(cited[0], cited[1], disagreement.says)
-    else:
-        note = caveats.disagree(list(zip(cited, values, strict=True)))
-    return Conflict(disagreement.kind, values, tuple(places), note)
 
 
 def _same_story(

@@ -110,9 +110,13 @@ def stance_disagreement(
     question: Question, found: Pool, answering: Sequence[int], model: StanceModel
 ) -> Disagreement | None:
     """An article that reports what the question asks about and one that calls it false."""
+    if len(answering) < 2:  # one article cannot disagree with itself
+        return None
     reporting: int | None = None
     denying: tuple[int, str, str] | None = None
     for i in list(answering)[:STANCE_ARTICLES]:
+        if reporting is not None and denying is not None:
+            break
         article = found.candidates[i].hit.article
         sentences = [article.title, *_sentences(found, article.id)]
         denial = model.denial(question.text, sentences)

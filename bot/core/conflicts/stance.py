@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -152,7 +152,7 @@ def features(claim: str, sentences: Sequence[str]) -> dict[str, float]:
     """Cue counts (log-scaled) in the article, its lead, and its sentences nearest the claim;
     the words that call a claim false counted together, so no one of them is learnt alone."""
     words = claim_words(claim)
-    overlaps = [len(words & set(_WORD.findall(s.lower()))) for s in sentences]
+    overlaps = [len(words & _words(s)) for s in sentences]
     ranked = sorted(range(len(sentences)), key=lambda i: -overlaps[i])
     near = [sentences[i] for i in ranked[:NEAR_SENTENCES] if overlaps[i] > 0]
     close = [s for s, n in zip(sentences, overlaps, strict=True) if n >= 2]
@@ -164,7 +164,7 @@ def features(claim: str, sentences: Sequence[str]) -> dict[str, float]:
     }
     row: dict[str, float] = {}
     for part, texts in parts.items():
-        for group, count in _cue_counts("\n".join(texts)).items():
+        for group, count in _grouped(_summed(texts)).items():
             row[f"{part}:{group}"] = math.log1p(count)
     claimed = _cue_counts(claim)
     for group in claimed:
@@ -179,20 +179,45 @@ def features(claim: str, sentences: Sequence[str]) -> dict[str, float]:
 
 
 def _cue_counts(text: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for name, pattern in _PATTERNS.items():
-        found = len(pattern.findall(text))
+    return _grouped(_pattern_counts(text))
+
+
+def _summed(texts: Sequence[str]) -> list[int]:
+    """Each cue's count in the texts together: no cue spans a line break, so the counts of
+    the texts joined are the sums of their own."""
+    total = [0] * len(_PATTERNS)
+    for text in texts:
+        for n, found in enumerate(_pattern_counts(text)):
+            total[n] += found
+    return total
+
+
+@lru_cache(maxsize=16384)
+def _pattern_counts(text: str) -> tuple[int, ...]:
+    """How often each cue occurs in `text`; a sentence is read once however often it is asked
+    about."""
+    return tuple(len(pattern.findall(text)) for pattern in _PATTERNS.values())
+
+
+def _grouped(counts: Sequence[int]) -> dict[str, int]:
+    grouped: dict[str, int] = {}
+    for name, found in zip(_PATTERNS, counts, strict=True):
         if found:
             group = "denial" if name in SAYS else name
-            counts[group] = counts.get(group, 0) + found
-    return counts
+            grouped[group] = grouped.get(group, 0) + found
+    return grouped
+
+
+@lru_cache(maxsize=8192)
+def _words(sentence: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(sentence.lower()))
 
 
 def strongest_denial(claim: str, sentences: Sequence[str]) -> tuple[str, str] | None:
     """The false-calling cue nearest the claim, as (cue name, the article's own word), from its
     sentences that use the claim's words first; None when it uses none."""
     words = claim_words(claim)
-    ranked = sorted(sentences, key=lambda s: -len(words & set(_WORD.findall(s.lower()))))
+    ranked = sorted(sentences, key=lambda s: -len(words & _words(s)))
     for sentence in ranked:
         for name in SAYS:
             match = _PATTERNS[name].search(sentence)

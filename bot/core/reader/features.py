@@ -91,7 +91,7 @@ def pool(question: Question, hits: list[Hit], passages: Mapping[int, Sequence[Pa
                 seen.add(key)
                 sentences.append((rank, hit, i, text))
     terms = _question_stems(question)
-    sentence_tokens = word_stems([text for *_, text in sentences]) if sentences else []
+    sentence_tokens = [list(_tokens(text)) for *_, text in sentences]
     sentence_named = [_named(text, question) for *_, text in sentences]
     sentence_stems = [
         _with_names(set(tokens), named)
@@ -101,7 +101,8 @@ def pool(question: Question, hits: list[Hit], passages: Mapping[int, Sequence[Pa
     total = sum(weights.values())
     in_passage = {id(hit): _named(hit.passage.text, question) for hit in hits}
     passage_stems = {
-        id(hit): _with_names(stems(hit.passage.text), in_passage[id(hit)]) for hit in hits
+        id(hit): _with_names(set(_stems_cached(hit.passage.text)), in_passage[id(hit)])
+        for hit in hits
     }
     found = []
     for (rank, hit, i, text), words, named in zip(
@@ -127,7 +128,14 @@ def pool(question: Question, hits: list[Hit], passages: Mapping[int, Sequence[Pa
         if hit.article.id in passages
     }
     article_named = {a: _named(t, question) for a, t in articles.items()}
-    article_stems = {a: _with_names(stems(t), article_named[a]) for a, t in articles.items()}
+    article_stems = {
+        hit.article.id: _with_names(
+            _article_stems(hit.article.title, passages[hit.article.id]),
+            article_named[hit.article.id],
+        )
+        for hit in hits
+        if hit.article.id in passages
+    }
     rows = _rows(
         question,
         found,
@@ -173,9 +181,22 @@ def _with_names(words: set[str], named: frozenset[str]) -> set[str]:
     return words
 
 
+# Enough for the passages and sentences of many warm asks, small beside the index: a few MB.
 @lru_cache(maxsize=4096)
-def _stems_cached(name: str) -> frozenset[str]:
-    return frozenset(stems(name))
+def _stems_cached(text: str) -> frozenset[str]:
+    """The stems of a name or a passage, worked out once however often it is retrieved."""
+    return frozenset(stems(text))
+
+
+@lru_cache(maxsize=16384)
+def _tokens(sentence: str) -> tuple[str, ...]:
+    return tuple(word_stems([sentence])[0])
+
+
+def _article_stems(title: str, passages: Sequence[Passage]) -> set[str]:
+    """The stems of an article's title and passages: no word spans two of them, so these are
+    the stems of its whole text."""
+    return set(_stems_cached(title)).union(*(_stems_cached(p.text) for p in passages))
 
 
 def _question_stems(question: Question) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 from importlib import resources
 
 import pytest
@@ -12,7 +13,9 @@ import pytest
 from bot.core.conflicts.stance import (
     StanceModel,
     StanceModelError,
+    _cue_counts,
     default_stance_model,
+    features,
     sentences_of,
     strongest_denial,
 )
@@ -81,3 +84,18 @@ def test_held_out_figures_count_claim_pairs_that_would_be_said_to_conflict():
 def test_a_missing_weights_file_says_how_to_rebuild_it(tmp_path):
     with pytest.raises(StanceModelError, match="make train-stance"):
         StanceModel.load(tmp_path / "nothing.json.gz")
+
+
+def test_cue_counts_summed_over_sentences_are_those_of_the_text_read_whole():
+    sentences = [
+        *_sentences(CLAIM_AND_DEBUNKING[1]),
+        "It is not",  # "not" and "true" on two lines are no "not true"
+        "true that it was denied?",
+    ]
+    row = features(CROCODILE, sentences)
+    whole = _cue_counts("\n".join(sentences))
+    assert whole  # the text has cues to count
+    for group, count in whole.items():
+        assert row[f"all:{group}"] == pytest.approx(math.log1p(count))
+    assert {k for k in row if k.startswith("all:")} == {f"all:{g}" for g in whole}
+    assert features(CROCODILE, sentences) == row  # read again from what was counted before

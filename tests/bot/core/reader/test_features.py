@@ -1,10 +1,18 @@
 """What the reader sees of a question and its candidate sentences, on a real small index."""
 
+import numpy as np
 import pytest
 
 from bot.core.answer import AnswerSettings, candidate_pool
 from bot.core.questions import analyse
-from bot.core.reader.features import SENTENCE_FEATURES, quotable
+from bot.core.reader.features import (
+    SENTENCE_FEATURES,
+    _article_stems,
+    _stems_cached,
+    _tokens,
+    quotable,
+)
+from index.lexical import stems
 
 STORY = (
     "Harbour works\n\n"
@@ -74,3 +82,21 @@ def test_numbers_in_the_question_must_agree(harbour):
 )
 def test_only_real_sentences_are_quotable(sentence, expected):
     assert quotable(sentence) is expected
+
+
+def test_an_articles_stems_are_those_of_its_whole_text(harbour):
+    found = _pool(harbour, "What did the mayor say?")
+    article = found.candidates[0].hit.article
+    passages = found.passages[article.id]
+    whole = stems("\n".join([article.title, *(p.text for p in passages)]))
+    assert _article_stems(article.title, passages) == whole
+
+
+def test_rows_read_from_cached_stems_are_those_read_fresh(harbour):
+    _pool(harbour, "When did the port reopen?")  # fills the caches
+    warm = _pool(harbour, "How much did the closure cost local firms?")
+    _stems_cached.cache_clear()
+    _tokens.cache_clear()
+    fresh = _pool(harbour, "How much did the closure cost local firms?")
+    assert np.array_equal(warm.features, fresh.features)
+    assert warm.missing_terms == fresh.missing_terms
