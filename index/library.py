@@ -14,6 +14,7 @@ write to opens read-only, answering questions and refusing writes.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -235,15 +236,24 @@ class Library:
         Other passages are dropped before the cut, and more are asked for while they crowd the
         visible ones out, so another server's uploads (or articles outside the dates asked
         for) do not cost a candidate; but never more than `MAX_SEARCHED` (a window that holds
-        no article would otherwise search the whole corpus, at every question)."""
+        no article would otherwise search the whole corpus, at every question). Each round
+        asks for as many as the share found visible so far calls for, and each passage is
+        checked once: a window few articles fall in costs two rounds, not one per doubling."""
         asked = wanted
+        visible: set[int] = set()
+        checked: set[int] = set()
         while True:
             ids, scores = search(asked)
-            visible = self.store.visible_passages(ids.tolist(), scope, filters)
-            keep = np.fromiter((i in visible for i in ids.tolist()), dtype=bool, count=len(ids))
-            if keep.sum() >= wanted or len(ids) < asked or asked >= MAX_SEARCHED:
+            found = ids.tolist()
+            unchecked = [i for i in found if i not in checked]
+            if unchecked:
+                visible |= self.store.visible_passages(unchecked, scope, filters)
+                checked.update(unchecked)
+            keep = np.fromiter((i in visible for i in found), dtype=bool, count=len(found))
+            kept = int(keep.sum())
+            if kept >= wanted or len(found) < asked or asked >= MAX_SEARCHED:
                 return ids[keep][:wanted], scores[keep][:wanted]
-            asked = min(asked * 2, MAX_SEARCHED)
+            asked = _next_round(asked, kept, wanted)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -360,6 +370,14 @@ class Library:
                 f"the index in {self.data_dir} was built with model {stored!r} but the config "
                 f"names {self.embedder.name!r}; run `newsbot reindex` to re-embed it"
             )
+
+
+def _next_round(asked: int, kept: int, wanted: int) -> int:
+    """How many results to ask for when `kept` of `asked` were visible and `wanted` are: at
+    that share, with a margin, and at least twice as many; the bound at once when none was."""
+    if kept == 0:
+        return MAX_SEARCHED
+    return min(MAX_SEARCHED, max(2 * asked, math.ceil(1.5 * asked * wanted / kept)))
 
 
 def _added_in(scope: Scope, page: Document) -> Document:
