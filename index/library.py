@@ -374,7 +374,8 @@ class Library:
 
 def _next_round(asked: int, kept: int, wanted: int) -> int:
     """How many results to ask for when `kept` of `asked` were visible and `wanted` are: at
-    that share, with a margin, and at least twice as many; the bound at once when none was."""
+    that share, with a margin, and at least twice as many; the bound at once when none was
+    (a window that holds nothing is the common case, and a round between costs it a search)."""
     if kept == 0:
         return MAX_SEARCHED
     return min(MAX_SEARCHED, max(2 * asked, math.ceil(1.5 * asked * wanted / kept)))
