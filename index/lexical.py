@@ -43,11 +43,46 @@ def tokenize(texts: list[str]) -> list[list[str]]:
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
 
-@cache
-def _stop_words() -> frozenset[str]:
-    from bm25s.tokenization import _infer_stopwords
-
-    return frozenset(_infer_stopwords("en"))
+# bm25s's English stop words (`stopwords="en"`, the Lucene list), written out here: importing
+# bm25s imports scipy, a fifth of a second of every `newsbot ask`, for these 33 words.
+# tests/index/test_lexical.py checks they are still bm25s's.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "such",
+        "that",
+        "the",
+        "their",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "will",
+        "with",
+    ]
+)
 
 
 # Word -> stem, for every word seen: a language's vocabulary is small, and stemming the same
@@ -57,7 +92,7 @@ _STEMS: dict[str, str] = {}
 
 def word_stems(texts: list[str]) -> list[list[str]]:
     """Each text's stemmed content words in order, exactly as `tokenize` gives them."""
-    stop = _stop_words()
+    stop = STOP_WORDS
     words = [[w for w in _TOKEN.findall(text.lower()) if w not in stop] for text in texts]
     stemmed = {w: _STEMS.get(w) for text in words for w in text}
     new = [w for w, stem in stemmed.items() if stem is None]

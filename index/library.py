@@ -14,6 +14,7 @@ write to opens read-only, answering questions and refusing writes.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -230,21 +231,29 @@ class Library:
         asked for while they crowd the visible ones out, so another server's uploads (or
         articles outside the dates asked for) do not cost a candidate; but never more than
         `MAX_SEARCHED` (a window that holds no article would otherwise search the whole
-        corpus, at every question). One read of what is visible serves every search."""
+        corpus, at every question). One read of what is visible serves every search of a
+        round; each round asks for as many as the share found visible so far calls for, and
+        each passage is checked once: a window few articles fall in costs two rounds, not one
+        per doubling."""
         asked = [wanted for _, wanted in searches]
         found = [search(n) for (search, _), n in zip(searches, asked, strict=True)]
+        visible: set[int] = set()
+        checked: set[int] = set()
         done: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         while len(done) < len(searches):
             pending = [i for i in range(len(searches)) if i not in done]
-            ids_seen = {int(p) for i in pending for p in found[i][0].tolist()}
-            visible = self.store.visible_passages(ids_seen, scope, filters)
+            unchecked = {int(p) for i in pending for p in found[i][0].tolist()} - checked
+            if unchecked:
+                visible |= self.store.visible_passages(unchecked, scope, filters)
+                checked |= unchecked
             for i in pending:
                 (search, wanted), (ids, scores) = searches[i], found[i]
                 keep = np.fromiter((p in visible for p in ids.tolist()), dtype=bool, count=len(ids))
-                if keep.sum() >= wanted or len(ids) < asked[i] or asked[i] >= MAX_SEARCHED:
+                kept = int(keep.sum())
+                if kept >= wanted or len(ids) < asked[i] or asked[i] >= MAX_SEARCHED:
                     done[i] = ids[keep][:wanted], scores[keep][:wanted]
                 else:
-                    asked[i] = min(asked[i] * 2, MAX_SEARCHED)
+                    asked[i] = _next_round(asked[i], kept, wanted)
                     found[i] = search(asked[i])
         return [done[i] for i in range(len(searches))]
 
@@ -363,6 +372,15 @@ class Library:
                 f"the index in {self.data_dir} was built with model {stored!r} but the config "
                 f"names {self.embedder.name!r}; run `newsbot reindex` to re-embed it"
             )
+
+
+def _next_round(asked: int, kept: int, wanted: int) -> int:
+    """How many results to ask for when `kept` of `asked` were visible and `wanted` are: at
+    that share, with a margin, and at least twice as many; the bound at once when none was
+    (a window that holds nothing is the common case, and a round between costs it a search)."""
+    if kept == 0:
+        return MAX_SEARCHED
+    return min(MAX_SEARCHED, max(2 * asked, math.ceil(1.5 * asked * wanted / kept)))
 
 
 def _added_in(scope: Scope, page: Document) -> Document:

@@ -3,6 +3,9 @@
 Trafilatura keeps the article and drops navigation, footers and comments; the metadata comes
 from the page's tags. A fetched page must also read as an article (enough words), and may name
 a canonical URL only on its own host, or on one `[web] canonical_hosts` lists for it.
+
+Trafilatura and htmldate are imported on the first page extracted: together they take a tenth
+of a second to import, which every `newsbot ask` would otherwise pay for nothing.
 """
 
 from __future__ import annotations
@@ -10,10 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
-import trafilatura
-from htmldate import find_date
 from tqdm import tqdm
-from trafilatura.settings import Document as ExtractedPage
 
 from index.models import Document
 from index.sources.fetching import Fetcher, WebError
@@ -28,6 +28,10 @@ _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 def extract_html(html: str, url: str | None = None) -> tuple[str, Meta]:
     """The article's text (paragraphs split by blank lines; "" when the page has none) and its
     metadata."""
+    import trafilatura
+    from htmldate import find_date
+    from trafilatura.settings import Document as ExtractedPage
+
     page = trafilatura.bare_extraction(
         html,
         url=url,

@@ -65,4 +65,33 @@ def test_a_window_that_holds_no_article_searches_a_bounded_number_of_passages(
 
     monkeypatch.setattr(library.indexes.vectors, "search", counted)
     assert library.search(QUESTION, k=3, filters=Filters(since="2017-04-01")) == []
-    assert asked == [2, 4, 8]  # doubled while none passed, up to the bound, then given up
+    assert asked == [2, 8]  # none passed in the first round: the bound at once, then given up
+
+
+def test_each_candidate_is_checked_against_the_filters_once(
+    open_library: OpenLibrary, monkeypatch
+) -> None:
+    """A window few articles fall in: later rounds ask for more at the share found so far and
+    check only the passages not seen before, and the one article in the window is found."""
+    library = open_library(IndexSettings(dense_candidates=2, lexical_candidates=2))
+    crowd = [
+        Document(
+            key=f"test:{n}",
+            title=f"Ferry {n}",
+            text=f"The ferry crews walked out; ferry crews walked out again ({n}).",
+            published="2017-04-05" if n == 30 else "2016-01-01",
+        )
+        for n in range(40)
+    ]
+    library.ingest(crowd)
+    checked: list[int] = []
+    visible = library.store.visible_passages
+
+    def counted(ids, scope, filters=None):  # type: ignore[no-untyped-def]
+        checked.extend(ids)
+        return visible(ids, scope, filters)
+
+    monkeypatch.setattr(library.store, "visible_passages", counted)
+    hits = library.search(QUESTION, k=3, filters=Filters(since="2017-04-01"))
+    assert [h.article.key for h in hits] == ["test:30"]
+    assert max(checked.count(i) for i in checked) <= 2  # once by each index's rounds

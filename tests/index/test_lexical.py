@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.lexical import stems, tokenize, word_stems
+from index.lexical import STOP_WORDS, stems, tokenize, word_stems
 
 
 def test_tokenize_lowercases_stems_and_drops_stop_words() -> None:
@@ -18,3 +18,9 @@ def test_word_stems_analyse_text_exactly_as_bm25_does():
         "a b",
     ]
     assert word_stems(texts) == tokenize(texts)
+
+
+def test_the_stop_words_are_bm25s_own() -> None:
+    from bm25s.tokenization import _infer_stopwords
+
+    assert frozenset(_infer_stopwords("en")) == STOP_WORDS

@@ -1,13 +1,12 @@
 """newsbot's corpus in PostgreSQL with pgvector: articles, feeds, the passage indexes and the
-leases, all in one database that several bot processes and `newsbot ingest` share."""
+leases, all in one database that several bot processes and `newsbot ingest` share.
+
+psycopg is imported only when a database is opened: the settings, which every process reads,
+must not cost a SQLite user its import time.
+"""
 
 from __future__ import annotations
 
-from index.storage.postgres.articles import PostgresArticleStore
-from index.storage.postgres.database import PostgresDatabase
-from index.storage.postgres.feeds import PostgresFeedStore
-from index.storage.postgres.indexes import PostgresPassageIndexes
-from index.storage.postgres.leases import PostgresLeases
 from index.storage.postgres.settings import PostgresSettings
 from index.storage.protocols import Storage
 
@@ -22,6 +21,12 @@ def open_postgres_storage(url: str, settings: PostgresSettings, wait_seconds: fl
     :raises StoreError: when the server cannot be reached or the schema is newer than this
         newsbot's.
     """
+    from index.storage.postgres.articles import PostgresArticleStore
+    from index.storage.postgres.database import PostgresDatabase
+    from index.storage.postgres.feeds import PostgresFeedStore
+    from index.storage.postgres.indexes import PostgresPassageIndexes
+    from index.storage.postgres.leases import PostgresLeases
+
     database = PostgresDatabase(url, settings, wait_seconds)
     indexes = PostgresPassageIndexes(database, settings)
     return Storage(

@@ -69,6 +69,23 @@ def test_batches_and_their_order_do_not_change_vectors(onnx: Embedder) -> None:
     np.testing.assert_allclose(small_batches.encode(SENTENCES), one_by_one, atol=1e-5)
 
 
+def test_a_batch_holds_a_bounded_number_of_padded_tokens(onnx: Embedder, monkeypatch) -> None:
+    """Sorted by length, cut where a batch would pass the bound; a text longer than it alone."""
+    import index.embedding.runtime as runtime
+
+    lengths = np.array([3, 4, 5, 5, 9, 40, 300])
+    monkeypatch.setattr(runtime, "BATCH_TOKENS", 20)
+    spans = runtime._batches(lengths, batch_size=3)
+    assert [(s.start, s.stop) for s in spans] == [(0, 3), (3, 5), (5, 6), (6, 7)]
+    for span in spans:
+        rows = lengths[span]
+        assert len(rows) <= 3 and (len(rows) == 1 or len(rows) * rows.max() <= 20)
+    # The same vectors as batches of one, whatever the bound cuts.
+    monkeypatch.setattr(runtime, "BATCH_TOKENS", 24)
+    one_by_one = np.vstack([onnx.encode([s]) for s in SENTENCES])
+    np.testing.assert_allclose(onnx.encode(SENTENCES), one_by_one, atol=1e-5)
+
+
 def test_int8_quantization_stays_close_to_torch(cache: Path, embedder: Embedder) -> None:
     quantized = Embedder(EmbeddingSettings(backend="onnx", quantize="int8"), cache_dir=cache)
     vectors = quantized.encode(SENTENCES)
