@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.support.fresh_python import run_fresh
 
-ROOT = Path(__file__).resolve().parents[3]
 # PostgreSQL's driver, web-page extraction, and bm25s (which imports scipy).
 UNUSED_BY_AN_ASK = ("psycopg", "trafilatura", "htmldate", "bm25s", "scipy")
 
@@ -21,11 +17,5 @@ def test_the_ask_path_imports_neither_postgres_nor_web_extraction_nor_bm25s() ->
         f"loaded = sorted(m for m in {UNUSED_BY_AN_ASK!r} if m in sys.modules)\n"
         "assert not loaded, loaded\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    done = run_fresh(script)
     assert done.returncode == 0, done.stderr

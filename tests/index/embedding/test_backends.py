@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import pytest
 
 from index.embedding import Embedder, EmbeddingError, EmbeddingSettings
 from index.embedding.export import export_folder, export_model
+from tests.support.fresh_python import run_fresh
 
 SENTENCES = [
     "China sent 150,000 troops to the border, officials said.",
@@ -22,7 +20,6 @@ SENTENCES = [
     "Inflation may have peaked, according to some economists, though others believe it "
     "will probably rise again if energy prices keep climbing through the winter months.",
 ]
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -142,13 +139,7 @@ def test_the_onnx_path_and_auto_once_measured_never_import_torch(
         "heavy = {'torch', 'sentence_transformers', 'transformers'} & set(sys.modules)\n"
         "assert not heavy, heavy\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    done = run_fresh(script)
     assert done.returncode == 0, done.stderr
 
 
