@@ -173,6 +173,10 @@ class Library:
         with self._lock:
             if self.is_empty():
                 return []
+            if filters not in (None, Filters()) and not self.store.any_visible_article(
+                scope, filters
+            ):
+                return []  # a window no article falls in: nothing to search for
             self._check_model()
         query_vector = self._query_vector(query)  # other calls go on meanwhile
         with self._lock:

@@ -167,6 +167,11 @@ class ArticleStore(Protocol):
         pass `filters` (see `index.models.Filters`)."""
         ...
 
+    def any_visible_article(self, scope: Scope, filters: Filters) -> bool:
+        """:returns: whether any article is visible from `scope` and passes `filters`: when
+        none is, a filtered search can answer at once instead of searching for what fails."""
+        ...
+
     def article(self, article_id: int) -> Article | None:
         """:returns: the article with this id and its passage count, or None."""
         ...

@@ -215,6 +215,11 @@ class SqliteArticleStore:
         )
         return {row[0] for row in rows}
 
+    def any_visible_article(self, scope: Scope, filters: Filters) -> bool:
+        where, values = _filtered(filters)
+        query = f"SELECT EXISTS (SELECT 1 FROM articles a WHERE {_VISIBLE}{where})"
+        return bool(self._db.row(query, [scope, *values])[0])
+
     def article(self, article_id: int) -> Article | None:
         row = self._db.row(
             f"""SELECT {ARTICLE_COLUMNS}, count(p.id) FROM articles a

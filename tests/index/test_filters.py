@@ -44,7 +44,7 @@ def test_articles_outside_the_filters_never_crowd_out_the_candidates(
     assert len(library.search(QUESTION, k=3)) == 3
 
 
-def test_a_window_that_holds_no_article_searches_a_bounded_number_of_passages(
+def test_a_window_whose_articles_rank_far_down_searches_a_bounded_number_of_passages(
     open_library: OpenLibrary, monkeypatch
 ) -> None:
     import index.library
@@ -54,7 +54,11 @@ def test_a_window_that_holds_no_article_searches_a_bounded_number_of_passages(
         Document(key=f"test:{n}", title=f"Ferry {n}", text=f"Ferry crews walked out ({n}).")
         for n in range(40)
     ]
-    library.ingest(crowd)
+    # The window's one article shares nothing with the question: it ranks past the bound.
+    far = Document(
+        key="test:far", title="Harvest", text="Apples ripened late.", published="2017-04-02"
+    )
+    library.ingest([*crowd, far])
     monkeypatch.setattr(index.library, "MAX_SEARCHED", 8)
     asked: list[int] = []
     search = library.indexes.vectors.search
@@ -95,3 +99,28 @@ def test_each_candidate_is_checked_against_the_filters_once(
     hits = library.search(QUESTION, k=3, filters=Filters(since="2017-04-01"))
     assert [h.article.key for h in hits] == ["test:30"]
     assert max(checked.count(i) for i in checked) <= 2  # once by each index's rounds
+
+
+def test_a_window_no_article_falls_in_is_answered_without_searching(
+    open_library: OpenLibrary, monkeypatch
+) -> None:
+    library = open_library(IndexSettings())
+    library.ingest(
+        [
+            Document(key=f"test:{n}", title=f"Ferry {n}", text=f"The ferry crews walked out ({n}).")
+            for n in range(5)
+        ]
+    )
+    checked: list[int] = []
+    visible = library.store.visible_passages
+
+    def counted(ids, scope, filters=None):  # type: ignore[no-untyped-def]
+        checked.extend(ids)
+        return visible(ids, scope, filters)
+
+    monkeypatch.setattr(library.store, "visible_passages", counted)
+    assert library.search(QUESTION, k=3, filters=Filters(since="2017-04-01")) == []
+    assert checked == []
+    assert library.search(QUESTION, k=3, filters=Filters(source="nowhere")) == []
+    assert checked == []
+    assert library.search(QUESTION, k=3, filters=Filters()) and checked

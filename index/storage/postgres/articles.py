@@ -234,6 +234,11 @@ class PostgresArticleStore(PostgresDuplicates):
         )
         return {row[0] for row in rows}
 
+    def any_visible_article(self, scope: Scope, filters: Filters) -> bool:
+        where, values = _filtered(filters)
+        query = f"SELECT EXISTS (SELECT 1 FROM articles a WHERE {VISIBLE}{where})"
+        return bool(self._db.row(query, {"scope": scope, **values})[0])
+
     def article(self, article_id: int) -> Article | None:
         row = self._db.row(
             f"SELECT {COUNTED_COLUMNS} FROM articles a WHERE a.id = %s", (article_id,)

@@ -341,6 +341,14 @@ class ArticleStoreContract:
         assert kept(Filters(since="2017-03-21", until="2017-04-09")) == {"updated"}
         assert kept(Filters(source="viral thread")) == {"late"}
         assert kept(Filters(since="2017-04-01", source="Herald")) == {"updated"}
+        # Whether any article passes at all, without naming passages.
+        assert store.any_visible_article(None, Filters(since="2017-04-10"))
+        assert store.any_visible_article(None, Filters(until="2017-03-20", source="HERALD"))
+        assert not store.any_visible_article(None, Filters(since="2017-04-11"))
+        assert not store.any_visible_article(
+            None, Filters(until="2017-04-09", source="Viral Thread")
+        )
+        assert not store.any_visible_article("discord:1", Filters(source="Elsewhere"))
 
     def test_versions_are_numbered_in_order_with_their_dates_and_go_with_the_article(
         self, store: ArticleStore
