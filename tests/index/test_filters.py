@@ -88,14 +88,7 @@ def test_each_candidate_is_checked_against_the_filters_once(
         for n in range(40)
     ]
     library.ingest(crowd)
-    checked: list[int] = []
-    visible = library.store.visible_passages
-
-    def counted(ids, scope, filters=None):  # type: ignore[no-untyped-def]
-        checked.extend(ids)
-        return visible(ids, scope, filters)
-
-    monkeypatch.setattr(library.store, "visible_passages", counted)
+    checked = _record_checked_passages(library, monkeypatch)
     hits = library.search(QUESTION, k=3, filters=Filters(since="2017-04-01"))
     assert [h.article.key for h in hits] == ["test:30"]
     assert max(checked.count(i) for i in checked) <= 2  # once by each index's rounds
@@ -111,6 +104,16 @@ def test_a_window_no_article_falls_in_is_answered_without_searching(
             for n in range(5)
         ]
     )
+    checked = _record_checked_passages(library, monkeypatch)
+    assert library.search(QUESTION, k=3, filters=Filters(since="2017-04-01")) == []
+    assert checked == []
+    assert library.search(QUESTION, k=3, filters=Filters(source="nowhere")) == []
+    assert checked == []
+    assert library.search(QUESTION, k=3, filters=Filters()) and checked
+
+
+def _record_checked_passages(library: Library, monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """The passage ids the library checks against the filters, in order, as it checks them."""
     checked: list[int] = []
     visible = library.store.visible_passages
 
@@ -119,8 +122,4 @@ def test_a_window_no_article_falls_in_is_answered_without_searching(
         return visible(ids, scope, filters)
 
     monkeypatch.setattr(library.store, "visible_passages", counted)
-    assert library.search(QUESTION, k=3, filters=Filters(since="2017-04-01")) == []
-    assert checked == []
-    assert library.search(QUESTION, k=3, filters=Filters(source="nowhere")) == []
-    assert checked == []
-    assert library.search(QUESTION, k=3, filters=Filters()) and checked
+    return checked
