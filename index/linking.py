@@ -16,7 +16,7 @@ import numpy as np
 
 from index.neardup import minhash, similar, slots_needed, text_fingerprint
 from index.sources.urls import canonical_url, is_web
-from index.storage.protocols import ArticleStore
+from index.storage.article_store import ArticleStore
 
 
 def link(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from index.models import Chunk, Document, IngestReport
 from index.neardup import text_fingerprint
 from index.sources.urls import canonical_url, is_web
-from index.storage.protocols import ArticleStore
+from index.storage.article_store import ArticleStore
 
 
 @dataclass(frozen=True)

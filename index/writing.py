@@ -7,7 +7,7 @@ from index.embedding import Encoder
 from index.linking import link
 from index.models import Chunk, Document, IngestReport
 from index.preparation import Prepared, SentenceAnnotator, annotate_chunks, embed_chunks
-from index.storage.protocols import ArticleStore
+from index.storage.article_store import ArticleStore
 
 
 def write_documents(

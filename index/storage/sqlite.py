@@ -22,8 +22,8 @@ from index.models import (
     Passage,
     Scope,
 )
+from index.storage.article_store import Candidates
 from index.storage.minhash_bands import band_keys, signature_bytes, stored_signature
-from index.storage.protocols import Candidates
 from index.storage.rows import (
     ARTICLE_COLUMNS,
     PASSAGE_COLUMNS,

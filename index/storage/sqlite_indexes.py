@@ -37,9 +37,10 @@ from pathlib import Path
 import numpy as np
 
 from index.machine import cache_dir as default_cache_dir
+from index.storage.article_store import ArticleStore
 from index.storage.faiss import FaissIndex, VectorIndexSettings, build_vector_index, choose_kind
 from index.storage.passages import passage_vectors
-from index.storage.protocols import ArticleStore, Leases, VectorIndexError
+from index.storage.protocols import Leases, VectorIndexError
 from index.storage.sqlite_log import Changes, PassageLog
 from index.storage.tantivy import TantivyIndex
 from index.storage.vector_cost import KindChoice, flat_scan_cost, measured_settings

@@ -21,11 +21,11 @@ from index.models import (
     Passage,
     Scope,
 )
+from index.storage.article_store import Candidates
 from index.storage.postgres.database import PostgresDatabase
 from index.storage.postgres.duplicates import PostgresDuplicates
 from index.storage.postgres.indexes import PostgresPassageIndexes
 from index.storage.postgres.sql import COUNTED_COLUMNS, VISIBLE, ids_of
-from index.storage.protocols import Candidates
 from index.storage.rows import (
     PASSAGE_COLUMNS,
     article_of,

@@ -21,7 +21,8 @@ import numpy as np
 import pytest
 
 from index.models import Chunk, Document, Filters, Span
-from index.storage.protocols import ArticleStore, FeedStore, Storage
+from index.storage.article_store import ArticleStore
+from index.storage.protocols import FeedStore, Storage
 
 OpenArticleStore = Callable[[], ArticleStore]
 OpenStores = Callable[[], tuple[ArticleStore, FeedStore]]

@@ -11,9 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
+from index.storage.article_store import ArticleStore
 from index.storage.postgres import PostgresSettings, indexes, open_postgres_storage
 from index.storage.postgres.migrations import MIGRATIONS
-from index.storage.protocols import ArticleStore, FeedStore, StoreError
+from index.storage.protocols import FeedStore, StoreError
 from tests.index.storage.contract import (
     ArticleStoreContract,
     FeedStoreContract,

@@ -16,7 +16,8 @@ import pytest
 
 from index.models import Chunk, Span
 from index.storage import sqlite_database
-from index.storage.protocols import ArticleStore, StoreError
+from index.storage.article_store import ArticleStore
+from index.storage.protocols import StoreError
 from index.storage.sqlite import SqliteArticleStore
 from index.storage.sqlite_database import MIGRATIONS, Database
 from tests.index.storage.contract import (

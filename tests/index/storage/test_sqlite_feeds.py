@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index.storage.protocols import ArticleStore, FeedStore
+from index.storage.article_store import ArticleStore
+from index.storage.protocols import FeedStore
 from index.storage.sqlite import SqliteArticleStore
 from index.storage.sqlite_database import Database
 from index.storage.sqlite_feeds import SqliteFeedStore
