@@ -16,7 +16,7 @@ from bot.config import Config
 from bot.conversations import Exchange, converse
 from bot.core.answer import QuestionError
 from bot.core.followups import Turn
-from bot.feedback import LABELS, Feedback, FeedbackStore, counts, export
+from bot.feedback import LABELS, Feedback, FeedbackStore, counts, export, exported
 from bot.render_text import answer_text
 
 PROMPT = "? "
@@ -94,7 +94,7 @@ def feedback_command(
         rated = store.listed(since.date() if since else None)
     if export_to is not None:
         export_to.write_text(export(rated), encoding="utf-8")
-        questions = len({f.question.casefold() for f in rated})
+        questions = len(exported(rated))
         click.echo(f"wrote {questions} questions to {export_to}", err=True)
         return
     for feedback in rated:

@@ -12,7 +12,9 @@ order (README, "Conversations"):
 4. "it", "that", "they", "the figure" in a question that names nothing of its own point to the
    last answer: "the figure" to its highlighted words, "they" to the last question's name, "it"
    and "that" to the highlighted words or else the last question's subject.
-5. Anything else has a subject of its own and starts afresh.
+5. "what does it say about refugees?" ("it", "that", "the article", "the story") asks the
+   last answer's article alone about what follows "about".
+6. Anything else has a subject of its own and starts afresh.
 
 Rules 3 and 4 ask the last answer's article first, and the whole corpus when it does not
 answer. Everything said here is a fixed template filled with the question's and the article's
@@ -31,7 +33,9 @@ from bot.core.models import Answer, Confidence, Highlight, Quote
 from bot.core.questions import Entity, analyse, place_names
 from bot.core.spans import find_span
 
-ReadingKind = Literal["fresh", "substituted", "refers", "attribution", "date", "place"]
+ReadingKind = Literal[
+    "fresh", "substituted", "refers", "in_article", "attribution", "date", "place"
+]
 # The follow-ups answered from the last quote itself.
 AboutQuote = Literal["attribution", "date", "place"]
 ABOUT_QUOTE: tuple[AboutQuote, ...] = ("attribution", "date", "place")
@@ -47,7 +51,7 @@ NOTHING_BEFORE = (
 )
 NO_SOURCE = "The quoted sentence names no source of its own: the claim is the article's."
 NO_TIME = "The quoted sentence gives no time of its own."
-NO_PLACE = "The quoted sentence names no place of its own."
+NO_PLACE = "newsbot finds no country or city named in the quoted sentence."
 NEAR_MISS = "The last quote was the closest passage to the last question, not an answer to it."
 SAME_QUOTE = "This reads the last quote again: its confidence is that of the answer it came from."
 
@@ -69,9 +73,15 @@ _PLACE = re.compile(
     r"(?: (?:was|is|did|does|were|are))?(?: (?:that|this|it|they))?"
     r"(?: (?:said|reported|happen|happened|happening|go|going|headed|heading|based|sent))?"
 )
+# Longest first: "and in Russia" is "and in" and a name, not "and" and "in Russia".
 _ONLY_NAMES = re.compile(
-    r"(?:and|but|or|also|and also|what about|how about|and what about|and how about|what of"
-    r"|same for|and for|and in) (?P<name>.+)"
+    r"(?:and what about|and how about|and also|and for|and in|and|but|or|also|what about"
+    r"|how about|what of|same for) (?P<name>.+)"
+)
+# "what does it say about refugees": the last article, asked about what follows "about".
+_IN_ARTICLE = re.compile(
+    r"(?:and |but |so )?(?:what|what else) (?:does|did|do) (?:it|that|this|the (?:article|story"
+    r"|report|piece)) (?:say|says|tell us|report|write|mention) (?:about|of|on) (?P<topic>.+)"
 )
 _MAX_NAME_WORDS = 4
 _FIGURE = re.compile(r"\b(?:the|that|this) (?:figure|number|amount|total)\b", re.I)
@@ -107,6 +117,7 @@ class Reading:
     kind: ReadingKind
     question: str
     article_id: int | None = None
+    shown: str | None = None  # how it is shown as understood, when not as `question`
 
     @property
     def about_quote(self) -> bool:
@@ -118,7 +129,7 @@ class Reading:
             return None
         if self.kind in ABOUT_QUOTE:
             return ABOUT_QUOTE_READ_AS[self.kind]  # type: ignore[index]
-        return self.question
+        return self.shown or self.question
 
 
 def is_question(text: str) -> bool:
@@ -138,6 +149,9 @@ def read(text: str, previous: Turn | None) -> Reading:
         if pattern.fullmatch(bare):
             return Reading(kind, typed)  # type: ignore[arg-type]
     article = previous.quote.citation.article_id if previous.quote else None
+    in_article = _IN_ARTICLE.fullmatch(bare)
+    if in_article is not None:
+        return _in_article(typed[in_article.start("topic") :].rstrip("?!. "), previous)
     named = _only_names(typed)
     if named is not None:
         return Reading("substituted", _substituted(previous.question, named), article)
@@ -146,6 +160,17 @@ def read(text: str, previous: Turn | None) -> Reading:
         if referred is not None:
             return Reading("refers", referred, article)
     return Reading("fresh", typed)
+
+
+def _in_article(topic: str, previous: Turn) -> Reading:
+    """ "what does it say about `topic`?": the last quote's article alone, asked "what about
+    `topic`?"; with no last quote, the whole corpus."""
+    question = f"what about {topic}?"
+    if previous.quote is None:
+        return Reading("refers", question)
+    citation = previous.quote.citation
+    shown = f"what does “{citation.title}” say about {topic}?" if citation.title else None
+    return Reading("in_article", question, citation.article_id, shown)
 
 
 def _only_names(text: str) -> Entity | None:
@@ -233,6 +258,15 @@ def _subject(question: str) -> str:
     return " ".join(w for w in words if w and w.lower() in terms)
 
 
+def understood(reading: Reading, previous: Turn | None) -> str:
+    """The question as understood, on its own: what feedback records. A follow-up about the
+    last quote names that quote ("who is the source of “…”?")."""
+    if not reading.about_quote or previous is None or previous.quote is None:
+        return reading.question
+    asked = ABOUT_QUOTE_READ_AS[reading.kind]  # type: ignore[index]
+    return asked.replace("the last quote", f"“{previous.quote.text}”")
+
+
 def about_quote(reading: Reading, typed: str, previous: Turn | None) -> Answer:
     """The answer to "who says so?", "when?" or "where?": the last quote again, its answering
     words marked, with what the article and the sentence say of its source, time or place."""
@@ -278,11 +312,13 @@ def _source(quote: Quote) -> tuple[Highlight | None, list[str]]:
 
 
 def _gazetteer_place(sentence: str) -> Highlight | None:
-    """The first country, people or city of newsbot's list the sentence names."""
+    """The first country or city of newsbot's list the sentence names by its own name; a
+    people's name ("Russian troops") says whose, not where."""
     places = place_names()
     for match in _WORD.finditer(sentence):
         word = re.sub(r"[’']s$", "", match.group()).strip("’'-")  # "China’s": China
-        if word.lower() in places and word[:1].isupper():
+        forms = places.get(word.lower())
+        if forms and word[:1].isupper() and word.lower() == forms[0].lower():
             start = match.start() + match.group().index(word)
             return Highlight(start, start + len(word), word)
     return None

@@ -6,6 +6,7 @@ import pytest
 
 from bot.core.followups import (
     NEAR_MISS,
+    NO_PLACE,
     NO_SOURCE,
     NO_TIME,
     NOTHING_BEFORE,
@@ -16,6 +17,7 @@ from bot.core.followups import (
     is_question,
     read,
     turn_after,
+    understood,
 )
 from bot.core.hedges import Cue
 from bot.core.models import Answer, Citation, Highlight, Quote
@@ -32,6 +34,8 @@ TROOPS = Turn("how many Chinese troops?", QUOTE, True, "medium", 0.8)
         ("and Russia?", "substituted", "how many Russian troops?"),
         ("what about Japan?", "substituted", "how many Japanese troops?"),
         ("And russia", "substituted", "how many Russian troops?"),
+        ("and in Russia?", "substituted", "how many Russian troops?"),
+        ("and for Japan?", "substituted", "how many Japanese troops?"),
         ("Russia?", "substituted", "how many Russian troops?"),
         ("<@U0BOT> and Russia?", "substituted", "how many Russian troops?"),
         ("and Mike Pence?", "substituted", "how many Mike Pence troops?"),
@@ -56,7 +60,35 @@ def test_a_question_is_read_with_the_last_answer(typed, kind, understood):
     if understood is not None:
         assert reading.question == understood
     # The last answer's article is asked first by the follow-ups that search again.
-    assert reading.article_id == (7 if kind in ("substituted", "refers") else None)
+    assert reading.article_id == (7 if kind in ("substituted", "refers", "in_article") else None)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "what does it say about refugees?",
+        "What does the article say about refugees",
+        "and what does the story say about refugees?",
+        "what else does it mention about refugees?",
+    ],
+)
+def test_what_it_says_about_something_asks_the_last_article_alone(typed):
+    reading = read(typed, TROOPS)
+    assert (reading.kind, reading.question, reading.article_id) == (
+        "in_article",
+        "what about refugees?",
+        7,
+    )
+    assert reading.read_as() == "what does “Troops sent to the border” say about refugees?"
+    # With no quote before it, "it" is no article: the whole corpus is asked.
+    alone = read(typed, Turn("what is the population of Tokyo?"))
+    assert (alone.kind, alone.question, alone.article_id) == (
+        "refers",
+        "what about refugees?",
+        None,
+    )
+    # A subject of its own is no follow-up.
+    assert read("what does Russia say about refugees?", TROOPS).kind == "fresh"
 
 
 def test_without_a_last_answer_every_question_is_its_own():
@@ -111,6 +143,18 @@ def test_when_and_where_mark_the_time_and_place_the_quote_gives():
     assert where.quotes[0].highlight.text == "Seoul"
     chinese = about_quote(read("where?", TROOPS), "where?", TROOPS)
     assert chinese.quotes[0].highlight.text == "China"  # a country of newsbot's list
+    # A people's name says whose the troops are, not where they are.
+    russian = Turn("q", Quote("Russian troops are on their way.", CITATION, 1.0), True)
+    whose = about_quote(read("where?", russian), "where?", russian)
+    assert whose.quotes[0].highlight is None and NO_PLACE in whose.caveats
+
+
+def test_a_follow_up_about_the_last_quote_is_understood_as_naming_that_quote():
+    assert understood(read("who says so?", TROOPS), TROOPS) == f"who is the source of “{SENTENCE}”?"
+    assert understood(read("when?", TROOPS), TROOPS) == f"when is “{SENTENCE}” from?"
+    assert understood(read("where?", TROOPS), TROOPS) == f"where does “{SENTENCE}” place it?"
+    assert understood(read("and Russia?", TROOPS), TROOPS) == "how many Russian troops?"
+    assert understood(read("who says so?", None), None) == "who says so?"
 
 
 def test_a_near_miss_is_said_to_be_one_and_nothing_before_is_nothing():
