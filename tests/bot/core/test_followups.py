@@ -10,6 +10,7 @@ from bot.core.followups import (
     NO_SOURCE,
     NO_TIME,
     NOTHING_BEFORE,
+    PLAIN,
     SAME_QUOTE,
     Reading,
     Turn,
@@ -45,10 +46,15 @@ TROOPS = Turn("how many Chinese troops?", QUOTE, True, "medium", 0.8)
         ("when?", "date", "when?"),
         ("When was that?", "date", "When was that?"),
         ("where?", "place", "where?"),
-        ("is the figure confirmed?", "refers", "is the figure “150,000” confirmed?"),
-        ("is that confirmed?", "refers", "is Chinese troops confirmed?"),
+        ("is the figure confirmed?", "certainty", "is the figure confirmed?"),
+        ("is that confirmed?", "certainty", "is that confirmed?"),
+        ("Is it true", "certainty", "Is it true"),
+        ("how big is the figure?", "refers", "how big is the figure “150,000”?"),
         ("why did they send them?", "refers", "why did China send them?"),
+        ("who sent them?", "refers", "who sent Chinese troops?"),
+        ("what was it for?", "refers", "what was Chinese troops for?"),
         ("how many?", "refers", "how many Chinese troops?"),
+        ("why?", "fresh", "why?"),
         ("How many troops did Russia send?", "fresh", "How many troops did Russia send?"),
         ("What did the propaganda video show?", "fresh", "What did the propaganda video show?"),
         ("and what did the propaganda video show?", "fresh", None),
@@ -154,7 +160,24 @@ def test_a_follow_up_about_the_last_quote_is_understood_as_naming_that_quote():
     assert understood(read("when?", TROOPS), TROOPS) == f"when is “{SENTENCE}” from?"
     assert understood(read("where?", TROOPS), TROOPS) == f"where does “{SENTENCE}” place it?"
     assert understood(read("and Russia?", TROOPS), TROOPS) == "how many Russian troops?"
+    assert understood(read("what does it say about refugees?", TROOPS), TROOPS) == (
+        "what does “Troops sent to the border” say about refugees?"
+    )
     assert understood(read("who says so?", None), None) == "who says so?"
+
+
+def test_is_that_confirmed_gives_the_hedges_of_the_last_quote():
+    plain = about_quote(read("is that confirmed?", TROOPS), "is that confirmed?", TROOPS)
+    assert plain.quotes[0].highlight == QUOTE.highlight and PLAIN in plain.caveats
+    assert plain.confidence == "medium" and SAME_QUOTE in plain.caveats
+    sentence = "Officials have not confirmed that 150,000 troops were sent."
+    hedged = Quote(
+        sentence, CITATION, 1.0, None, (Cue(10, 28, "have not confirmed", "unconfirmed"),)
+    )
+    turn = Turn("how many troops?", hedged, True, "medium", 0.7)
+    answer = about_quote(read("is it true?", turn), "is it true?", turn)
+    assert PLAIN not in answer.caveats
+    assert any("not confirmed: “have not confirmed”" in note for note in answer.caveats)
 
 
 def test_a_near_miss_is_said_to_be_one_and_nothing_before_is_nothing():
