@@ -67,6 +67,18 @@ def test_replies_to_newsbot_are_follow_ups_of_its_last_answer(standin: DiscordSt
     assert "submarine launching a missile" in everything(fourth)
 
 
+def test_a_reply_to_an_ask_answer_is_its_own_question_and_starts_a_chain(
+    standin: DiscordStandIn, run_bot
+):
+    run_bot()
+    asked = standin.followup(standin.slash("ask", {"question": "how many Chinese troops?"}))
+    # A slash command's answer continues no conversation: the reply is read as it stands.
+    first = answer_to(standin, standin.reply("and Russia?", to=asked))
+    assert "Read as" not in everything(first)
+    followed = answer_to(standin, standin.reply("who says so?", to=first))
+    assert followed.body["content"].startswith("**Read as:** who is the source of the last")
+
+
 def test_a_mention_in_a_thread_follows_the_thread(standin: DiscordStandIn, run_bot):
     run_bot()
     standin.open_thread(THREAD_ID)
