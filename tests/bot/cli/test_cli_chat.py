@@ -114,3 +114,11 @@ def test_feedback_refuses_a_date_it_cannot_read(newsbot):
     result = newsbot("feedback", "--since", "last tuesday")
     assert result.exit_code == 2
     assert "'last tuesday' does not match the format '%Y-%m-%d'" in result.output
+
+
+def test_feedback_export_to_a_folder_that_does_not_exist_is_one_line_of_error(newsbot, tmp_path):
+    result = newsbot("feedback", "--export", str(tmp_path / "missing" / "rated.toml"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: cannot write {tmp_path / 'missing' / 'rated.toml'}: No such file or directory"
+    ]
