@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from bot.chat_state import ChatState
-from bot.core.followups import Reading, Turn, about_quote, read, turn_after
+from bot.core.followups import Reading, Turn, about_quote, read, turn_after, understood
 from bot.core.hedges import Cue
 from bot.core.models import Answer, Citation, Highlight, Quote
 from bot.feedback import FeedbackStore
@@ -32,12 +32,14 @@ KEEP_DAYS = 90
 @dataclass(frozen=True)
 class Exchange:
     """One question in a conversation: the answer (its question as typed), the question as
-    newsbot understood it, and the turn the conversation keeps afterwards."""
+    newsbot understood it, and the turn the conversation keeps afterwards. `about_quote`: a
+    follow-up answered from the last quote ("who says so?"), not by a search."""
 
     answer: Answer
     understood: str
     read_as: str | None
     turn: Turn
+    about_quote: bool = False
 
 
 def converse(
@@ -54,7 +56,11 @@ def converse(
     answer = _answer(service, reading, previous, scope, filters, compare)
     shown = replace(answer, question=" ".join(text.split()))
     return Exchange(
-        shown, reading.question, reading.read_as(), turn_after(answer, reading, previous)
+        shown,
+        understood(reading, previous),
+        reading.read_as(),
+        turn_after(answer, reading, previous),
+        reading.about_quote,
     )
 
 
@@ -70,6 +76,8 @@ def _answer(
         return about_quote(reading, reading.question, previous)
     if compare:
         return service.compare(reading.question, scope, filters)
+    if reading.kind == "in_article" and reading.article_id is not None:
+        return service.ask_within(reading.question, reading.article_id, scope, filters)
     if reading.article_id is not None:
         within = service.ask_within(reading.question, reading.article_id, scope, filters)
         if within.answered:
@@ -149,8 +157,7 @@ class Conversations:
         """The exchange at `where`, and the id its feedback buttons carry. The front end keeps
         its turn with `remember` before posting it, under the place a reply to it will name."""
         exchange = converse(self.service, text, self.contexts.previous(where), scope, filters)
-        shown = self.feedback.shown(exchange.answer, exchange.understood, where.platform)
-        return exchange, shown
+        return exchange, self._shown(exchange, where.platform)
 
     def answer_only(
         self,
@@ -163,7 +170,12 @@ class Conversations:
         """A question outside any thread (a slash command): read on its own, with buttons;
         with `compare`, answered with what each article says."""
         exchange = converse(self.service, text, None, scope, filters, compare)
-        return exchange, self.feedback.shown(exchange.answer, exchange.understood, platform)
+        return exchange, self._shown(exchange, platform)
+
+    def _shown(self, exchange: Exchange, platform: Platform) -> int:
+        return self.feedback.shown(
+            exchange.answer, exchange.understood, platform, exchange.about_quote
+        )
 
     def remember(self, where: Where, turn: Turn) -> None:
         self.contexts.remember(where, turn)

@@ -56,6 +56,7 @@ class Feedback:
     platform: str
     user: str  # the salted hash, never the id
     at: str
+    about_quote: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,11 +80,15 @@ class FeedbackStore:
         self._clock = clock
         self._salt = _salt(state)
 
-    def shown(self, answer: Answer, understood: str, platform: str) -> int:
-        """Register an answer about to be shown; the id its buttons carry."""
+    def shown(
+        self, answer: Answer, understood: str, platform: str, about_quote: bool = False
+    ) -> int:
+        """Register an answer about to be shown; the id its buttons carry. `about_quote`: a
+        follow-up answered from the last quote ("who says so?"), which no search answers."""
         quotes = answer.quotes or answer.related
         record = {
             "answered": answer.answered,
+            "about_quote": about_quote,
             "probability": answer.probability,
             "quotes": [q.text for q in quotes],
             "highlights": [q.highlight.text if q.highlight else None for q in quotes],
@@ -149,6 +154,7 @@ def _feedback(kind: str, question: str, answer: str, platform: str, user: str, a
         platform,
         user,
         at,
+        record.get("about_quote", False),
     )
 
 
@@ -178,18 +184,24 @@ EXPORT_HEADER = """\
 # [[unanswerable]]: newsbot should say "not found" (rated so, or a "not found" rated 👍).
 # [[to_check]]: rated "wrong quote"; find the right quote (or decide it has none), then move
 # the question to [[answerable]] or [[unanswerable]]. `wrong_quote` is what newsbot quoted.
+# Follow-ups about the last quote ("who says so?") are left out: no search answers them.
 """
 
 
 _REQUIRED = ("answerable", "unanswerable")
 
 
+def exported(feedback: Iterable[Feedback]) -> list[Feedback]:
+    """The ratings an export writes: each question's latest, follow-ups about the last quote
+    left out."""
+    return list({f.question.casefold(): f for f in feedback if not f.about_quote}.values())
+
+
 def export(feedback: Iterable[Feedback]) -> str:
     """The rated questions as a question set; a question rated more than once counts as its
     latest rating."""
-    latest = {f.question.casefold(): f for f in feedback}
     tables: list[tuple[str, str]] = []
-    for rated in latest.values():
+    for rated in exported(feedback):
         question = f"question = {_toml(rated.question)}\n"
         if rated.kind == "up" and rated.answered and rated.quotes:
             quote = rated.highlights[0] or rated.quotes[0]

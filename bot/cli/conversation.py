@@ -16,8 +16,9 @@ from bot.config import Config
 from bot.conversations import Exchange, converse
 from bot.core.answer import QuestionError
 from bot.core.followups import Turn
-from bot.feedback import LABELS, Feedback, FeedbackStore, counts, export
+from bot.feedback import LABELS, Feedback, FeedbackStore, counts, export, exported
 from bot.render_text import answer_text
+from index.errors import UserError
 
 PROMPT = "? "
 WELCOME = (
@@ -93,8 +94,11 @@ def feedback_command(
         store = FeedbackStore(ChatState(config.data_dir), config.now)
         rated = store.listed(since.date() if since else None)
     if export_to is not None:
-        export_to.write_text(export(rated), encoding="utf-8")
-        questions = len({f.question.casefold() for f in rated})
+        try:
+            export_to.write_text(export(rated), encoding="utf-8")
+        except OSError as error:  # a full disk too: nothing else was changed
+            raise UserError(f"cannot write {export_to}: {error.strerror or error}") from error
+        questions = len(exported(rated))
         click.echo(f"wrote {questions} questions to {export_to}", err=True)
         return
     for feedback in rated:

@@ -5,14 +5,18 @@ order (README, "Conversations"):
 
 1. With no earlier answer (none yet, or it expired), a question is its own.
 2. "who says so?", "according to whom?", "says who?" ask who the last quote's claim is from;
-   "when?", "when was that?" when it is from; "where?", "where was that?" where it places it.
-   They are answered from that quote itself, never by a new search.
+   "when?", "when was that?" when it is from; "where?", "where was that?" where it places it;
+   "is that confirmed?", "is it true?" how firmly the article states it. They are answered
+   from that quote itself, never by a new search.
 3. "and Russia?", "what about Japan?" (a short question that only names something) take the
    last question with the new name in place of the old: "how many Russian troops?".
-4. "it", "that", "they", "the figure" in a question that names nothing of its own point to the
-   last answer: "the figure" to its highlighted words, "they" to the last question's name, "it"
-   and "that" to the highlighted words or else the last question's subject.
-5. Anything else has a subject of its own and starts afresh.
+4. "it", "that", "they", "them", "the figure" in a question that names nothing of its own
+   point to the last answer: "the figure" to its highlighted words, "they" to the last
+   question's name, "them", "it" and "that" to the last question's subject or else the
+   highlighted words; a bare "how many?" takes the last question's subject.
+5. "what does it say about refugees?" ("it", "that", "the article", "the story") asks the
+   last answer's article alone about what follows "about".
+6. Anything else has a subject of its own and starts afresh.
 
 Rules 3 and 4 ask the last answer's article first, and the whole corpus when it does not
 answer. Everything said here is a fixed template filled with the question's and the article's
@@ -31,23 +35,27 @@ from bot.core.models import Answer, Confidence, Highlight, Quote
 from bot.core.questions import Entity, analyse, place_names
 from bot.core.spans import find_span
 
-ReadingKind = Literal["fresh", "substituted", "refers", "attribution", "date", "place"]
+ReadingKind = Literal[
+    "fresh", "substituted", "refers", "in_article", "attribution", "date", "place", "certainty"
+]
 # The follow-ups answered from the last quote itself.
-AboutQuote = Literal["attribution", "date", "place"]
-ABOUT_QUOTE: tuple[AboutQuote, ...] = ("attribution", "date", "place")
+AboutQuote = Literal["attribution", "date", "place", "certainty"]
+ABOUT_QUOTE: tuple[AboutQuote, ...] = ("attribution", "date", "place", "certainty")
 
 # How each follow-up about the last quote is shown as understood.
 ABOUT_QUOTE_READ_AS: dict[AboutQuote, str] = {
     "attribution": "who is the source of the last quote?",
     "date": "when is the last quote from?",
     "place": "where does the last quote place it?",
+    "certainty": "how firmly does the article state the last quote?",
 }
 NOTHING_BEFORE = (
     "There is no earlier quote in this conversation to ask that about; ask the whole question."
 )
 NO_SOURCE = "The quoted sentence names no source of its own: the claim is the article's."
 NO_TIME = "The quoted sentence gives no time of its own."
-NO_PLACE = "The quoted sentence names no place of its own."
+NO_PLACE = "newsbot finds no country or city named in the quoted sentence."
+PLAIN = "The article states the quoted sentence plainly: it hedges none of its words."
 NEAR_MISS = "The last quote was the closest passage to the last question, not an answer to it."
 SAME_QUOTE = "This reads the last quote again: its confidence is that of the answer it came from."
 
@@ -69,13 +77,27 @@ _PLACE = re.compile(
     r"(?: (?:was|is|did|does|were|are))?(?: (?:that|this|it|they))?"
     r"(?: (?:said|reported|happen|happened|happening|go|going|headed|heading|based|sent))?"
 )
+# Longest first: "and in Russia" is "and in" and a name, not "and" and "in Russia".
+_CERTAINTY = re.compile(
+    r"(?:and |but )?(?:(?:is|was|are|were) (?:that|it|this|they|the figure|the number) "
+    r"(?:really )?(?:true|confirmed|certain|sure|official|verified|correct|accurate|right)"
+    r"|(?:how )?(?:sure|certain|reliable) is (?:that|it|this)|is that so|really)"
+)
 _ONLY_NAMES = re.compile(
-    r"(?:and|but|or|also|and also|what about|how about|and what about|and how about|what of"
-    r"|same for|and for|and in) (?P<name>.+)"
+    r"(?:and what about|and how about|and also|and for|and in|and|but|or|also|what about"
+    r"|how about|what of|same for) (?P<name>.+)"
+)
+# "what does it say about refugees": the last article, asked about what follows "about".
+_IN_ARTICLE = re.compile(
+    r"(?:and |but |so )?(?:what|what else) (?:does|did|do) (?:it|that|this|the (?:article|story"
+    r"|report|piece)) (?:say|says|tell us|report|write|mention) (?:about|of|on) (?P<topic>.+)"
 )
 _MAX_NAME_WORDS = 4
 _FIGURE = re.compile(r"\b(?:the|that|this) (?:figure|number|amount|total)\b", re.I)
-_PLURAL = re.compile(r"\b(?:they|them)\b", re.I)
+_THEY = re.compile(r"\bthey\b", re.I)
+_THEM = re.compile(r"\bthem\b", re.I)
+# A bare question of quantity ("how many?") asks it of the last question's subject.
+_BARE_QUANTITY = re.compile(r"(?:and )?(?:how (?:many|much)|what (?:number|figure))", re.I)
 _THEIR = re.compile(r"\btheir\b", re.I)
 _SINGULAR = re.compile(r"\b(?:it|that|this)\b", re.I)
 _WORD = re.compile(r"[\w’'-]+")
@@ -107,6 +129,7 @@ class Reading:
     kind: ReadingKind
     question: str
     article_id: int | None = None
+    shown: str | None = None  # how it is shown as understood, when not as `question`
 
     @property
     def about_quote(self) -> bool:
@@ -118,7 +141,7 @@ class Reading:
             return None
         if self.kind in ABOUT_QUOTE:
             return ABOUT_QUOTE_READ_AS[self.kind]  # type: ignore[index]
-        return self.question
+        return self.shown or self.question
 
 
 def is_question(text: str) -> bool:
@@ -134,10 +157,18 @@ def read(text: str, previous: Turn | None) -> Reading:
     if previous is None:
         return Reading("fresh", typed)
     bare = typed.lower().rstrip("?!. ")
-    for kind, pattern in (("attribution", _ATTRIBUTION), ("date", _DATE), ("place", _PLACE)):
+    for kind, pattern in (
+        ("attribution", _ATTRIBUTION),
+        ("date", _DATE),
+        ("place", _PLACE),
+        ("certainty", _CERTAINTY),
+    ):
         if pattern.fullmatch(bare):
             return Reading(kind, typed)  # type: ignore[arg-type]
     article = previous.quote.citation.article_id if previous.quote else None
+    in_article = _IN_ARTICLE.fullmatch(bare)
+    if in_article is not None:
+        return _in_article(typed[in_article.start("topic") :].rstrip("?!. "), previous)
     named = _only_names(typed)
     if named is not None:
         return Reading("substituted", _substituted(previous.question, named), article)
@@ -146,6 +177,17 @@ def read(text: str, previous: Turn | None) -> Reading:
         if referred is not None:
             return Reading("refers", referred, article)
     return Reading("fresh", typed)
+
+
+def _in_article(topic: str, previous: Turn) -> Reading:
+    """ "what does it say about `topic`?": the last quote's article alone, asked "what about
+    `topic`?"; with no last quote, the whole corpus."""
+    question = f"what about {topic}?"
+    if previous.quote is None:
+        return Reading("refers", question)
+    citation = previous.quote.citation
+    shown = f"what does “{citation.title}” say about {topic}?" if citation.title else None
+    return Reading("in_article", question, citation.article_id, shown)
 
 
 def _only_names(text: str) -> Entity | None:
@@ -214,13 +256,14 @@ def _referred(text: str, previous: Turn) -> str | None:
         found = _FIGURE.search(bare)
         assert found is not None
         return f"{bare[: found.end()]} “{highlight}”{bare[found.end() :]}?"
-    if _PLURAL.search(bare) and name:
-        return _PLURAL.sub(name, bare, count=1) + "?"
+    if _THEY.search(bare) and name:
+        return _THEY.sub(name, bare, count=1) + "?"
     if _THEIR.search(bare) and name:
         return _THEIR.sub(f"{name}’s", bare, count=1) + "?"
-    if _SINGULAR.search(bare) and (subject or highlight):
-        return _SINGULAR.sub(subject or f"“{highlight}”", bare, count=1) + "?"
-    if not analyse(bare).terms and subject:
+    for pronoun in (_THEM, _SINGULAR):
+        if pronoun.search(bare) and subject:
+            return pronoun.sub(subject, bare, count=1) + "?"
+    if _BARE_QUANTITY.fullmatch(bare) and subject:
         return f"{bare} {subject}?"  # "how many?"
     return None
 
@@ -231,6 +274,16 @@ def _subject(question: str) -> str:
     terms = set(analyse(question).terms)
     words = [w.strip(".'’-") for w in _WORD.findall(question)]
     return " ".join(w for w in words if w and w.lower() in terms)
+
+
+def understood(reading: Reading, previous: Turn | None) -> str:
+    """The question as understood, on its own: what feedback records. A follow-up about the
+    last quote names that quote ("who is the source of “…”?"), one about the last article
+    names that article."""
+    if not reading.about_quote or previous is None or previous.quote is None:
+        return reading.shown or reading.question
+    asked = ABOUT_QUOTE_READ_AS[reading.kind]  # type: ignore[index]
+    return asked.replace("the last quote", f"“{previous.quote.text}”")
 
 
 def about_quote(reading: Reading, typed: str, previous: Turn | None) -> Answer:
@@ -247,10 +300,19 @@ def about_quote(reading: Reading, typed: str, previous: Turn | None) -> Answer:
             f"The quoted sentence itself says when: “{highlight.text}”." if highlight else NO_TIME
         )
         notes = [caveats.as_of(quote.citation), told]
-    else:
+    elif reading.kind == "place":
         highlight = find_span(analyse("Where?"), quote.text) or _gazetteer_place(quote.text)
         told = f"The quoted sentence itself says where: “{highlight.text}”." if highlight else None
         notes = [told or NO_PLACE, caveats.attribution(quote.citation)]
+    else:
+        highlight = quote.highlight
+        hedged = caveats.hedging(
+            list(quote.hedges),
+            [],
+            source=attributed_to(quote.text, quote.hedges),
+            highlight=highlight,
+        )
+        notes = [caveats.attribution(quote.citation), *(hedged or [PLAIN])]
     if not previous.answered:
         notes.append(NEAR_MISS)
     notes.append(SAME_QUOTE)
@@ -278,11 +340,13 @@ def _source(quote: Quote) -> tuple[Highlight | None, list[str]]:
 
 
 def _gazetteer_place(sentence: str) -> Highlight | None:
-    """The first country, people or city of newsbot's list the sentence names."""
+    """The first country or city of newsbot's list the sentence names by its own name; a
+    people's name ("Russian troops") says whose, not where."""
     places = place_names()
     for match in _WORD.finditer(sentence):
         word = re.sub(r"[’']s$", "", match.group()).strip("’'-")  # "China’s": China
-        if word.lower() in places and word[:1].isupper():
+        forms = places.get(word.lower())
+        if forms and word[:1].isupper() and word.lower() == forms[0].lower():
             start = match.start() + match.group().index(word)
             return Highlight(start, start + len(word), word)
     return None

@@ -55,6 +55,9 @@ def test_a_click_is_kept_with_its_answer_and_a_hash_of_the_clicker(tmp_path, clo
     assert rated.article_ids == (3,) and rated.probability == 0.93 and rated.platform == "slack"
     assert rated.at == T0.isoformat()
     assert "U0RATER" not in rated.user and len(rated.user) == 64
+    # Nowhere in the data folder (the database, its write-ahead log, the salt) is the raw id.
+    for path in tmp_path.iterdir():
+        assert b"U0RATER" not in path.read_bytes(), path.name
     # The salt is the data folder's own, made once, readable by its owner alone.
     salt = tmp_path / SALT_FILE
     assert stat.S_IMODE(salt.stat().st_mode) == 0o600
@@ -117,3 +120,15 @@ def test_an_export_with_only_misses_is_read_by_the_answer_benchmark(tmp_path, cl
     assert [(c.gold.text, c.gold.answerable) for c in corpus.cases] == [
         ("How many Japanese troops?", False)
     ]
+
+
+def test_a_follow_up_about_the_last_quote_is_listed_but_not_exported(tmp_path, clock):
+    store = FeedbackStore(ChatState(tmp_path), clock)
+    about = store.shown(ANSWERED, f"who is the source of “{QUOTE.text}”?", "slack", True)
+    asked = store.shown(ANSWERED, "how many Chinese troops?", "slack")
+    store.record(about, "wrong_quote", "1")
+    store.record(asked, "up", "1")
+    assert [f.about_quote for f in store.listed()] == [True, False]
+    data = tomllib.loads(export(store.listed()))
+    assert data["answerable"] == [{"question": "how many Chinese troops?", "quote": "150,000"}]
+    assert "to_check" not in data and data["unanswerable"] == []

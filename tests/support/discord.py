@@ -278,8 +278,10 @@ class DiscordStandIn:
 
     def reply(self, content: str, to: Request, user_id: int = USER_ID) -> int:
         """A reply to the bot's message that `to` posted, as Discord sends it with the default
-        reply ping: the bot in `mentions`, its message as `referenced_message`; its id."""
-        answered = {**to.reply, "message_reference": to.body["message_reference"]}
+        reply ping: the bot in `mentions`, its message as `referenced_message`; its id. (A
+        slash command's answer replies to nothing.)"""
+        replied = to.body.get("message_reference")
+        answered = {**to.reply, **({"message_reference": replied} if replied else {})}
         return self._message_from(
             content,
             user_id,

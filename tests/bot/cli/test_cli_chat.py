@@ -7,6 +7,7 @@ import tomllib
 
 from bot.chat_state import ChatState
 from bot.config import load_config
+from bot.core.followups import NO_PLACE
 from bot.core.models import Answer, Citation, Highlight, Quote
 from bot.feedback import FeedbackStore
 
@@ -32,6 +33,30 @@ def test_chat_reads_each_line_with_the_answers_before_it(newsbot):
     assert answers[2].startswith("who says so?\nRead as: who is the source of the last quote?\n")
     assert "The quoted sentence names no source of its own" in answers[2]
     assert "Read as" not in answers[3] and "I couldn't find that" in answers[3]
+
+
+def test_chat_follows_a_conversation_about_one_story(newsbot):
+    lines = (
+        "how many Chinese troops?\nand in Russia?\nwho says so?\nwhen was that?\nwhere?\n"
+        "what does it say about refugees?\n"
+    )
+    result = newsbot("chat", input=lines)
+    assert result.exit_code == 0, result.output
+    answers = result.stdout.split("Q: ")[1:]
+    assert answers[1].startswith("and in Russia?\nRead as: how many Russian troops?\n")
+    russian = "Images surfaced today purporting to show Russian military troops"
+    assert all(russian in answer for answer in answers[1:5])
+    assert answers[3].startswith("when was that?\nRead as: when is the last quote from?\n")
+    assert "The quoted sentence itself says when: “today”." in answers[3]
+    # "Russian" says whose the troops are, not where: no place is claimed for the sentence.
+    assert answers[4].startswith("where?\nRead as: where does the last quote place it?\n")
+    assert NO_PLACE in answers[4] and "itself says where" not in answers[4]
+    # "it" is the story quoted last: that article is asked about refugees.
+    title = "Putin Sends Troops To North Korean Border Sparking Fears Of Conflict"
+    assert answers[5].startswith(
+        f"what does it say about refugees?\nRead as: what does “{title}” say about refugees?\n"
+    )
+    assert "I couldn't find that" not in answers[5] and "refugees" in answers[5].split("—")[0]
 
 
 def test_chat_json_gives_one_answer_a_line_with_how_it_was_read(newsbot):
@@ -89,3 +114,11 @@ def test_feedback_refuses_a_date_it_cannot_read(newsbot):
     result = newsbot("feedback", "--since", "last tuesday")
     assert result.exit_code == 2
     assert "'last tuesday' does not match the format '%Y-%m-%d'" in result.output
+
+
+def test_feedback_export_to_a_folder_that_does_not_exist_is_one_line_of_error(newsbot, tmp_path):
+    result = newsbot("feedback", "--export", str(tmp_path / "missing" / "rated.toml"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: cannot write {tmp_path / 'missing' / 'rated.toml'}: No such file or directory"
+    ]

@@ -6,9 +6,11 @@ import pytest
 
 from bot.core.followups import (
     NEAR_MISS,
+    NO_PLACE,
     NO_SOURCE,
     NO_TIME,
     NOTHING_BEFORE,
+    PLAIN,
     SAME_QUOTE,
     Reading,
     Turn,
@@ -16,6 +18,7 @@ from bot.core.followups import (
     is_question,
     read,
     turn_after,
+    understood,
 )
 from bot.core.hedges import Cue
 from bot.core.models import Answer, Citation, Highlight, Quote
@@ -32,6 +35,8 @@ TROOPS = Turn("how many Chinese troops?", QUOTE, True, "medium", 0.8)
         ("and Russia?", "substituted", "how many Russian troops?"),
         ("what about Japan?", "substituted", "how many Japanese troops?"),
         ("And russia", "substituted", "how many Russian troops?"),
+        ("and in Russia?", "substituted", "how many Russian troops?"),
+        ("and for Japan?", "substituted", "how many Japanese troops?"),
         ("Russia?", "substituted", "how many Russian troops?"),
         ("<@U0BOT> and Russia?", "substituted", "how many Russian troops?"),
         ("and Mike Pence?", "substituted", "how many Mike Pence troops?"),
@@ -41,10 +46,15 @@ TROOPS = Turn("how many Chinese troops?", QUOTE, True, "medium", 0.8)
         ("when?", "date", "when?"),
         ("When was that?", "date", "When was that?"),
         ("where?", "place", "where?"),
-        ("is the figure confirmed?", "refers", "is the figure “150,000” confirmed?"),
-        ("is that confirmed?", "refers", "is Chinese troops confirmed?"),
+        ("is the figure confirmed?", "certainty", "is the figure confirmed?"),
+        ("is that confirmed?", "certainty", "is that confirmed?"),
+        ("Is it true", "certainty", "Is it true"),
+        ("how big is the figure?", "refers", "how big is the figure “150,000”?"),
         ("why did they send them?", "refers", "why did China send them?"),
+        ("who sent them?", "refers", "who sent Chinese troops?"),
+        ("what was it for?", "refers", "what was Chinese troops for?"),
         ("how many?", "refers", "how many Chinese troops?"),
+        ("why?", "fresh", "why?"),
         ("How many troops did Russia send?", "fresh", "How many troops did Russia send?"),
         ("What did the propaganda video show?", "fresh", "What did the propaganda video show?"),
         ("and what did the propaganda video show?", "fresh", None),
@@ -56,7 +66,35 @@ def test_a_question_is_read_with_the_last_answer(typed, kind, understood):
     if understood is not None:
         assert reading.question == understood
     # The last answer's article is asked first by the follow-ups that search again.
-    assert reading.article_id == (7 if kind in ("substituted", "refers") else None)
+    assert reading.article_id == (7 if kind in ("substituted", "refers", "in_article") else None)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "what does it say about refugees?",
+        "What does the article say about refugees",
+        "and what does the story say about refugees?",
+        "what else does it mention about refugees?",
+    ],
+)
+def test_what_it_says_about_something_asks_the_last_article_alone(typed):
+    reading = read(typed, TROOPS)
+    assert (reading.kind, reading.question, reading.article_id) == (
+        "in_article",
+        "what about refugees?",
+        7,
+    )
+    assert reading.read_as() == "what does “Troops sent to the border” say about refugees?"
+    # With no quote before it, "it" is no article: the whole corpus is asked.
+    alone = read(typed, Turn("what is the population of Tokyo?"))
+    assert (alone.kind, alone.question, alone.article_id) == (
+        "refers",
+        "what about refugees?",
+        None,
+    )
+    # A subject of its own is no follow-up.
+    assert read("what does Russia say about refugees?", TROOPS).kind == "fresh"
 
 
 def test_without_a_last_answer_every_question_is_its_own():
@@ -111,6 +149,35 @@ def test_when_and_where_mark_the_time_and_place_the_quote_gives():
     assert where.quotes[0].highlight.text == "Seoul"
     chinese = about_quote(read("where?", TROOPS), "where?", TROOPS)
     assert chinese.quotes[0].highlight.text == "China"  # a country of newsbot's list
+    # A people's name says whose the troops are, not where they are.
+    russian = Turn("q", Quote("Russian troops are on their way.", CITATION, 1.0), True)
+    whose = about_quote(read("where?", russian), "where?", russian)
+    assert whose.quotes[0].highlight is None and NO_PLACE in whose.caveats
+
+
+def test_a_follow_up_about_the_last_quote_is_understood_as_naming_that_quote():
+    assert understood(read("who says so?", TROOPS), TROOPS) == f"who is the source of “{SENTENCE}”?"
+    assert understood(read("when?", TROOPS), TROOPS) == f"when is “{SENTENCE}” from?"
+    assert understood(read("where?", TROOPS), TROOPS) == f"where does “{SENTENCE}” place it?"
+    assert understood(read("and Russia?", TROOPS), TROOPS) == "how many Russian troops?"
+    assert understood(read("what does it say about refugees?", TROOPS), TROOPS) == (
+        "what does “Troops sent to the border” say about refugees?"
+    )
+    assert understood(read("who says so?", None), None) == "who says so?"
+
+
+def test_is_that_confirmed_gives_the_hedges_of_the_last_quote():
+    plain = about_quote(read("is that confirmed?", TROOPS), "is that confirmed?", TROOPS)
+    assert plain.quotes[0].highlight == QUOTE.highlight and PLAIN in plain.caveats
+    assert plain.confidence == "medium" and SAME_QUOTE in plain.caveats
+    sentence = "Officials have not confirmed that 150,000 troops were sent."
+    hedged = Quote(
+        sentence, CITATION, 1.0, None, (Cue(10, 28, "have not confirmed", "unconfirmed"),)
+    )
+    turn = Turn("how many troops?", hedged, True, "medium", 0.7)
+    answer = about_quote(read("is it true?", turn), "is it true?", turn)
+    assert PLAIN not in answer.caveats
+    assert any("not confirmed: “have not confirmed”" in note for note in answer.caveats)
 
 
 def test_a_near_miss_is_said_to_be_one_and_nothing_before_is_nothing():

@@ -4,12 +4,13 @@ feedback buttons clicked as component interactions and listed by `newsbot feedba
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 
 from click.testing import CliRunner
 
 from bot.cli import cli
-from bot.feedback import THANKS
+from bot.feedback import THANKS, UNKNOWN_ANSWER
 from tests.support.discord import DiscordStandIn, Request
 from tests.support.discord_payloads import API, APP_ID, CHANNEL_ID, OTHER_CHANNEL_ID
 
@@ -66,6 +67,18 @@ def test_replies_to_newsbot_are_follow_ups_of_its_last_answer(standin: DiscordSt
     assert "submarine launching a missile" in everything(fourth)
 
 
+def test_a_reply_to_an_ask_answer_is_its_own_question_and_starts_a_chain(
+    standin: DiscordStandIn, run_bot
+):
+    run_bot()
+    asked = standin.followup(standin.slash("ask", {"question": "how many Chinese troops?"}))
+    # A slash command's answer continues no conversation: the reply is read as it stands.
+    first = answer_to(standin, standin.reply("and Russia?", to=asked))
+    assert "Read as" not in everything(first)
+    followed = answer_to(standin, standin.reply("who says so?", to=first))
+    assert followed.body["content"].startswith("**Read as:** who is the source of the last")
+
+
 def test_a_mention_in_a_thread_follows_the_thread(standin: DiscordStandIn, run_bot):
     run_bot()
     standin.open_thread(THREAD_ID)
@@ -106,9 +119,20 @@ def test_feedback_clicks_are_thanked_privately_recorded_and_listed(
         ("up", "What is the population of Tokyo?", "discord"),
     ]
     assert rows[0]["article_ids"] == [1]
-    assert str(1_200_000_000_000_000_005) not in (data / "chat.sqlite3").read_bytes().decode(
-        "latin-1"
-    )
+    # The clicker's id is kept nowhere in the data folder (database, write-ahead log, salt).
+    clicker = str(1_200_000_000_000_000_005).encode()
+    assert all(clicker not in path.read_bytes() for path in data.glob("chat.sqlite3*"))
+
+    # A button whose answer newsbot no longer has is refused to the clicker alone.
+    old = answer_to(standin, standin.mention(f"<@{APP_ID}> What did the propaganda video show?"))
+    up = buttons(old)[0]["custom_id"]
+    with sqlite3.connect(data / "chat.sqlite3") as connection:  # as if forgotten, unrated
+        connection.execute("DELETE FROM shown WHERE id = ?", (int(up.rsplit(":", 1)[1]),))
+    made_up = standin.callback(standin.click(up, on=old))
+    assert made_up.body["data"]["content"] == UNKNOWN_ANSWER
+    assert made_up.body["data"]["flags"] & 64
+    again = CliRunner().invoke(cli, ["--data-dir", str(data), "feedback", "--json"])
+    assert len(again.stdout.splitlines()) == 2
 
 
 def test_channels_limit_where_mentions_are_answered(standin: DiscordStandIn, run_bot):
