@@ -119,6 +119,12 @@ _MEASURES = frozenset(
 )
 
 
+_YEAR = re.compile(r"(?:1[89]|20)\d{2}")
+_YEAR_LEAD = re.compile(
+    r"\b(?:in|since|by|from|until|till|during|before|after|early|late|mid)\s+$", re.I
+)
+
+
 @dataclass(frozen=True)
 class Figure:
     """The range a figure allows, and what it counts: a currency, "%", a measure, or a count."""
@@ -131,9 +137,8 @@ class Figure:
 def figure_at(sentence: str, start: int) -> Figure | None:
     """The figure written at `start` in the sentence (with what it counts, and "about", "more
     than" or a range around it), or None when none starts there."""
-    head = _bound_before(sentence, start)
-    match = _FIGURE.match(sentence, head)
-    if match is None or match.start("low") > start + 2:
+    match = _written(sentence, start)
+    if match is None:
         return None
     low = _amount(match["low"], match["low_mult"])
     high = _amount(match["high"], match["high_mult"]) if match["high"] else low
@@ -152,10 +157,48 @@ def figure_at(sentence: str, start: int) -> Figure | None:
     return Figure(low, high, _unit(match))
 
 
+def figure_words(sentence: str, start: int) -> str | None:
+    """The figure at `start` as the sentence writes it, with its "about" or "more than":
+    what an article says is "more than 500,000", not "500,000"."""
+    match = _written(sentence, start)
+    if match is None:
+        return None
+    ends = ("percent", "high_mult", "high", "low_mult", "low")
+    end = next(match.end(group) for group in ends if match[group])
+    words = sentence[match.start() : end].strip()
+    # Any letter it starts with is a word of ours ("More than", "Some"), capitalised only
+    # because the sentence starts there.
+    if words[1:2].islower():
+        words = words[0].lower() + words[1:]
+    return words
+
+
+def _written(sentence: str, start: int) -> re.Match[str] | None:
+    """The figure's match from its own bound on; None when no figure starts at `start`, or
+    the number there is a year ("in 2015", "2015 China")."""
+    match = _FIGURE.match(sentence, _bound_before(sentence, start))
+    if match is None or match.start("low") > start + 2 or _is_year(sentence, match):
+        return None
+    return match
+
+
+def _is_year(sentence: str, match: re.Match[str]) -> bool:
+    """A bare four-digit number from 1800 to 2099 that a preposition leads ("in 2015") or
+    that no lowercase word follows ("2015 China", "2015,"): a year, not a count."""
+    bare = not any(match[g] for g in ("bound", "currency", "low_mult", "high", "percent"))
+    if not (bare and _YEAR.fullmatch(match["low"])):
+        return False
+    led = _YEAR_LEAD.search(sentence[: match.start("low")])
+    unit = match["unit"] or ""
+    return led is not None or not unit.islower()
+
+
 def _bound_before(sentence: str, start: int) -> int:
-    """Where a figure's own "about" or "more than" starts, just before its number."""
+    """Where a figure's own "about", "more than" or currency sign starts, just before its
+    number."""
     before = sentence[max(start - 30, 0) : start]
-    found = re.search(rf"(?:{_LOWER}|{_UPPER}|{_ABOUT}|between)\s+(?:[$€£¥]\s?)?$", before, re.I)
+    bound = rf"(?<!\w)(?:{_LOWER}|{_UPPER}|{_ABOUT}|between)\s+"
+    found = re.search(rf"(?:{bound})?(?:[$€£¥]\s?)?$", before, re.I)
     return start - (len(before) - found.start()) if found else start
 
 

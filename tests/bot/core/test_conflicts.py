@@ -88,6 +88,49 @@ def test_a_figure_about_another_country_is_not_flagged(library_of):
     assert answer.conflicts == ()
 
 
+def test_an_approximation_and_the_figure_in_words_are_not_flagged(library_of):
+    answer = ask(library_of(stories.APPROXIMATE_AND_EXACT), stories.TROOPS, compare=True)
+    texts = " ".join(q.text for q in answer.quotes)
+    assert "about 150,000" in texts and "150 thousand" in texts
+    assert answer.conflicts == ()
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "In 2015 China sent 100,000 troops to the border, during a similar stand-off.",
+        "China sent 100,000 troops to the border in 2015, during a similar stand-off.",
+    ],
+    ids=["year-first", "year-after"],
+)
+def test_a_figure_of_another_year_is_not_flagged(library_of, lead):
+    answer = ask(library_of(stories.another_year(lead)), stories.TROOPS, compare=True)
+    assert lead in [q.text for q in answer.quotes]
+    assert answer.conflicts == ()
+
+
+def test_the_caveat_gives_each_figure_with_its_bound(library_of):
+    answer = ask(library_of(stories.BOUNDS_APART), stories.TROOPS)
+    (conflict,) = answer.conflicts
+    assert sorted(conflict.values) == ["about 100,000", "more than 150,000"]
+    assert "says more than 150,000" in conflict.note and "says about 100,000" in conflict.note
+
+
+def test_linked_near_duplicates_are_never_flagged_against_each_other(library_of):
+    library = library_of(stories.NEAR_DUPLICATES)
+    (herald,) = [a for a in library.articles() if a.source == "Northern Herald"]
+    assert [a.source for a in library.also_reported(herald.id)] == ["Eastern Post"]
+    for compare in (False, True):
+        answer = ask(library, stories.TROOPS, compare=compare)
+        assert answer.answered and answer.conflicts == ()
+
+
+def test_one_answering_article_has_no_conflicts(library_of):
+    answer = ask(library_of(stories.DISAGREEING_FIGURES[:1]), stories.TROOPS, compare=True)
+    assert len(answer.quotes) == 1
+    assert answer.to_dict()["conflicts"] == []
+
+
 def test_a_claim_and_its_debunking_are_flagged_as_a_stance(library_of):
     answer = ask(library_of(stories.CLAIM_AND_DEBUNKING), stories.CROCODILE)
     (conflict,) = answer.conflicts

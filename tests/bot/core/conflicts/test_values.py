@@ -13,6 +13,7 @@ from bot.core.conflicts.values import (
     day_of,
     days_agree,
     figure_at,
+    figure_words,
     figures_agree,
     names_agree,
 )
@@ -58,6 +59,45 @@ def test_a_bound_before_the_number_is_read_when_the_span_starts_at_the_number():
     sentence = "Officials said about 150,000 troops had arrived."
     found = figure_at(sentence, sentence.index("150"))
     assert found is not None and found.low < 150_000 < found.high
+
+
+def test_a_currency_sign_before_the_number_is_read_when_the_span_starts_at_the_number():
+    sentence = "The bridge cost more than £40 million to build."
+    found = figure_at(sentence, sentence.index("40"))
+    assert found is not None and found.unit == "£" and found.low == 40e6 and found.high > 1e9
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "words"),
+    [
+        ("More than 500,000 refugees have crossed.", "500", "more than 500,000"),
+        ("This week about 450,000 refugees crossed.", "450", "about 450,000"),
+        ("China sent 150 thousand troops.", "150", "150 thousand"),
+        ("It cost $4 million to build.", "4", "$4 million"),
+        ("Turnout was 64 per cent in the city.", "64", "64 per cent"),
+        ("Between 100,000 and 150,000 troops.", "100", "between 100,000 and 150,000"),
+        ("China sent 150,000 troops.", "150", "150,000"),
+    ],
+)
+def test_a_figure_is_given_as_written_with_its_bound(sentence, number, words):
+    assert figure_words(sentence, sentence.index(number)) == words
+
+
+@pytest.mark.parametrize(
+    ("sentence", "is_figure"),
+    [
+        ("In 2015 China sent 100,000 troops.", False),
+        ("2015 China sent 100,000 troops.", False),
+        ("The plan dates from 2015, officials said.", False),
+        ("Officials counted 2015 troops at the border.", True),
+        ("Officials counted 1,950 troops at the border.", True),
+        ("About 2015 troops were counted.", True),
+    ],
+)
+def test_a_year_is_no_figure(sentence, is_figure):
+    start = sentence.index(next(c for c in sentence if c.isdigit()))
+    assert (figure_at(sentence, start) is not None) is is_figure
+    assert (figure_words(sentence, start) is not None) is is_figure
 
 
 @pytest.mark.parametrize(
