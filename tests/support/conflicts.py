@@ -163,6 +163,19 @@ DISAGREEING_NAMES = (
         "Residents have demanded answers about the failed flood defences.",
     ),
 )
+# The second report names the person who announced the inquiry as well as its leader, the
+# first's.
+ONE_LEADER_TWO_NAMES = (
+    DISAGREEING_NAMES[0],
+    _short(
+        "times-inquiry",
+        "County Times",
+        "2017-06-02",
+        "Council leader Peter Grant announced that Judge Hughes will lead the inquiry into the "
+        "Millbrook flooding.",
+        "Residents have demanded answers about the failed flood defences.",
+    ),
+)
 DISAGREEING_DATES = (
     _short(
         "echo-bridge",

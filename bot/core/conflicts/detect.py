@@ -23,6 +23,7 @@ from bot.core.conflicts.values import (
     figure_at,
     figure_words,
     figures_agree,
+    name_words,
     names_agree,
 )
 from bot.core.models import ConflictKind
@@ -102,7 +103,7 @@ def value_disagreement(
         first = found.candidates[sides[0].candidate]
         if not _same_time(first, candidate):
             continue
-        verdicts = [_agree(kind, found.candidates[s.candidate], candidate) for s in sides]
+        verdicts = [_agree(question, found.candidates[s.candidate], candidate) for s in sides]
         if all(v is False for v in verdicts):
             sides.append(Side(i, said))
     return Disagreement(kind, tuple(sides)) if len(sides) > 1 else None
@@ -155,10 +156,11 @@ _VALUE_KINDS: dict[str, ConflictKind] = {
 }
 
 
-def _agree(kind: ConflictKind, a: Candidate, b: Candidate) -> bool | None:
+def _agree(question: Question, a: Candidate, b: Candidate) -> bool | None:
     """Whether two answers can both be true; None when they are not about the same thing
     (another unit) and so neither agree nor disagree."""
     assert a.span is not None and b.span is not None
+    kind = _VALUE_KINDS[question.kind]
     if kind == "figure":
         fa, fb = figure_at(a.text, a.span.start), figure_at(b.text, b.span.start)
         if fa is None or fb is None or not comparable_figures(fa, fb):
@@ -169,7 +171,19 @@ def _agree(kind: ConflictKind, a: Candidate, b: Candidate) -> bool | None:
         if not (da.known and db.known):
             return None
         return days_agree(da, db)
-    return names_agree(a.span.text, b.span.text)
+    if names_agree(a.span.text, b.span.text):
+        return True
+    # A sentence that names the other's person too ("Peter Grant said Judge Hughes will lead")
+    # may give that person as the answer: its span is only the reader's best guess of whom.
+    return question.kind == "person" and (_names(b, a.span.text) or _names(a, b.span.text))
+
+
+def _names(candidate: Candidate, name: str) -> bool:
+    """The sentence names, in words of its own, someone who may be `name`."""
+    return any(
+        name_words(m.group()) and names_agree(m.group(), name)
+        for m in _CAPITALISED.finditer(candidate.text)
+    )
 
 
 def _about_asked(question: Question, candidate: Candidate) -> bool:

@@ -75,6 +75,12 @@ def test_articles_naming_different_people_or_days_are_flagged(
     }
 
 
+def test_a_report_naming_the_other_reports_person_too_is_not_flagged(library_of):
+    answer = ask(library_of(stories.ONE_LEADER_TWO_NAMES), stories.INQUIRY, compare=True)
+    assert {q.citation.source for q in answer.quotes} == {"Millbrook Echo", "County Times"}
+    assert answer.conflicts == ()
+
+
 def test_one_figure_in_three_spellings_is_not_flagged(library_of):
     answer = ask(library_of(stories.SAME_FIGURE_THREE_WAYS), stories.TROOPS, compare=True)
     assert {q.highlight.text for q in answer.quotes} == {"150,000", "150 000", "150k"}
