@@ -19,6 +19,9 @@ ValueKind = Literal["figure", "name", "date"]
 
 # How far "about", "around", "nearly" stretch a figure either way.
 APPROXIMATE = 0.1
+# A bare figure stands for what rounds to it ("1.5 million" for 1.52 million), by half its last
+# written digit, but never by more than this share of it ("100" is not 50 to 150).
+ROUNDING = 0.05
 _MULTIPLIERS = {
     "k": 1e3,
     "thousand": 1e3,
@@ -132,6 +135,7 @@ class Figure:
     low: float
     high: float
     unit: str
+    rounding: float = 0.0  # how far either way a figure that rounds to it may lie
 
 
 def figure_at(sentence: str, start: int) -> Figure | None:
@@ -154,7 +158,11 @@ def figure_at(sentence: str, start: int) -> Figure | None:
         low = 0.0
     elif bound:
         low, high = low * (1 - APPROXIMATE), high * (1 + APPROXIMATE)
-    return Figure(low, high, _unit(match))
+    # A bound says itself how far the figure may lie; a bare figure stands for its rounding.
+    rounding = (
+        0.0 if bound else _rounding(match["low"], match["low_mult"] or match["high_mult"] or "")
+    )
+    return Figure(low, high, _unit(match), min(rounding, ROUNDING * low))
 
 
 def figure_words(sentence: str, start: int) -> str | None:
@@ -202,6 +210,19 @@ def _bound_before(sentence: str, start: int) -> int:
     return start - (len(before) - found.start()) if found else start
 
 
+def _rounding(digits: str, multiplier: str) -> float:
+    """Half the last written digit's worth: 0.05 million for "1.5 million", 5,000 for
+    "150,000", half a unit for a number word."""
+    scale = _MULTIPLIERS.get(multiplier.strip().lower(), 1.0)
+    written = re.sub(r"[ ,\u00a0\u202f]", "", digits)
+    if digits.lower() in _NUMBER_WORDS or not written[:1].isdigit():
+        return 0.5 * scale
+    whole, _, decimals = written.partition(".")
+    if decimals:
+        return 0.5 * scale * 10.0 ** -len(decimals)
+    return 0.5 * scale * 10.0 ** (len(whole) - len(whole.rstrip("0")))
+
+
 def _amount(digits: str, multiplier: str) -> float | None:
     word = digits.lower()
     if word in _NUMBER_WORDS:
@@ -223,10 +244,9 @@ def _unit(match: re.Match[str]) -> str:
 
 
 def figures_agree(a: Figure, b: Figure) -> bool:
-    """Both can be true: their ranges overlap (a rounding of the larger one's last digit
-    aside)."""
-    slack = 0.005 * max(a.low, b.low, 1.0)
-    return a.low <= b.high + slack and b.low <= a.high + slack
+    """Both can be true: their ranges, with what rounds to each, overlap; "1.5 million" and
+    "1.52 million" do, "1.5 million" and "1.6 million" only touch."""
+    return a.low - a.rounding < b.high + b.rounding and b.low - b.rounding < a.high + a.rounding
 
 
 def comparable_figures(a: Figure, b: Figure) -> bool:

@@ -111,6 +111,8 @@ def test_a_year_is_no_figure(sentence, is_figure):
         ("China sent 140,000 to 160,000 troops.", "China sent 150,000 troops."),
         ("China sent about 140,000 troops.", "China sent 150,000 troops."),
         ("It cost $4 million.", "It cost 4 million dollars."),
+        ("It cost $1.5 million.", "It cost $1.52 million."),
+        ("The city has 3.2 million people.", "The city has 3,213,000 people."),
     ],
 )
 def test_the_same_figure_written_differently_or_overlapping_agrees(a, b):
@@ -125,6 +127,10 @@ def test_the_same_figure_written_differently_or_overlapping_agrees(a, b):
         ("China sent up to 90,000 troops.", "China sent 150,000 troops."),
         ("China sent more than 200,000 troops.", "China sent 150,000 troops."),
         ("It cost $4 million.", "It cost $6 million."),
+        ("It cost $1.5 million.", "It cost $1.6 million."),
+        ("Turnout was 64%.", "Turnout was 65%."),
+        ("The club has 100 members.", "The club has 120 members."),
+        ("China sent more than 200,000 troops.", "China sent 195,000 troops."),
     ],
 )
 def test_figures_that_cannot_both_be_true_disagree(a, b):
