@@ -194,6 +194,21 @@ DISAGREEING_DATES = (
 )
 
 
+# A count of another thing, to a question that does not say what it counts.
+SENT = "How many has China sent to the border?"
+ANOTHER_THING = (
+    _troops("herald-150", "Northern Herald", "2017-04-03", "150,000"),
+    _short(
+        "post-tanks",
+        "Eastern Post",
+        "2017-04-04",
+        "China has sent 2,000 tanks to the border, satellite images show.",
+        "Diplomats at the United Nations called for calm and urged both governments to return "
+        "to talks.",
+    ),
+)
+
+
 def another_year(lead: str) -> tuple[Story, ...]:
     """A figure of another year, in an article of this one: another time, not another count."""
     return (

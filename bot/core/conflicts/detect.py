@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from bot.core.conflicts.stance import SAYS, StanceModel
 from bot.core.conflicts.values import (
     comparable_figures,
+    counted,
     day_of,
     days_agree,
     figure_at,
@@ -163,7 +164,8 @@ def _agree(question: Question, a: Candidate, b: Candidate) -> bool | None:
     kind = _VALUE_KINDS[question.kind]
     if kind == "figure":
         fa, fb = figure_at(a.text, a.span.start), figure_at(b.text, b.span.start)
-        if fa is None or fb is None or not comparable_figures(fa, fb):
+        asked = frozenset(counted(w) for w in re.findall(r"[a-z]+", question.text.lower()))
+        if fa is None or fb is None or not comparable_figures(fa, fb, asked):
             return None
         return figures_agree(fa, fb)
     if kind == "date":

@@ -128,6 +128,49 @@ _YEAR_LEAD = re.compile(
 )
 
 
+# Words after a number that say nothing of what it counts.
+_NOT_COUNTED = frozenset(
+    [
+        "to",
+        "of",
+        "in",
+        "at",
+        "on",
+        "for",
+        "from",
+        "and",
+        "or",
+        "by",
+        "with",
+        "more",
+        "than",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "had",
+        "have",
+        "has",
+        "who",
+        "that",
+        "which",
+        "the",
+        "a",
+        "an",
+        "this",
+        "these",
+        "so",
+        "per",
+        "each",
+        "new",
+        "other",
+        "extra",
+        "additional",
+    ]
+)
+
+
 @dataclass(frozen=True)
 class Figure:
     """The range a figure allows, and what it counts: a currency, "%", a measure, or a count."""
@@ -136,6 +179,7 @@ class Figure:
     high: float
     unit: str
     rounding: float = 0.0  # how far either way a figure that rounds to it may lie
+    noun: str = ""  # for a count, the word it counts when one follows it ("troop")
 
 
 def figure_at(sentence: str, start: int) -> Figure | None:
@@ -162,7 +206,9 @@ def figure_at(sentence: str, start: int) -> Figure | None:
     rounding = (
         0.0 if bound else _rounding(match["low"], match["low_mult"] or match["high_mult"] or "")
     )
-    return Figure(low, high, _unit(match), min(rounding, ROUNDING * low))
+    unit = _unit(match)
+    noun = counted(match["unit"] or "") if unit == "count" else ""
+    return Figure(low, high, unit, min(rounding, ROUNDING * low), noun)
 
 
 def figure_words(sentence: str, start: int) -> str | None:
@@ -249,9 +295,26 @@ def figures_agree(a: Figure, b: Figure) -> bool:
     return a.low - a.rounding < b.high + b.rounding and b.low - b.rounding < a.high + a.rounding
 
 
-def comparable_figures(a: Figure, b: Figure) -> bool:
-    """They count the same kind of thing: the same currency, measure, "%" or plain count."""
-    return a.unit == b.unit
+def comparable_figures(a: Figure, b: Figure, asked: frozenset[str] = frozenset()) -> bool:
+    """They count the same kind of thing: the same currency, measure or "%"; for counts, the
+    same word or one the question (`asked`, as `counted` gives its words) names, so "troops"
+    and "soldiers" asked about troops are compared, "troops" and "tanks" asked how many "has
+    China sent" are not."""
+    if a.unit != b.unit:
+        return False
+    if a.unit != "count" or not (a.noun and b.noun) or a.noun == b.noun:
+        return True
+    return a.noun in asked or b.noun in asked
+
+
+def counted(word: str) -> str:
+    """A word as the thing a count counts, one form for singular and plural ("troops" →
+    "troop"); "" for a word that counts nothing ("to", "more", a capitalised name)."""
+    if not word.isalpha() or not word.islower() or word in _NOT_COUNTED:
+        return ""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 # -- names -----------------------------------------------------------------------------------

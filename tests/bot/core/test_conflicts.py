@@ -94,6 +94,13 @@ def test_a_figure_about_another_country_is_not_flagged(library_of):
     assert answer.conflicts == ()
 
 
+def test_a_count_of_another_thing_is_not_flagged(library_of):
+    answer = ask(library_of(stories.ANOTHER_THING), stories.SENT, compare=True)
+    texts = " ".join(q.text for q in answer.quotes)
+    assert "2,000 tanks" in texts and "150,000 troops" in texts
+    assert answer.conflicts == ()
+
+
 def test_an_approximation_and_the_figure_in_words_are_not_flagged(library_of):
     answer = ask(library_of(stories.APPROXIMATE_AND_EXACT), stories.TROOPS, compare=True)
     texts = " ".join(q.text for q in answer.quotes)

@@ -10,6 +10,7 @@ import pytest
 from bot.core.conflicts.values import (
     Day,
     comparable_figures,
+    counted,
     day_of,
     days_agree,
     figure_at,
@@ -138,16 +139,22 @@ def test_figures_that_cannot_both_be_true_disagree(a, b):
 
 
 @pytest.mark.parametrize(
-    ("a", "b", "comparable"),
+    ("a", "b", "asked", "comparable"),
     [
-        ("It cost $4 million.", "It cost £4 million.", False),
-        ("Turnout was 64%.", "Turnout was 64,000 voters.", False),
-        ("The road is 12 km long.", "The road is 12 miles long.", False),
-        ("China sent 150,000 troops.", "China sent 100,000 soldiers.", True),
+        ("It cost $4 million.", "It cost £4 million.", "", False),
+        ("Turnout was 64%.", "Turnout was 64,000 voters.", "", False),
+        ("The road is 12 km long.", "The road is 12 miles long.", "", False),
+        ("China sent 150,000 troops.", "China sent 100,000 soldiers.", "troops", True),
+        ("China sent 150,000 troops.", "China sent 2,000 tanks.", "", False),
+        ("China sent 150,000 troops.", "China sent 100,000 troops.", "", True),
+        ("China sent 150,000 troops.", "China sent 100,000 to the border.", "", True),
+        ("China sent 150,000 troops.", "China sent 100,000 more troops.", "", True),
+        ("The city has 300 ferries.", "The city has 250 ferry.", "", True),
     ],
 )
-def test_only_figures_of_one_unit_are_compared(a, b, comparable):
-    assert comparable_figures(figure(a), figure(b)) is comparable
+def test_only_figures_of_one_unit_are_compared(a, b, asked, comparable):
+    words = frozenset(counted(w) for w in asked.split())
+    assert comparable_figures(figure(a), figure(b), words) is comparable
 
 
 @pytest.mark.parametrize(
