@@ -1,10 +1,10 @@
-"""Stance figures on held-out FNC-1 training bodies: how often newsbot would say two reports of
-one claim conflict, for pairs that disagree and pairs that agree.
+"""Stance figures on held-out FNC-1 training stories: how often newsbot would say two reports of
+one claim conflict, for pairs that disagree and pairs that agree, and per claim.
 
 Run with `make bench-stance` (or `python -m bench.stance [--fnc DIR]`). It uses the split of
-`make train-stance`, so the held-out bodies were never seen in training or threshold choice,
-and reads only `train_bodies.csv` and `train_stances.csv`. Without the data, it prints the
-figures stored with the shipped weights when they were trained.
+`make train-stance`, by story, so no held-out claim or body was seen in training or threshold
+choice, and reads only `train_bodies.csv` and `train_stances.csv`. Without the data, it prints
+the figures stored with the shipped weights when they were trained.
 """
 
 from __future__ import annotations

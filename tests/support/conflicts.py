@@ -1,7 +1,7 @@
 """Articles that disagree, and articles that only seem to: troop figures from two outlets, one
-figure written three ways, a figure about another country, a claim and its debunking, and
-reports that agree. Each set is written as Markdown files with front matter, as `newsbot
-ingest` reads them."""
+figure written three ways, a figure about another country or another year, near-duplicates, a
+claim and its debunking, and reports that agree. Each set is written as Markdown files with
+front matter, as `newsbot ingest` reads them."""
 
 from __future__ import annotations
 
@@ -80,6 +80,22 @@ ANOTHER_COUNTRY = (
     _troops("herald-150", "Northern Herald", "2017-04-03", "150,000"),
     _troops("post-100", "Eastern Post", "2017-04-04", "100,000", country="India"),
 )
+# An approximation and the figure it rounds, one in words: one figure.
+APPROXIMATE_AND_EXACT = (
+    _troops("herald-150", "Northern Herald", "2017-04-03", "about 150,000"),
+    _troops("post-150", "Eastern Post", "2017-04-04", "150 thousand"),
+)
+# Figures with a bound each that cannot both be true: the caveat gives each as written.
+BOUNDS_APART = (
+    _troops("herald-150", "Northern Herald", "2017-04-03", "more than 150,000"),
+    _troops("post-100", "Eastern Post", "2017-04-04", "about 100,000"),
+)
+# One wire report run by two outlets, the second with another figure: linked near-duplicates,
+# one story, never set against each other.
+NEAR_DUPLICATES = (
+    _troops("herald-150", "Northern Herald", "2017-04-03", "150,000"),
+    _troops("herald-100", "Eastern Post", "2017-04-03", "100,000"),
+)
 
 _REPORT = (
     "A crocodile was found living in the Millbrook reservoir, residents told reporters on Tuesday.",
@@ -147,6 +163,19 @@ DISAGREEING_NAMES = (
         "Residents have demanded answers about the failed flood defences.",
     ),
 )
+# The second report names the person who announced the inquiry as well as its leader, the
+# first's.
+ONE_LEADER_TWO_NAMES = (
+    DISAGREEING_NAMES[0],
+    _short(
+        "times-inquiry",
+        "County Times",
+        "2017-06-02",
+        "Council leader Peter Grant announced that Judge Hughes will lead the inquiry into the "
+        "Millbrook flooding.",
+        "Residents have demanded answers about the failed flood defences.",
+    ),
+)
 DISAGREEING_DATES = (
     _short(
         "echo-bridge",
@@ -163,6 +192,36 @@ DISAGREEING_DATES = (
         "Drivers have faced long diversions since the closure in January.",
     ),
 )
+
+
+# A count of another thing, to a question that does not say what it counts.
+SENT = "How many has China sent to the border?"
+ANOTHER_THING = (
+    _troops("herald-150", "Northern Herald", "2017-04-03", "150,000"),
+    _short(
+        "post-tanks",
+        "Eastern Post",
+        "2017-04-04",
+        "China has sent 2,000 tanks to the border, satellite images show.",
+        "Diplomats at the United Nations called for calm and urged both governments to return "
+        "to talks.",
+    ),
+)
+
+
+def another_year(lead: str) -> tuple[Story, ...]:
+    """A figure of another year, in an article of this one: another time, not another count."""
+    return (
+        _troops("herald-150", "Northern Herald", "2017-04-03", "150,000"),
+        _short(
+            "post-2015",
+            "Eastern Post",
+            "2017-04-04",
+            lead,
+            "Diplomats at the United Nations called for calm and urged both governments to "
+            "return to talks.",
+        ),
+    )
 
 
 def write_stories(folder: Path, stories: tuple[Story, ...]) -> Path:

@@ -13,15 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from bot.core.conflicts.stance import SAYS, StanceModel
 from bot.core.conflicts.values import (
     comparable_figures,
+    counted,
     day_of,
     days_agree,
     figure_at,
+    figure_words,
     figures_agree,
+    name_words,
     names_agree,
 )
 from bot.core.models import ConflictKind
@@ -92,18 +95,33 @@ def value_disagreement(
     sides: list[Side] = []
     for i in answering:
         candidate = found.candidates[i]
-        if candidate.span is None or not _about_asked(question, candidate):
+        said = _said(kind, candidate)
+        if said is None or not _about_asked(question, candidate):
             continue
         if not sides:
-            sides.append(Side(i, candidate.span.text))
+            sides.append(Side(i, said))
             continue
         first = found.candidates[sides[0].candidate]
         if not _same_time(first, candidate):
             continue
-        verdicts = [_agree(kind, found.candidates[s.candidate], candidate) for s in sides]
+        verdicts = [_agree(question, found.candidates[s.candidate], candidate) for s in sides]
         if all(v is False for v in verdicts):
-            sides.append(Side(i, candidate.span.text))
+            sides.append(Side(i, said))
     return Disagreement(kind, tuple(sides)) if len(sides) > 1 else None
+
+
+def _said(kind: ConflictKind, candidate: Candidate) -> str | None:
+    """What the sentence answers, in its own words, when it is a value of the asked kind: a
+    figure with its "about" or "more than"; None for a span that is no such value (a year
+    given for a count, "yesterday" for a date)."""
+    span = candidate.span
+    if span is None:
+        return None
+    if kind == "figure":
+        return figure_words(candidate.text, span.start)
+    if kind == "date":
+        return span.text if day_of(span.text).known else None
+    return span.text
 
 
 def stance_disagreement(
@@ -139,13 +157,15 @@ _VALUE_KINDS: dict[str, ConflictKind] = {
 }
 
 
-def _agree(kind: ConflictKind, a: Candidate, b: Candidate) -> bool | None:
+def _agree(question: Question, a: Candidate, b: Candidate) -> bool | None:
     """Whether two answers can both be true; None when they are not about the same thing
     (another unit) and so neither agree nor disagree."""
     assert a.span is not None and b.span is not None
+    kind = _VALUE_KINDS[question.kind]
     if kind == "figure":
         fa, fb = figure_at(a.text, a.span.start), figure_at(b.text, b.span.start)
-        if fa is None or fb is None or not comparable_figures(fa, fb):
+        asked = frozenset(counted(w) for w in re.findall(r"[a-z]+", question.text.lower()))
+        if fa is None or fb is None or not comparable_figures(fa, fb, asked):
             return None
         return figures_agree(fa, fb)
     if kind == "date":
@@ -153,7 +173,19 @@ def _agree(kind: ConflictKind, a: Candidate, b: Candidate) -> bool | None:
         if not (da.known and db.known):
             return None
         return days_agree(da, db)
-    return names_agree(a.span.text, b.span.text)
+    if names_agree(a.span.text, b.span.text):
+        return True
+    # A sentence that names the other's person too ("Peter Grant said Judge Hughes will lead")
+    # may give that person as the answer: its span is only the reader's best guess of whom.
+    return question.kind == "person" and (_names(b, a.span.text) or _names(a, b.span.text))
+
+
+def _names(candidate: Candidate, name: str) -> bool:
+    """The sentence names, in words of its own, someone who may be `name`."""
+    return any(
+        name_words(m.group()) and names_agree(m.group(), name)
+        for m in _CAPITALISED.finditer(candidate.text)
+    )
 
 
 def _about_asked(question: Question, candidate: Candidate) -> bool:
@@ -175,17 +207,31 @@ def _about_asked(question: Question, candidate: Candidate) -> bool:
 
 
 def _same_time(a: Candidate, b: Candidate) -> bool:
-    """Both sentences may speak of the same time: the years they name match, and their
+    """Both sentences may speak of the same time: the years they speak of match, and their
     articles were written within CLOSE_DAYS of each other. An undated article may be of any
     day, so it is compared (a figure reported weeks apart may have changed, one of unknown
     date is as likely to be the same report's)."""
-    ya, yb = set(_YEAR.findall(a.text)), set(_YEAR.findall(b.text))
+    ya, yb = _years(a), _years(b)
     if ya and yb and not ya & yb:
         return False
     da, db = _article_day(a), _article_day(b)
     if da is None or db is None:
         return True
     return abs((da - db).days) <= CLOSE_DAYS
+
+
+def _years(candidate: Candidate) -> set[int]:
+    """The years a sentence speaks of: those it names ("in 2015"), else those within
+    CLOSE_DAYS of its article's day; none for an undated article's sentence that names none."""
+    text = candidate.text
+    if candidate.span is not None:  # the answer itself is no year, though "2000 troops" looks it
+        text = text[: candidate.span.start] + text[candidate.span.end :]
+    named = {int(year) for year in _YEAR.findall(text)}
+    day = _article_day(candidate)
+    if named or day is None:
+        return named
+    near = timedelta(days=CLOSE_DAYS)
+    return {(day - near).year, (day + near).year}
 
 
 def _article_day(candidate: Candidate) -> date | None:

@@ -4,8 +4,10 @@
 
 Reads only `train_bodies.csv` and `train_stances.csv` (never the competition test files). The
 headline is the claim and the body the article; the pairs FNC-1 labels related (agree, discuss,
-disagree) are kept, and the model learns which bodies disagree. Bodies are split by id: 70% to
-train, 10% to choose the threshold, 20% held out for the figures it prints and stores.
+disagree) are kept, and the model learns which bodies disagree. They are split by story (the
+claims and bodies the pairs join), about 70% of the pairs to train, 10% to choose the
+threshold, 20% held out for the figures it prints and stores: no held-out claim or body was
+seen in training.
 """
 
 from __future__ import annotations
@@ -53,15 +55,46 @@ def load(folder: Path) -> tuple[dict[int, list[str]], list[Pair]]:
 
 
 def split(pairs: list[Pair], seed: int = 17) -> tuple[list[Pair], list[Pair], list[Pair]]:
-    """Train, threshold and held-out pairs, by body id: no body is in two of them."""
-    bodies = sorted({p.body for p in pairs})
-    random.Random(seed).shuffle(bodies)
-    cut1, cut2 = int(0.7 * len(bodies)), int(0.8 * len(bodies))
-    part = {b: 0 if i < cut1 else 1 if i < cut2 else 2 for i, b in enumerate(bodies)}
+    """Train, threshold and held-out pairs, by story: no claim and no body is in two of them,
+    so the held-out claims were never seen with any body. Stories are shuffled and dealt out
+    until each part holds its share of the pairs."""
+    story = _stories(pairs)
+    sizes: dict[int, int] = {}
+    for pair in pairs:
+        sizes[story[pair.body]] = sizes.get(story[pair.body], 0) + 1
+    order = sorted(sizes)
+    random.Random(seed).shuffle(order)
+    part: dict[int, int] = {}
+    dealt = 0
+    for key in order:
+        part[key] = 0 if dealt < 0.7 * len(pairs) else 1 if dealt < 0.8 * len(pairs) else 2
+        dealt += sizes[key]
     groups: tuple[list[Pair], list[Pair], list[Pair]] = ([], [], [])
     for pair in pairs:
-        groups[part[pair.body]].append(pair)
+        groups[part[story[pair.body]]].append(pair)
     return groups
+
+
+def _stories(pairs: list[Pair]) -> dict[int, int]:
+    """Each body's story, named by its smallest body id: the bodies and claims joined by
+    pairs, as FNC-1 drew its headlines and bodies from one story of the Emergent data."""
+    parent: dict[object, object] = {}
+
+    def root(node: object) -> object:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for pair in pairs:
+        a, b = root(("claim", pair.claim)), root(pair.body)
+        if a != b:
+            parent[a] = b
+    smallest: dict[object, int] = {}
+    for pair in pairs:
+        top = root(pair.body)
+        smallest[top] = min(smallest.get(top, pair.body), pair.body)
+    return {pair.body: smallest[root(pair.body)] for pair in pairs}
 
 
 def fit(rows: list[dict[str, float]], labels: list[bool], c: float) -> StanceModel:
@@ -100,11 +133,21 @@ def held_out_figures(flags: list[bool], pairs: list[Pair]) -> dict:
     """Bodies: the share of each stance said to call the claim false (as newsbot says it: the
     model's verdict and a word such as "hoax" in the body). Claims: for two
     bodies on one headline, whether newsbot would say they conflict (one calls it false, the
-    other does not), for pairs that disagree and for pairs that both agree."""
+    other does not), for pairs that disagree and for pairs that both agree; and for each
+    headline with two bodies or more, whether any two of its bodies would be said to
+    conflict, for headlines a body disagrees with and headlines no body disagrees with."""
     denies = {(p.claim, p.body): flag for flag, p in zip(flags, pairs, strict=True)}
     by_claim: dict[str, list[Pair]] = {}
     for pair in pairs:
         by_claim.setdefault(pair.claim, []).append(pair)
+    disputed, undisputed = [], []
+    for claim, told in by_claim.items():
+        said = {denies[(claim, p.body)] for p in told}
+        stances = {p.stance for p in told}
+        if len(told) > 1 and "disagree" in stances and len(stances) > 1:
+            disputed.append(len(said) == 2)
+        elif len(told) > 1 and "disagree" not in stances:
+            undisputed.append(len(said) == 2)
     disagreeing, agreeing, reporting = [], [], []
     for claim, told in by_claim.items():
         for a, b in combinations(told, 2):
@@ -131,6 +174,10 @@ def held_out_figures(flags: list[bool], pairs: list[Pair]) -> dict:
             "agreeing_wrongly_flagged": share(agreeing),
             "agree_or_discuss_pairs": len(reporting),
             "agree_or_discuss_wrongly_flagged": share(reporting),
+            "disputed_claims": len(disputed),
+            "disputed_claims_flagged": share(disputed),
+            "undisputed_claims": len(undisputed),
+            "undisputed_claims_wrongly_flagged": share(undisputed),
         },
     }
 

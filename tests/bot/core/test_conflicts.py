@@ -75,6 +75,12 @@ def test_articles_naming_different_people_or_days_are_flagged(
     }
 
 
+def test_a_report_naming_the_other_reports_person_too_is_not_flagged(library_of):
+    answer = ask(library_of(stories.ONE_LEADER_TWO_NAMES), stories.INQUIRY, compare=True)
+    assert {q.citation.source for q in answer.quotes} == {"Millbrook Echo", "County Times"}
+    assert answer.conflicts == ()
+
+
 def test_one_figure_in_three_spellings_is_not_flagged(library_of):
     answer = ask(library_of(stories.SAME_FIGURE_THREE_WAYS), stories.TROOPS, compare=True)
     assert {q.highlight.text for q in answer.quotes} == {"150,000", "150 000", "150k"}
@@ -86,6 +92,56 @@ def test_a_figure_about_another_country_is_not_flagged(library_of):
     texts = " ".join(q.text for q in answer.quotes)
     assert "India has moved 100,000" in texts and "China has sent 150,000" in texts
     assert answer.conflicts == ()
+
+
+def test_a_count_of_another_thing_is_not_flagged(library_of):
+    answer = ask(library_of(stories.ANOTHER_THING), stories.SENT, compare=True)
+    texts = " ".join(q.text for q in answer.quotes)
+    assert "2,000 tanks" in texts and "150,000 troops" in texts
+    assert answer.conflicts == ()
+
+
+def test_an_approximation_and_the_figure_in_words_are_not_flagged(library_of):
+    answer = ask(library_of(stories.APPROXIMATE_AND_EXACT), stories.TROOPS, compare=True)
+    texts = " ".join(q.text for q in answer.quotes)
+    assert "about 150,000" in texts and "150 thousand" in texts
+    assert answer.conflicts == ()
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "In 2015 China sent 100,000 troops to the border, during a similar stand-off.",
+        "China sent 100,000 troops to the border in 2015, during a similar stand-off.",
+    ],
+    ids=["year-first", "year-after"],
+)
+def test_a_figure_of_another_year_is_not_flagged(library_of, lead):
+    answer = ask(library_of(stories.another_year(lead)), stories.TROOPS, compare=True)
+    assert lead in [q.text for q in answer.quotes]
+    assert answer.conflicts == ()
+
+
+def test_the_caveat_gives_each_figure_with_its_bound(library_of):
+    answer = ask(library_of(stories.BOUNDS_APART), stories.TROOPS)
+    (conflict,) = answer.conflicts
+    assert sorted(conflict.values) == ["about 100,000", "more than 150,000"]
+    assert "says more than 150,000" in conflict.note and "says about 100,000" in conflict.note
+
+
+def test_linked_near_duplicates_are_never_flagged_against_each_other(library_of):
+    library = library_of(stories.NEAR_DUPLICATES)
+    (herald,) = [a for a in library.articles() if a.source == "Northern Herald"]
+    assert [a.source for a in library.also_reported(herald.id)] == ["Eastern Post"]
+    for compare in (False, True):
+        answer = ask(library, stories.TROOPS, compare=compare)
+        assert answer.answered and answer.conflicts == ()
+
+
+def test_one_answering_article_has_no_conflicts(library_of):
+    answer = ask(library_of(stories.DISAGREEING_FIGURES[:1]), stories.TROOPS, compare=True)
+    assert len(answer.quotes) == 1
+    assert answer.to_dict()["conflicts"] == []
 
 
 def test_a_claim_and_its_debunking_are_flagged_as_a_stance(library_of):

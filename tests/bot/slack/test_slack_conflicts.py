@@ -77,3 +77,13 @@ def test_compare_works_with_the_other_flags_in_any_order(make_slack, disputed: N
     (post,) = slack.stand_in.wait_for(key)
     assert post.body["response_type"] == "ephemeral"
     assert _sections(post)[0] == f"*Q:* {stories.TROOPS}"
+
+
+def test_ask_without_a_conflict_has_no_conflict_section(make_slack, disputed: NewsService):
+    slack = make_slack(disputed)
+    _, _, _, key = slack.command("/ask", "Who said the crocodile story was a hoax?")
+    (post,) = slack.stand_in.wait_for(key)
+    assert _sections(post)[0].startswith("*Q:*")
+    assert any(s.startswith(">") for s in _sections(post))  # it answers, from one side
+    assert not any(s.startswith(HEADING) for s in _sections(post))
+    assert "Conflicting reports" not in post.body["text"]

@@ -59,11 +59,20 @@ def test_a_high_score_without_a_denying_word_is_no_denial():
     )
 
 
-def test_bodies_are_split_by_id_so_none_is_in_two_parts():
-    pairs = [Pair(f"claim {n % 7}", n % 40, "agree") for n in range(200)]
-    parts = [{p.body for p in part} for part in split(pairs)]
-    assert all(parts)
-    assert not (parts[0] & parts[1] or parts[0] & parts[2] or parts[1] & parts[2])
+def test_pairs_are_split_by_story_so_no_claim_or_body_is_in_two_parts():
+    # 30 stories of two claims and three bodies each, every claim told by every body.
+    pairs = [
+        Pair(f"claim {story}-{c}", 3 * story + b, "agree")
+        for story in range(30)
+        for c in range(2)
+        for b in range(3)
+    ]
+    parts = split(pairs)
+    assert all(parts) and sum(map(len, parts)) == len(pairs)
+    for kind in ("claim", "body"):
+        seen = [{getattr(p, kind) for p in part} for part in parts]
+        assert not (seen[0] & seen[1] or seen[0] & seen[2] or seen[1] & seen[2]), kind
+    assert len(parts[0]) > len(parts[2]) > len(parts[1])
 
 
 def test_held_out_figures_count_claim_pairs_that_would_be_said_to_conflict():
@@ -79,6 +88,18 @@ def test_held_out_figures_count_claim_pairs_that_would_be_said_to_conflict():
     assert figures["claims"]["agreeing_pairs"] == 1
     assert figures["claims"]["agreeing_wrongly_flagged"] == 1.0
     assert figures["bodies"]["disagree"] == {"pairs": 1, "flagged": 1.0}
+    # One headline, a body of which disagrees: two of its bodies would be said to conflict.
+    assert figures["claims"]["disputed_claims"] == 1
+    assert figures["claims"]["disputed_claims_flagged"] == 1.0
+    assert figures["claims"]["undisputed_claims"] == 0
+
+
+def test_a_headline_no_body_disagrees_with_is_wrongly_flagged_when_one_is_said_to_deny_it():
+    pairs = [Pair("Y happened", 1, "agree"), Pair("Y happened", 2, "discuss")]
+    pairs += [Pair("Z happened", 3, "agree"), Pair("Z happened", 4, "agree")]
+    figures = held_out_figures([True, False, False, False], pairs)["claims"]
+    assert figures["undisputed_claims"] == 2
+    assert figures["undisputed_claims_wrongly_flagged"] == 0.5
 
 
 def test_a_missing_weights_file_says_how_to_rebuild_it(tmp_path):

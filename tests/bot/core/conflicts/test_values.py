@@ -10,9 +10,11 @@ import pytest
 from bot.core.conflicts.values import (
     Day,
     comparable_figures,
+    counted,
     day_of,
     days_agree,
     figure_at,
+    figure_words,
     figures_agree,
     names_agree,
 )
@@ -60,6 +62,45 @@ def test_a_bound_before_the_number_is_read_when_the_span_starts_at_the_number():
     assert found is not None and found.low < 150_000 < found.high
 
 
+def test_a_currency_sign_before_the_number_is_read_when_the_span_starts_at_the_number():
+    sentence = "The bridge cost more than £40 million to build."
+    found = figure_at(sentence, sentence.index("40"))
+    assert found is not None and found.unit == "£" and found.low == 40e6 and found.high > 1e9
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "words"),
+    [
+        ("More than 500,000 refugees have crossed.", "500", "more than 500,000"),
+        ("This week about 450,000 refugees crossed.", "450", "about 450,000"),
+        ("China sent 150 thousand troops.", "150", "150 thousand"),
+        ("It cost $4 million to build.", "4", "$4 million"),
+        ("Turnout was 64 per cent in the city.", "64", "64 per cent"),
+        ("Between 100,000 and 150,000 troops.", "100", "between 100,000 and 150,000"),
+        ("China sent 150,000 troops.", "150", "150,000"),
+    ],
+)
+def test_a_figure_is_given_as_written_with_its_bound(sentence, number, words):
+    assert figure_words(sentence, sentence.index(number)) == words
+
+
+@pytest.mark.parametrize(
+    ("sentence", "is_figure"),
+    [
+        ("In 2015 China sent 100,000 troops.", False),
+        ("2015 China sent 100,000 troops.", False),
+        ("The plan dates from 2015, officials said.", False),
+        ("Officials counted 2015 troops at the border.", True),
+        ("Officials counted 1,950 troops at the border.", True),
+        ("About 2015 troops were counted.", True),
+    ],
+)
+def test_a_year_is_no_figure(sentence, is_figure):
+    start = sentence.index(next(c for c in sentence if c.isdigit()))
+    assert (figure_at(sentence, start) is not None) is is_figure
+    assert (figure_words(sentence, start) is not None) is is_figure
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [
@@ -71,6 +112,8 @@ def test_a_bound_before_the_number_is_read_when_the_span_starts_at_the_number():
         ("China sent 140,000 to 160,000 troops.", "China sent 150,000 troops."),
         ("China sent about 140,000 troops.", "China sent 150,000 troops."),
         ("It cost $4 million.", "It cost 4 million dollars."),
+        ("It cost $1.5 million.", "It cost $1.52 million."),
+        ("The city has 3.2 million people.", "The city has 3,213,000 people."),
     ],
 )
 def test_the_same_figure_written_differently_or_overlapping_agrees(a, b):
@@ -85,6 +128,10 @@ def test_the_same_figure_written_differently_or_overlapping_agrees(a, b):
         ("China sent up to 90,000 troops.", "China sent 150,000 troops."),
         ("China sent more than 200,000 troops.", "China sent 150,000 troops."),
         ("It cost $4 million.", "It cost $6 million."),
+        ("It cost $1.5 million.", "It cost $1.6 million."),
+        ("Turnout was 64%.", "Turnout was 65%."),
+        ("The club has 100 members.", "The club has 120 members."),
+        ("China sent more than 200,000 troops.", "China sent 195,000 troops."),
     ],
 )
 def test_figures_that_cannot_both_be_true_disagree(a, b):
@@ -92,16 +139,22 @@ def test_figures_that_cannot_both_be_true_disagree(a, b):
 
 
 @pytest.mark.parametrize(
-    ("a", "b", "comparable"),
+    ("a", "b", "asked", "comparable"),
     [
-        ("It cost $4 million.", "It cost £4 million.", False),
-        ("Turnout was 64%.", "Turnout was 64,000 voters.", False),
-        ("The road is 12 km long.", "The road is 12 miles long.", False),
-        ("China sent 150,000 troops.", "China sent 100,000 soldiers.", True),
+        ("It cost $4 million.", "It cost £4 million.", "", False),
+        ("Turnout was 64%.", "Turnout was 64,000 voters.", "", False),
+        ("The road is 12 km long.", "The road is 12 miles long.", "", False),
+        ("China sent 150,000 troops.", "China sent 100,000 soldiers.", "troops", True),
+        ("China sent 150,000 troops.", "China sent 2,000 tanks.", "", False),
+        ("China sent 150,000 troops.", "China sent 100,000 troops.", "", True),
+        ("China sent 150,000 troops.", "China sent 100,000 to the border.", "", True),
+        ("China sent 150,000 troops.", "China sent 100,000 more troops.", "", True),
+        ("The city has 300 ferries.", "The city has 250 ferry.", "", True),
     ],
 )
-def test_only_figures_of_one_unit_are_compared(a, b, comparable):
-    assert comparable_figures(figure(a), figure(b)) is comparable
+def test_only_figures_of_one_unit_are_compared(a, b, asked, comparable):
+    words = frozenset(counted(w) for w in asked.split())
+    assert comparable_figures(figure(a), figure(b), words) is comparable
 
 
 @pytest.mark.parametrize(
