@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from tests.bot.slack.conftest import BOT_TOKEN
 from tests.support.channels import feed_service
 from tests.support.newssite import NewsSite
 from tests.support.slack import SlackStandIn
-from tests.support.wire import FERRY, FERRY_AGAIN, RAIL, SCHOOL, Outlet, made_up_story
+from tests.support.wire import FERRY, FERRY_AGAIN, PINGS, RAIL, SCHOOL, Outlet, made_up_story
 
 ADMIN = "U0ADMIN"
 ADMINS = ("T0NEWS:U0ADMIN",)
@@ -44,8 +44,8 @@ def courier(service: NewsService, stand_in: SlackStandIn) -> Courier:
     return service.channels.courier(SlackPoster(client))
 
 
-def reply(slack, command: str, text: str, user: str = ADMIN) -> str:  # type: ignore[no-untyped-def]
-    status, ack, _, key = slack.command(command, text, user=user)
+def reply(slack, command: str, text: str, user: str = ADMIN, **team: tuple[str, str]) -> str:  # type: ignore[no-untyped-def]
+    status, ack, _, key = slack.command(command, text, user=user, **team)
     assert status == 200
     if ack:
         return json.loads(ack)["text"]
@@ -76,7 +76,7 @@ def test_each_new_article_is_posted_once_with_its_verbatim_summary(make_slack, s
     outlet = Outlet(site, "Island Times", "island")
     outlet.publish(RAIL)  # listed when the channel follows: not new
     assert "The one article in it now is not posted" in reply(slack, "/follow", outlet.feed_url)
-    outlet.publish(FERRY)
+    ferry = outlet.publish(FERRY)
     outlet.publish(SCHOOL)
     service.poll_feeds()
     done = courier(service, slack.stand_in).run_once()
@@ -85,6 +85,9 @@ def test_each_new_article_is_posted_once_with_its_verbatim_summary(make_slack, s
     assert [p["channel"] for p in sent] == ["C0NEWS", "C0NEWS"]
     shown = [json.dumps(p["blocks"], ensure_ascii=False) for p in sent]
     assert FERRY[0] in shown[0] and SCHOOL[0] in shown[1]
+    head, where = (b["text"]["text"] for b in sent[0]["blocks"][:1]), sent[0]["blocks"][1]
+    assert next(head) == f"*<{ferry}|{FERRY[0]}>*"  # the title, linked to the article
+    assert where["elements"][0]["text"] == "Island Times · 2024-05-03"  # outlet and date
     assert RAIL[0] not in "".join(shown)
     sections = [b["text"]["text"] for b in sent[0]["blocks"] if b["type"] == "section"]
     quotes = [s for s in sections if s.startswith("> ")]
@@ -148,6 +151,63 @@ def test_keywords_filter_the_posts_and_an_alert_quotes_its_match(make_slack, ser
     assert service.channels.store.alerts() == []
 
 
+def test_a_channel_alert_is_an_admins_and_is_posted_in_the_channel(make_slack, service, site):
+    slack = make_slack(service, admins=ADMINS)
+    refused = reply(slack, "/alert", "--channel ferry strike", user="U0ASKER")
+    assert "only newsbot's admins" in refused
+    assert "in this channel" in reply(slack, "/alert", "--channel ferry strike")
+    outlet = Outlet(site, "Island Times", "island")
+    service.add_feed(outlet.feed_url)  # indexed, but followed by no channel
+    outlet.publish(FERRY)
+    outlet.publish(SCHOOL)
+    service.poll_feeds()
+    assert courier(service, slack.stand_in).run_once().posts == 1
+    (alert,) = posts(slack.stand_in)
+    assert alert["channel"] == "C0NEWS"
+    blocks = json.dumps(alert["blocks"], ensure_ascii=False)
+    assert "*Alert:* “ferry strike” matches:" in blocks and FERRY[0] in blocks
+    listed = reply(slack, "/alerts", "", user="U0ASKER")  # the channel's, seen by all in it
+    assert "“ferry strike” · in this channel" in listed
+    assert "you have no alert 1" in reply(slack, "/alerts", "remove 1", user="U0ASKER")
+    assert "removed" in reply(slack, "/alerts", "remove 1")
+
+
+def test_unfollow_stops_the_posts_and_feeds_belong_to_their_workspace(make_slack, service, site):
+    slack = make_slack(service, admins=(*ADMINS, "T0ELSE:U0ADMIN"))
+    outlet = Outlet(site, "Island Times", "island")
+    reply(slack, "/follow", outlet.feed_url)
+    elsewhere = ("T0ELSE", "elsewhere")
+    listed = reply(slack, "/following", "", team=elsewhere)
+    assert listed.startswith("No feed is followed in this server or workspace")
+    refused = reply(slack, "/unfollow", outlet.feed_url, team=elsewhere)
+    assert "this channel follows no feed" in refused
+    assert "only newsbot's admins" in reply(slack, "/unfollow", "1", user="U0ASKER")
+    assert len(service.channels.store.subscriptions()) == 1
+    said = reply(slack, "/unfollow", "1")
+    assert said.startswith(f"No longer posting {outlet.feed_url} here")
+    assert reply(slack, "/following", "").startswith("No feed is followed")
+    outlet.publish(FERRY)
+    service.poll_feeds()
+    assert courier(service, slack.stand_in).run_once().posts == 0
+    assert posts(slack.stand_in) == []
+
+
+def test_no_post_pings_anyone(make_slack, service, site):
+    slack = make_slack(service, admins=ADMINS)
+    outlet = Outlet(site, "Harbour <!channel> News", "harbour")
+    reply(slack, "/follow", f"{outlet.feed_url} cap:1")
+    outlet.publish(PINGS)  # the older, posted first
+    outlet.publish(FERRY)
+    service.poll_feeds()
+    done = courier(service, slack.stand_in).run_once()
+    assert (done.posts, done.held_back) == (2, 1)  # an article, and the line naming the feed
+    sent = json.dumps(posts(slack.stand_in), ensure_ascii=False)
+    assert "Ferry timetable changes" in sent and "1 more new article from Harbour" in sent
+    for ping in ("<!channel>", "<!here>", "<!everyone>", "<@U0ADMIN>", "<!subteam^S0CREW>"):
+        assert ping not in sent, ping
+    assert "&lt;!channel&gt;" in sent and "&lt;@U0ADMIN&gt;" in sent  # shown as written
+
+
 def test_a_digest_is_posted_at_its_time_grouped_by_story(make_slack, tmp_path, embedder, site):
     service = feed_service(tmp_path / "clock", embedder, now=MORNING)
     try:
@@ -175,6 +235,38 @@ def test_a_digest_is_posted_at_its_time_grouped_by_story(make_slack, tmp_path, e
         assert later.run_once().posts == 0  # the next is due tomorrow
     finally:
         service.close()
+
+
+def test_a_digest_schedule_survives_a_restart_on_the_configured_clock(
+    make_slack, tmp_path, embedder, site
+):
+    def at(moment: str) -> NewsService:  # newsbot started with NEWSBOT_NOW=moment
+        when = datetime.fromisoformat(moment)
+        return feed_service(tmp_path / "data", embedder, now=when, timezone="Europe/London")
+
+    outlet = Outlet(site, "Island Times", "island")
+    before = at("2024-05-06T08:00:00+00:00")  # 09:00 in London
+    said = reply(make_slack(before, admins=ADMINS), "/digest", "daily at 09:30")
+    assert "every day at 09:30 (Europe/London)" in said
+    before.add_feed(outlet.feed_url)
+    outlet.publish(FERRY)
+    before.poll_feeds()
+    before.close()
+    for moment, digests in (
+        ("2024-05-06T08:20:00+00:00", 0),  # 09:20 in London: not yet
+        ("2024-05-06T08:31:00+00:00", 1),  # 09:31 in London, though 08:31 in UTC
+        ("2024-05-06T12:00:00+00:00", 0),  # sent today already
+    ):
+        after = at(moment)
+        try:
+            slack = make_slack(after, admins=ADMINS)
+            assert courier(after, slack.stand_in).run_once().posts == digests, moment
+            if digests:
+                (digest,) = posts(slack.stand_in)
+                assert "Daily digest: the top 1 of 1 new story" in digest["text"]
+                assert FERRY[0] in json.dumps(digest["blocks"], ensure_ascii=False)
+        finally:
+            after.close()
 
 
 def test_subscriptions_survive_a_restart(make_slack, tmp_path, embedder, site):
@@ -219,7 +311,10 @@ def test_a_failing_feed_is_told_once_a_day(make_slack, service, site):
     service.poll_feeds()
     assert post_to.run_once().posts == 0
     (notice,) = posts(slack.stand_in)
-    assert "could not read the feed" in notice["text"]
+    assert "could not read the feed" in notice["text"] and "\n" not in notice["text"]
+    post_to.now = lambda: datetime.now(UTC) + timedelta(hours=25)  # a day on, still failing
+    assert post_to.run_once().posts == 1
+    assert len(posts(slack.stand_in)) == 2
 
 
 def test_a_rate_limited_post_waits_and_is_sent_once(make_slack, service, site):
