@@ -95,7 +95,9 @@ def test_each_new_article_is_posted_once_with_its_verbatim_summary(make_slack, s
     for quote in quotes:  # each a sentence of the article, word for word
         sentence = quote.removeprefix("> ")
         assert any(sentence in paragraph for paragraph in FERRY[1]), sentence
+    assert "The 3 quotes are the article's most central sentences, chosen by newsbot" in shown[0]
     assert "Island Times is not rated in newsbot's source list." in shown[0]
+    assert "The article attributes the second quote to others: “said”." in shown[0]
     assert "According to Island Times's article" in shown[0]
     assert all(p["unfurl_links"] is False for p in sent)
     assert "<!" not in "".join(shown).replace("<!date^00000000^", "")  # no @channel, @here
@@ -146,6 +148,8 @@ def test_keywords_filter_the_posts_and_an_alert_quotes_its_match(make_slack, ser
     blocks = json.dumps(direct[0]["blocks"], ensure_ascii=False)
     assert FERRY[0] in blocks and "Alert:" in blocks
     assert "> A strike by ferry crews that would have halted crossings" in blocks
+    assert blocks.count("A strike by ferry crews") == 1  # the match, quoted once
+    assert "The first quote is the sentence that matches the alert" in blocks
     assert "1 · “ferry strike” · to you" in reply(slack, "/alerts", "", user="U0ASKER")
     assert "removed" in reply(slack, "/alerts", "remove 1", user="U0ASKER")
     assert service.channels.store.alerts() == []
