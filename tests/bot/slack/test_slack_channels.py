@@ -12,6 +12,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.channels.delivery import Courier
+from bot.channels.models import Place
 from bot.service import NewsService
 from bot.slack.channel_posts import SlackPoster
 from index.embedding import Embedder
@@ -332,6 +333,24 @@ def test_a_rate_limited_post_waits_and_is_sent_once(make_slack, service, site):
     refused, sent = slack.stand_in.posts("/api/chat.postMessage")
     assert sent.received - refused.received >= 1.0  # it waited as Slack asked
     assert FERRY[0] in json.dumps(sent.body["blocks"])
+
+
+def test_a_channel_that_refuses_posts_holds_up_no_other(make_slack, service, site):
+    slack = make_slack(service, admins=ADMINS)
+    outlet = Outlet(site, "Island Times", "island")
+    gone = Place("slack", "T0NEWS", "C0GONE")
+    service.channels.follow(gone, outlet.feed_url)  # followed first, so tried first
+    reply(slack, "/follow", outlet.feed_url)
+    slack.stand_in.closed_channels.add("C0GONE")  # the bot was removed from it
+    outlet.publish(FERRY)
+    service.poll_feeds()
+    post_to = courier(service, slack.stand_in)
+    assert post_to.run_once().posts == 1
+    assert [p["channel"] for p in posts(slack.stand_in)] == ["C0GONE", "C0NEWS"]
+    slack.stand_in.closed_channels.clear()  # added back: what it missed is posted, once
+    assert post_to.run_once().posts == 1
+    assert post_to.run_once().posts == 0
+    assert [p["channel"] for p in posts(slack.stand_in)] == ["C0GONE", "C0NEWS", "C0GONE"]
 
 
 def test_a_running_bot_posts_right_after_its_feed_poll(make_slack, tmp_path, embedder, site):
