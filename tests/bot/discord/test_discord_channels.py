@@ -327,3 +327,18 @@ def test_a_digest_schedule_survives_a_restart(standin, run_bot, tmp_path, embedd
         assert courier(after, bot).run_once().posts == 0
     finally:
         after.close()
+
+
+def test_a_running_bot_posts_right_after_its_feed_poll(standin, run_bot, tmp_path, embedder, site):
+    service = feed_service(tmp_path / "live", embedder, poll_interval_minutes=0.005)
+    try:
+        bot = run_bot(service)
+        outlet = Outlet(site, "Island Times", "island")
+        reply(standin, "follow", feed=outlet.feed_url)
+        service.start_channel_posts(DiscordPoster(bot.client))
+        service.start_feed_polling()
+        outlet.publish(FERRY)
+        post = standin.wait_for(lambda r: r.method == "POST" and r.path == CHANNEL_POSTS, 30)
+        assert FERRY[0] in shown(post)
+    finally:
+        service.close()
