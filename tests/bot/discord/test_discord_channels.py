@@ -195,15 +195,21 @@ def test_subscriptions_survive_a_restart(standin, run_bot, tmp_path, embedder, s
     before = feed_service(tmp_path / "data", embedder)
     first = run_bot(before)
     reply(standin, "follow", feed=outlet.feed_url)
+    outlet.publish(FERRY)
+    before.poll_feeds()
+    assert courier(before, first).run_once().posts == 1
     first.stop()
     before.close()
     after = feed_service(tmp_path / "data", embedder)
     try:
         bot = run_bot(after)
         assert outlet.feed_url in reply(standin, "following")
-        outlet.publish(FERRY)
+        after.poll_feeds()
+        assert courier(after, bot).run_once().posts == 0  # posted before: not again
+        outlet.publish(SCHOOL)
         after.poll_feeds()
         assert courier(after, bot).run_once().posts == 1
+        assert SCHOOL[0] in shown(posts(standin)[-1])
     finally:
         after.close()
 

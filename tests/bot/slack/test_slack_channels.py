@@ -279,14 +279,21 @@ def test_subscriptions_survive_a_restart(make_slack, tmp_path, embedder, site):
     before = feed_service(tmp_path / "data", embedder)
     slack = make_slack(before, admins=ADMINS)
     reply(slack, "/follow", outlet.feed_url)
+    outlet.publish(FERRY)
+    before.poll_feeds()
+    assert courier(before, slack.stand_in).run_once().posts == 1
     before.close()
     after = feed_service(tmp_path / "data", embedder)
     try:
         again = make_slack(after, admins=ADMINS)
         assert outlet.feed_url in reply(again, "/following", "")
-        outlet.publish(FERRY)
+        after.poll_feeds()
+        assert courier(after, again.stand_in).run_once().posts == 0  # posted before: not again
+        outlet.publish(SCHOOL)
         after.poll_feeds()
         assert courier(after, again.stand_in).run_once().posts == 1
+        (post,) = posts(again.stand_in)
+        assert SCHOOL[0] in json.dumps(post["blocks"])
     finally:
         after.close()
 
