@@ -117,6 +117,24 @@ def test_only_a_manager_follows_a_feed_and_each_article_is_posted_once(
     assert "Feeds followed here (1)" in listed
 
 
+def test_bad_input_to_the_channel_commands_is_refused_in_one_line(standin, run_bot, service, site):
+    run_bot(service)
+    said = {
+        "not a URL": reply(standin, "follow", feed="island-times"),
+        "unreachable": reply(standin, "follow", feed=site.url("/missing/rss.xml")),
+        "time": reply(standin, "digest", every="daily", at="noon"),
+        "alert": reply(standin, "alerts", manager=False, remove=7),
+    }
+    for what, text in said.items():
+        assert text.startswith("Sorry") and "\n" not in text, what
+    assert "is not a feed's address" in said["not a URL"]
+    assert "could not be fetched as an RSS or Atom feed" in said["unreachable"]
+    assert "is not a time of day" in said["time"]
+    assert "you have no alert 7" in said["alert"]
+    store = service.channels.store
+    assert (store.subscriptions(), store.digests(), store.alerts()) == ([], [], [])
+
+
 def test_a_near_duplicate_edits_the_first_post(standin, run_bot, service, site):
     bot = run_bot(service)
     first, second = Outlet(site, "Island Times", "island"), Outlet(site, "Coast Herald", "coast")

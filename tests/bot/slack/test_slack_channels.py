@@ -72,6 +72,32 @@ def test_only_an_admin_follows_a_feed(make_slack, service, site):
     assert "Feeds followed here (1)" in reply(slack, "/following", "", user="U0ASKER")
 
 
+def test_bad_input_to_the_channel_commands_is_refused_in_one_line(make_slack, service, site):
+    slack = make_slack(service, admins=ADMINS)
+    page = site.serve("/island/about.html", "<html><body><p>About us</p></body></html>")
+    said = {
+        "no URL": reply(slack, "/follow", ""),
+        "not a URL": reply(slack, "/follow", "island-times ferry"),
+        "not a feed": reply(slack, "/follow", page),
+        "unreachable": reply(slack, "/follow", site.url("/missing/rss.xml")),
+        "cap": reply(slack, "/follow", f"{site.url('/x.xml')} cap:500"),
+        "how often": reply(slack, "/digest", "hourly"),
+        "time": reply(slack, "/digest", "daily at 25:00"),
+        "alert": reply(slack, "/alerts", "remove 7"),
+    }
+    for what, text in said.items():
+        assert text.startswith(("Sorry", "Usage")) and "\n" not in text, what
+    assert said["no URL"].startswith("Usage: `/follow FEED_URL")
+    assert "is not a feed's address" in said["not a URL"]
+    for what in ("not a feed", "unreachable"):  # why is logged: it may name inner addresses
+        assert "could not be fetched as an RSS or Atom feed" in said[what]
+    assert "the cap must be from 1 to 100" in said["cap"]
+    assert "25:00” is not a time of day" in said["time"]
+    assert "you have no alert 7" in said["alert"]
+    store = service.channels.store
+    assert (store.subscriptions(), store.digests(), store.alerts()) == ([], [], [])
+
+
 def test_each_new_article_is_posted_once_with_its_verbatim_summary(make_slack, service, site):
     slack = make_slack(service, admins=ADMINS)
     outlet = Outlet(site, "Island Times", "island")
