@@ -103,6 +103,7 @@ def test_only_a_manager_follows_a_feed_and_each_article_is_posted_once(
         "inline": False,
     }
     assert "According to Island Times's article" in shown(first)
+    assert "The article attributes the second quote to others: “said”." in shown(first)
     assert RAIL[0] not in shown(first) + shown(second)
     description = first.body["embeds"][0]["description"]
     sentences = [line.removeprefix("• “").removesuffix("”") for line in description.split("\n")]

@@ -298,6 +298,18 @@ def test_a_digest_schedule_survives_a_restart_on_the_configured_clock(
                 assert FERRY[0] in json.dumps(digest["blocks"], ensure_ascii=False)
         finally:
             after.close()
+    tomorrow = at("2024-05-07T08:31:00+00:00")
+    try:
+        slack = make_slack(tomorrow, admins=ADMINS)
+        outlet.publish(SCHOOL)
+        tomorrow.poll_feeds()
+        assert courier(tomorrow, slack.stand_in).run_once().posts == 1
+        (digest,) = posts(slack.stand_in)
+        shown = json.dumps(digest["blocks"], ensure_ascii=False)
+        assert "the top 1 of 1 new story since 6 May 2024" in shown  # since the last digest
+        assert SCHOOL[0] in shown and FERRY[0] not in shown
+    finally:
+        tomorrow.close()
 
 
 def test_subscriptions_survive_a_restart(make_slack, tmp_path, embedder, site):
