@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from bot.channels.models import ArticlePost
 from bot.core import caveats
-from bot.core.models import Quote
+from bot.core.models import Quote, Update
 from bot.core.summary import Articles, summarize
 from index.models import Article
 
@@ -29,6 +29,8 @@ def article_post(
     notes = summary.caveats
     if summary.quotes:  # the summary's first note says where its quotes are: a post's own
         notes = (quoted_note(len(quotes), matched is not None), *notes[1:])
+    if summary.update is not None:  # a post does not quote what the update added
+        notes = (*notes[:-1], updated_note(summary.update))
     hedges = [
         note
         for position, quote in enumerate(shown)
@@ -64,6 +66,14 @@ def quoted_note(central: int, matched: bool) -> str:
     return (
         f"{why}, chosen by newsbot. Each is verbatim from the article; the claims are the "
         "article's own and newsbot has not checked them."
+    )
+
+
+def updated_note(update: Update) -> str:
+    """That the article was updated; a post quotes it as it reads now."""
+    return (
+        f"This article was updated on {caveats.long_day(update.since)}; the quotes are from it "
+        "as it reads now."
     )
 
 

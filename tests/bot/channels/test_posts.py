@@ -11,6 +11,7 @@ from index.embedding import Embedder
 from index.library import Library
 from index.models import Document
 from index.settings import IndexSettings
+from tests.support import updates
 from tests.support.wire import FERRY
 
 
@@ -50,3 +51,19 @@ def test_an_alert_post_shows_its_match_first_and_once(ferry):
     # The hedge is said of the matched sentence, shown first, not of the second quote.
     assert "The article attributes this to others: “said”." in post.caveats
     assert not any("second quote" in note for note in post.caveats)
+
+
+def test_a_post_of_an_updated_article_says_so_without_promising_more_quotes(
+    tmp_path, embedder: Embedder
+):
+    library = Library(tmp_path / "data", IndexSettings(), embedder)
+    try:
+        path = tmp_path / "articles" / "bridge.md"
+        for version in (1, 2):
+            assert not library.ingest_paths([updates.write_version(path, version)]).failed
+        post = article_post(library, library.article("bridge repair"), 2, {})
+        updated = "This article was updated on 3 May 2017; the quotes are from it as it reads now."
+        assert updated in post.caveats
+        assert not any("quoted after the summary" in note for note in post.caveats)
+    finally:
+        library.close()
