@@ -84,6 +84,7 @@ def test_bad_input_to_the_channel_commands_is_refused_in_one_line(make_slack, se
         "how often": reply(slack, "/digest", "hourly"),
         "time": reply(slack, "/digest", "daily at 25:00"),
         "alert": reply(slack, "/alerts", "remove 7"),
+        "no words": reply(slack, "/alert", "--channel"),
     }
     for what, text in said.items():
         assert text.startswith(("Sorry", "Usage")) and "\n" not in text, what
@@ -94,8 +95,11 @@ def test_bad_input_to_the_channel_commands_is_refused_in_one_line(make_slack, se
     assert "the cap must be from 1 to 100" in said["cap"]
     assert "25:00” is not a time of day" in said["time"]
     assert "you have no alert 7" in said["alert"]
+    assert "give the words to be alerted to" in said["no words"]
     store = service.channels.store
     assert (store.subscriptions(), store.digests(), store.alerts()) == ([], [], [])
+    said = reply(slack, "/alert", "--channelferry", user="U0ASKER")  # words, not the flag
+    assert "“--channelferry” are posted to you" in said
 
 
 def test_each_new_article_is_posted_once_with_its_verbatim_summary(make_slack, service, site):
