@@ -103,12 +103,23 @@ class Courier:
             for subscription in self.store.subscriptions(self.poster.platform):
                 feed = feeds.get(subscription.feed_url)
                 if feed is not None:
-                    self._feed(subscription, feed, done)
+                    self._guarded(subscription.place, self._feed, subscription, feed, done)
             for alert in self.store.alerts(self.poster.platform):
-                self._alert(alert, done)
+                self._guarded(alert.place, self._alert, alert, done)
             for digest in self.store.digests(self.poster.platform):
-                self._digest(digest, done)
+                self._guarded(digest.place, self._digest, digest, done)
         return done
+
+    def _guarded(self, place: Place, work: Callable[..., None], *args: object) -> None:
+        """One subscription's, alert's or digest's posts. When the platform refuses one (the
+        bot was removed from a channel, a post still rate limited after its retries), the
+        others still post; what it had not posted is tried again next round."""
+        try:
+            work(*args)
+        except NewsbotError as error:
+            log.warning("posting in %s %s failed: %s", place.platform, place.channel, error)
+        except Exception:  # each platform's client raises its own errors
+            log.exception("posting in %s %s failed", place.platform, place.channel)
 
     # -- feeds ---------------------------------------------------------------------------------
 

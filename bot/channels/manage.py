@@ -79,7 +79,10 @@ class Channels:
         except WebError as error:
             # The reason can name addresses inside newsbot's network: it goes to the log.
             log.warning("could not fetch a feed given in %s: %s", place.scope, error)
-            raise UserError(f"{url.strip()} could not be fetched") from error
+            raise UserError(
+                f"{url.strip()} could not be fetched as an RSS or Atom feed (newsbot's log "
+                "says why)"
+            ) from error
         seen = set(followed.listed) | set(self.library.feed_store.feed_entries(followed.feed.id))
         subscription, new = self.store.subscribe(
             place, followed.feed.url, keywords, cap, self.config.now(), seen

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from bot.channels.models import ArticlePost
 from bot.core import caveats
-from bot.core.models import Quote
+from bot.core.models import Quote, Update
 from bot.core.summary import Articles, summarize
 from index.models import Article
 
@@ -23,8 +23,14 @@ def article_post(
     """The article's `sentences` most central sentences and its caveats: whose words they are,
     how the article hedges them, and what newsbot knows of the outlet."""
     summary = summarize(corpus, article, sentences, dict(ratings))
-    # Hedges are said of the quotes in the order a post shows them: the match first.
-    shown = ([matched] if matched is not None else []) + list(summary.quotes)
+    # The matched sentence is shown once, first; hedges are said of the quotes in that order.
+    quotes = tuple(q for q in summary.quotes if matched is None or q.text != matched.text)
+    shown = ([matched] if matched is not None else []) + list(quotes)
+    notes = summary.caveats
+    if summary.quotes:  # the summary's first note says where its quotes are: a post's own
+        notes = (quoted_note(len(quotes), matched is not None), *notes[1:])
+    if summary.update is not None:  # a post does not quote what the update added
+        notes = (*notes[:-1], updated_note(summary.update))
     hedges = [
         note
         for position, quote in enumerate(shown)
@@ -36,10 +42,38 @@ def article_post(
         outlet=article.source,
         published=article.published,
         url=article.url,
-        quotes=summary.quotes,
-        caveats=(*summary.caveats, *hedges),
+        quotes=quotes,
+        caveats=(*notes, *hedges),
         matched=matched,
         alert=alert,
+    )
+
+
+def quoted_note(central: int, matched: bool) -> str:
+    """Whose words a post's quotes are, and why newsbot chose them (the summary's own note says
+    they are "below", which a post's are not)."""
+    if matched and central:
+        why = (
+            "The first quote is the sentence that matches the alert, and the others the "
+            "article's most central"
+        )
+    elif matched:
+        why = "The quote is the sentence that matches the alert"
+    elif central == 1:
+        why = "The quote is the article's most central sentence"
+    else:
+        why = f"The {central} quotes are the article's most central sentences"
+    return (
+        f"{why}, chosen by newsbot. Each is verbatim from the article; the claims are the "
+        "article's own and newsbot has not checked them."
+    )
+
+
+def updated_note(update: Update) -> str:
+    """That the article was updated; a post quotes it as it reads now."""
+    return (
+        f"This article was updated on {caveats.long_day(update.since)}; the quotes are from it "
+        "as it reads now."
     )
 
 

@@ -117,8 +117,9 @@ class ChannelCommands:
 
     def alert(self, command: dict, respond: Respond) -> None:
         text = from_slack(command["text"]).strip()
-        for_channel = text.startswith("--channel")
-        words = text.removeprefix("--channel").strip()
+        first, _, rest = text.partition(" ")
+        for_channel = first == "--channel"
+        words = rest if for_channel else text
 
         def work() -> str:
             if for_channel and not self.is_admin(command):

@@ -20,11 +20,12 @@ def feed_service(
     embedder: Encoder,
     now: datetime | None = None,
     channels: dict[str, Any] | None = None,
+    timezone: str = "UTC",
     **web: Any,
 ) -> NewsService:
     """An empty corpus that fetches from 127.0.0.1 without delay and posts without pacing;
-    `now` fixes its clock as NEWSBOT_NOW would."""
-    config = load_config(environ={})
+    `now` is given as NEWSBOT_NOW, and `timezone` is `[answer] timezone`."""
+    config = load_config(environ={"NEWSBOT_NOW": now.isoformat()} if now else {})
     settings = WebSettings(
         allow_private_networks=True, host_delay_seconds=0, timeout_seconds=5, **web
     )
@@ -33,6 +34,6 @@ def feed_service(
         data_dir=data_dir,
         web=settings,
         channels={"post_interval_seconds": 0, **(channels or {})},
-        fixed_now=now,
+        answer=replace(config.answer, timezone=timezone),
     )
     return NewsService(config, Library(data_dir, config.index, embedder))

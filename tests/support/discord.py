@@ -91,6 +91,9 @@ class DiscordStandIn:
         self.commands: dict[str, dict[str, Any]] = {}
         self.sent: dict[str, Sent] = {}
         self.files: dict[str, bytes] = {}  # path -> body, for attachment downloads
+        # Channel messages still to be refused with 429 and a retry_after of 1 s, as Discord's
+        # rate limit does (through its proxy, so with a `Via` header).
+        self.rate_limited = 0
         self.identified = threading.Event()
         self.identifies: list[dict[str, Any]] = []  # each IDENTIFY a client sent, in order
         self._changed = threading.Condition()
@@ -408,7 +411,7 @@ class DiscordStandIn:
         at = time.monotonic()
         body = await _body(request)
         record = Request(request.method, request.path, dict(request.query), body, at)
-        status, reply = self._answer(record)
+        status, reply = self._limited(record) or self._answer(record)
         record.status, record.reply = status, reply
         with self._changed:
             self.requests.append(record)
@@ -419,11 +422,24 @@ class DiscordStandIn:
             elif sent is not None and parts[0] == "webhooks":
                 sent.followups.append(record)
             self._changed.notify_all()
+        if status == 429:
+            headers = {**_JSON, "Via": "1.1 google", "Retry-After": "1"}
+            return web.Response(status=status, body=json.dumps(reply).encode(), headers=headers)
         if reply is None:
             return web.Response(status=status)
         if isinstance(reply, bytes):
             return web.Response(status=status, body=reply)
         return web.Response(status=status, body=json.dumps(reply).encode(), headers=_JSON)
+
+    def _limited(self, r: Request) -> tuple[int, Any] | None:
+        parts = r.path.removeprefix(API).strip("/").split("/")
+        if r.method != "POST" or parts[::2] != ["channels", "messages"]:
+            return None
+        with self._changed:
+            if self.rate_limited <= 0:
+                return None
+            self.rate_limited -= 1
+        return 429, {"message": "You are being rate limited.", "retry_after": 1.0, "global": False}
 
     def _answer(self, r: Request) -> tuple[int, Any]:
         if r.method == "GET" and r.path in self.files:

@@ -71,6 +71,8 @@ class SlackStandIn:
         self.bot_user_id = bot_user_id
         # Web API calls still to be refused with 429 and Retry-After, as Slack's rate limit does.
         self.rate_limited = 0
+        # Channels chat.postMessage refuses, as Slack does when the bot is not in them.
+        self.closed_channels: set[str] = set()
         self._posts: list[Post] = []
         self._changed = threading.Condition()
         stand_in = self
@@ -159,6 +161,8 @@ class SlackStandIn:
                 "user_id": self.bot_user_id,
                 "bot_id": "B0NEWS",
             }
+        if post.method == "chat.postMessage" and post.body.get("channel") in self.closed_channels:
+            return {"ok": False, "error": "not_in_channel"}
         if post.method == "chat.postMessage":
             ts = f"{time.time():.6f}"
             return {"ok": True, "channel": post.body.get("channel"), "ts": ts, "message": {}}

@@ -46,6 +46,19 @@ FERRY_AGAIN = (
     [*FERRY[1], "The operator thanked passengers for their patience during the dispute."],
 )
 
+# A story whose words would ping a whole channel, a group or a person if passed on as markup.
+PINGS = (
+    "@everyone <!channel> Ferry timetable changes from Monday",
+    [
+        "<!here> Passengers were told by <@U0ADMIN> on Friday that the first crossing of the "
+        "day will leave from the north pier at half past six from Monday onwards.",
+        "@here The operator said <!subteam^S0CREW> crews had asked for the change, which "
+        "moves the first sailing away from the harbour works on the south side.",
+        "@everyone Timetables at the terminal and on the website <@&1234567890> will be "
+        "updated over the weekend, the operator's spokesperson added in a statement.",
+    ],
+)
+
 _VOCABULARY = (
     "harbour council budget river bridge museum festival market station tunnel airport "
     "library hospital school stadium orchard vineyard glacier forest valley canal lighthouse "
