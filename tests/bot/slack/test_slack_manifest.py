@@ -30,6 +30,8 @@ def test_manifest_asks_for_socket_mode_the_events_and_the_scopes_it_needs():
         "commands",
     }
     assert data["features"]["bot_user"]["display_name"] == "newsbot"
+    # Personal alerts are posted to the person's Messages tab, so it must be shown.
+    assert data["features"]["app_home"]["messages_tab_enabled"] is True
 
 
 def test_every_command_in_the_manifest_is_handled_and_no_other(slack):
