@@ -161,8 +161,20 @@ class HttpServer:
         """Stop: acknowledgements in progress finish (a few seconds at most), then every
         connection and the listening socket close on the server's own thread."""
         self._server.task_dispatcher.shutdown(timeout=_STOP_SECONDS)
-        if self._thread.is_alive():
-            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._connections))
+        if self._thread.is_alive() and self._woken_to_close():
             self._thread.join()
-        else:
-            wasyncore.close_all(self._connections)
+            return
+        # The loop is gone, or cannot be woken: its wake-up pipe closes itself when the pipe
+        # reports an error. Closed from here, the connections leave the loop's map, and the
+        # loop ends when its poll returns (within a second).
+        wasyncore.close_all(self._connections)
+        self._thread.join()
+
+    def _woken_to_close(self) -> bool:
+        """Ask the server's own thread to close every connection; False if it cannot be told."""
+        try:
+            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._connections))
+        except OSError as error:
+            log.warning("the Slack HTTP server's wake-up pipe is closed (%s)", error)
+            return False
+        return True

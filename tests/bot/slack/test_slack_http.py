@@ -129,6 +129,16 @@ def test_close_stops_serving_and_frees_the_port(make_slack):
         _connect(slack.url)
 
 
+def test_close_frees_the_port_when_the_loop_cannot_be_woken(make_slack):
+    slack = make_slack()
+    assert slack.command("/sources", "")[0] == 200
+    slack.server._server.trigger.close()  # as when its pipe reports an error
+    slack.server.close()
+    with pytest.raises(ConnectionRefusedError):
+        _connect(slack.url)
+    assert not slack.server._thread.is_alive()
+
+
 def test_an_ipv6_host_is_served(news_service):
     if not socket.has_ipv6:
         pytest.skip("no IPv6 on this machine")
