@@ -127,6 +127,19 @@ class Contexts:
             old = (now - timedelta(days=KEEP_DAYS)).isoformat()
             connection.execute("DELETE FROM contexts WHERE at < ?", (old,))
 
+    def adopt(self, source: Where, target: Where) -> bool:
+        """Give `target`, a place with no turn yet, the last turn of `source` in the same
+        channel, with its time; False when `source` has none."""
+        with self._state.connect() as connection:
+            moved = connection.execute(
+                "INSERT INTO contexts (platform, workspace, channel, thread, turn, at) "
+                "SELECT platform, workspace, channel, ?, turn, at FROM contexts "
+                "WHERE platform = ? AND workspace = ? AND channel = ? AND thread = ? "
+                "ON CONFLICT (platform, workspace, channel, thread) DO NOTHING",
+                (target.thread, *_key(source)),
+            ).rowcount
+        return moved > 0
+
     def _row(self, where: Where) -> tuple[str, str] | None:
         with self._state.connect() as connection:
             return connection.execute(
@@ -182,6 +195,9 @@ class Conversations:
 
     def part_of(self, where: Where) -> bool:
         return self.contexts.part_of(where)
+
+    def adopt(self, source: Where, target: Where) -> bool:
+        return self.contexts.adopt(source, target)
 
 
 # -- turns as JSON ---------------------------------------------------------------------------

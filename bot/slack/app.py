@@ -16,10 +16,12 @@ import logging
 import re
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond, Say
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.chat import NotPermitted, RateLimiter
 from bot.conversations import Conversations, Exchange, Where
@@ -36,7 +38,7 @@ from bot.slack.blocks import (
     summary_messages,
 )
 from bot.slack.channel_commands import register_channel_commands
-from bot.slack.conversation import ACTIONS, clicked, conversation_messages
+from bot.slack.conversation import ACTIONS, answer_id, clicked, conversation_messages
 from bot.slack.mrkdwn import from_slack
 from bot.slack.replays import RecentRequests, once_only
 from bot.slack.settings import SlackSettings
@@ -205,6 +207,11 @@ class Listeners:
             exchange, shown = self.conversations.answer_only(
                 question, "slack", scope, limits, compare
             )
+            if not self._private(private):
+                # Slack does not say which message the answer becomes; a reply in its thread
+                # finds the turn by the answer's id (`_adopted`).
+                place = Where("slack", command["team_id"], command["channel_id"], f"answer:{shown}")
+                self.conversations.remember(place, exchange.turn)
             return conversation_messages(answer_messages(exchange.answer), None, shown)
 
         self._respond(respond, private, answer)
@@ -256,9 +263,28 @@ class Listeners:
         if (bot and f"<@{bot}" in text) or not is_question(from_slack(text)):
             return  # a mention is sent as app_mention too; "thanks!" asks nothing
         where = _where(event, body)
-        if not self.settings.listens_in(where.channel) or not self.conversations.part_of(where):
+        if not self.settings.listens_in(where.channel):
+            return
+        if not self.conversations.part_of(where) and not self._adopted(event, where, client, bot):
             return
         self._converse(event, body, text, client, say)
+
+    def _adopted(self, event: dict, where: Where, client: WebClient, bot: str | None) -> bool:
+        """A reply in the thread of an `/ask` answer: the thread takes that answer's turn.
+        The answer went out through the command's response URL, so its message is read back
+        to learn which answer it shows."""
+        if not bot or event.get("parent_user_id") != bot:
+            return False
+        try:
+            found = client.conversations_replies(channel=where.channel, ts=where.thread, limit=1)
+        except SlackApiError as error:
+            log.warning("could not read the message a thread replies to: %s", error)
+            return False
+        messages = found.get("messages") or []
+        shown = answer_id(messages[0]) if messages else None
+        if shown is None:
+            return False
+        return self.conversations.adopt(replace(where, thread=f"answer:{shown}"), where)
 
     def feedback(self, body: dict, action: dict, respond: Respond) -> None:
         """A feedback button: recorded against its answer, and the clicker thanked alone."""

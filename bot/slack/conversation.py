@@ -15,6 +15,8 @@ from bot.slack.blocks import BLOCKS_PER_MESSAGE, Block, Message
 from bot.slack.mrkdwn import clip
 
 ACTION_PREFIX = "newsbot_feedback_"
+# The block_id of an answer's first block, so a reply in its thread can tell which answer it is.
+ANSWER_BLOCK = re.compile(r"^newsbot_(?:answer|feedback)_(\d+)$")
 ACTIONS = re.compile(rf"^{ACTION_PREFIX}({'|'.join(get_args(FeedbackKind))})$")
 READ_AS = "Read as:"
 READ_AS_CHARS = 2900
@@ -26,6 +28,7 @@ def conversation_messages(
     """`messages` with the question as understood under the question, and buttons at the end."""
     first = messages[0]
     blocks = list(first["blocks"])
+    blocks[0] = {**blocks[0], "block_id": f"newsbot_answer_{shown_id}"}
     if read_as:
         understood = clip(read_as, READ_AS_CHARS)[0]  # made literal: no markup, no mentions
         text = {"type": "mrkdwn", "text": f"*{READ_AS}* {understood}", "verbatim": True}
@@ -61,3 +64,12 @@ def clicked(action: dict) -> tuple[FeedbackKind, int] | None:
     if match is None or not value.isdigit():
         return None
     return match[1], int(value)  # type: ignore[return-value]
+
+
+def answer_id(message: dict) -> int | None:
+    """The id of the answer a posted message shows (any of its pages), or None."""
+    for block in message.get("blocks") or []:
+        match = ANSWER_BLOCK.match(str(block.get("block_id", "")))
+        if match:
+            return int(match[1])
+    return None

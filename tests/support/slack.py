@@ -73,12 +73,17 @@ class SlackStandIn:
         self.rate_limited = 0
         # Channels chat.postMessage refuses, as Slack does when the bot is not in them.
         self.closed_channels: set[str] = set()
+        # Messages in channels, by (channel, ts), as conversations.replies returns them.
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._posts: list[Post] = []
         self._changed = threading.Condition()
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
+                stand_in._record(self)
+
+            def do_GET(self) -> None:  # slack_sdk sends a few methods as GET, with a query
                 stand_in._record(self)
 
             def log_message(self, format: str, *args: object) -> None:
@@ -119,8 +124,10 @@ class SlackStandIn:
     def _record(self, request: BaseHTTPRequestHandler) -> None:
         raw = request.rfile.read(int(request.headers.get("Content-Length") or 0))
         body = _decode(raw, request.headers.get("Content-Type", ""))
+        path, _, query = request.path.partition("?")
+        body.update({k: v[0] for k, v in parse_qs(query).items()})
         auth = request.headers.get("Authorization", "")
-        post = Post(request.path, body, auth.removeprefix("Bearer ") or None, time.perf_counter())
+        post = Post(path, body, auth.removeprefix("Bearer ") or None, time.perf_counter())
         with self._changed:
             self._posts.append(post)
             self._changed.notify_all()
@@ -166,6 +173,11 @@ class SlackStandIn:
         if post.method == "chat.postMessage":
             ts = f"{time.time():.6f}"
             return {"ok": True, "channel": post.body.get("channel"), "ts": ts, "message": {}}
+        if post.method == "conversations.replies":
+            found = self.messages.get((post.body.get("channel", ""), post.body.get("ts", "")))
+            if found is None:
+                return {"ok": False, "error": "thread_not_found"}
+            return {"ok": True, "messages": [found], "has_more": False}
         if post.method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{time.time():.6f}"}
         return {"ok": True}
@@ -289,6 +301,7 @@ def message_body(
     user: str = "U0ASKER",
     channel: str = "C0NEWS",
     team_id: str = "T0NEWS",
+    parent_user_id: str | None = None,
 ) -> bytes:
     """A `message` event (a channel message, or a reply in the thread `thread_ts`): JSON."""
     event: dict[str, Any] = {
@@ -302,6 +315,8 @@ def message_body(
     }
     if thread_ts:
         event["thread_ts"] = thread_ts
+    if parent_user_id:
+        event["parent_user_id"] = parent_user_id  # who posted the thread's first message
     return json.dumps(
         {
             "token": "deprecated-verification-token",

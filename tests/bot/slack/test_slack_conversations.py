@@ -72,6 +72,33 @@ def test_follow_ups_in_a_thread_are_read_with_its_last_answer(slack):
     assert "submarine launching a missile" in fourth.all_text()
 
 
+def test_a_reply_in_the_thread_of_an_ask_answer_follows_it(slack):
+    _, _, _, key = slack.command("/ask", "how many Chinese troops?")
+    (shown,) = slack.stand_in.wait_for(key, timeout=30)
+    assert shown.body["response_type"] == "in_channel"
+    # Slack posts the answer as a message of the channel; a reply in its thread names it.
+    thread = "1712000400.000100"
+    slack.stand_in.messages[("C0NEWS", thread)] = {"ts": thread, **shown.body}
+    reply = message_body("and Russia?", "1712000401.0001", thread, parent_user_id=BOT_USER_ID)
+    slack.send(reply)
+    (answer,) = answers(slack, 1)
+    assert answer.body["thread_ts"] == thread
+    assert "*Read as:* how many Russian troops?" in context_text(answer)
+    # The thread is newsbot's from then on: the next reply follows that answer.
+    slack.send(message_body("who says so?", "1712000402.0001", thread, parent_user_id=BOT_USER_ID))
+    second = answers(slack, 2)[1]
+    assert "*Read as:* who is the source of the last quote?" in context_text(second)
+
+
+def test_a_reply_in_a_thread_newsbot_did_not_start_is_left_alone(slack):
+    thread = "1712000500.000100"
+    slack.stand_in.messages[("C0NEWS", thread)] = {"ts": thread, "text": "lunch?", "blocks": []}
+    slack.send(message_body("and Russia?", "1712000501.0001", thread, parent_user_id=BOT_USER_ID))
+    slack.send(message_body("and Russia?", "1712000502.0001", thread, parent_user_id="U0OTHER"))
+    time.sleep(0.5)
+    assert slack.stand_in.posts("/api/chat.postMessage") == []
+
+
 def test_a_mention_delivered_twice_is_answered_once_and_other_messages_are_left_alone(slack):
     ts = "1712000100.000100"
     text = f"<@{BOT_USER_ID}> how many Chinese troops?"
