@@ -113,7 +113,7 @@ class NewsbotClient(discord.Client):
         if question is None or not self.listens_in(message.channel):
             return
         scope = server_scope(message.guild.id if message.guild else None)
-        follows, answered = conversation_places(message)
+        follows, answered = conversation_places(message, self.user.id if self.user else None)
         reply, view = await self._answer_mention(
             str(message.author.id), question, follows, answered, scope
         )
@@ -169,12 +169,13 @@ class NewsbotClient(discord.Client):
         return with_read_as(reply, exchange.read_as), feedback_view(shown)
 
 
-def conversation_places(message: discord.Message) -> tuple[Where, Where]:
+def conversation_places(message: discord.Message, bot: int | None) -> tuple[Where, Where]:
     """Where the message's conversation was (whose last turn it follows) and where it goes on.
 
     In a thread, both are the thread. Elsewhere a conversation is a chain of replies, known
     by the message newsbot answered last: a reply to newsbot's answer follows the message that
-    answer replied to, and goes on from this one, which newsbot answers now.
+    answer replied to, and goes on from this one, which newsbot answers now. A slash command's
+    answer (newsbot's, replying to nothing) is its own conversation's place.
     """
     guild = str(message.guild.id) if message.guild else "dm"
     channel = message.channel
@@ -184,6 +185,8 @@ def conversation_places(message: discord.Message) -> tuple[Where, Where]:
     replied = message.reference.resolved if message.reference else None
     before = replied.reference if isinstance(replied, discord.Message) else None
     answered = Where("discord", guild, str(channel.id), str(message.id))
+    if isinstance(replied, discord.Message) and replied.author.id == bot and before is None:
+        return Where("discord", guild, str(channel.id), str(replied.id)), answered
     if before is None or before.message_id is None:
         return answered, answered
     return Where("discord", guild, str(channel.id), str(before.message_id)), answered

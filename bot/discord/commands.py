@@ -22,7 +22,7 @@ import discord
 from discord import app_commands
 
 from bot.chat import NotPermitted, RateLimited, RateLimiter
-from bot.conversations import Conversations
+from bot.conversations import Conversations, Where
 from bot.core.filters import filters
 from bot.discord import embeds
 from bot.discord.conversation import feedback_view
@@ -92,9 +92,9 @@ async def suggestions(function: Callable[..., list[T]], /, *args: Any) -> list[T
 
 async def send(
     interaction: Interaction, reply: Reply, ephemeral: bool, view: discord.ui.View | None = None
-) -> None:
-    """The reply as the interaction's response, or as its follow-up once it was deferred;
-    `view` holds its buttons."""
+) -> discord.Message | None:
+    """The reply as the interaction's response, or as its follow-up once it was deferred
+    (that message is returned); `view` holds its buttons."""
     message: dict[str, Any] = {
         "content": reply.content,
         "embeds": list(reply.embeds),
@@ -103,9 +103,19 @@ async def send(
         **({"view": view} if view is not None else {}),
     }
     if interaction.response.is_done():
-        await interaction.followup.send(**message)
-    else:
-        await interaction.response.send_message(**message)
+        return await interaction.followup.send(**message, wait=True)
+    await interaction.response.send_message(**message)
+    return None
+
+
+def answer_place(interaction: Interaction, answer: discord.Message) -> Where:
+    """The conversation a slash command's answer starts: its thread's, or, in a channel, the
+    chain of replies to the answer itself."""
+    guild = str(interaction.guild_id) if interaction.guild_id else "dm"
+    channel = interaction.channel
+    if isinstance(channel, discord.Thread):
+        return Where("discord", guild, str(channel.parent_id), str(channel.id))
+    return Where("discord", guild, str(interaction.channel_id), str(answer.id))
 
 
 class NewsCommands:
@@ -183,7 +193,11 @@ class NewsCommands:
                 compare,
             )
             reply = embeds.answer_reply(exchange.answer)
-            await send(interaction, reply, ephemeral, feedback_view(shown))
+            sent = await send(interaction, reply, ephemeral, feedback_view(shown))
+            if sent is not None and not ephemeral:
+                # A reply to this answer, or a mention in its thread, follows it.
+                place = answer_place(interaction, sent)
+                await call(self.conversations.remember, place, exchange.turn)
 
         @ask.autocomplete("source")
         async def outlets(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -67,16 +67,42 @@ def test_replies_to_newsbot_are_follow_ups_of_its_last_answer(standin: DiscordSt
     assert "submarine launching a missile" in everything(fourth)
 
 
-def test_a_reply_to_an_ask_answer_is_its_own_question_and_starts_a_chain(
-    standin: DiscordStandIn, run_bot
+def kept_under(service, thread: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until newsbot keeps a conversation's turn under `thread` (a slash command's answer
+    is kept once Discord says which message it became, just after it is posted)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with sqlite3.connect(service.config.data_dir / "chat.sqlite3") as db:
+            if db.execute("SELECT 1 FROM contexts WHERE thread = ?", (thread,)).fetchone():
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"no turn kept under {thread}")
+
+
+def test_a_reply_to_an_ask_answer_follows_it_and_starts_a_chain(
+    standin: DiscordStandIn, run_bot, fresh_service
 ):
-    run_bot()
+    run_bot(fresh_service)
     asked = standin.followup(standin.slash("ask", {"question": "how many Chinese troops?"}))
-    # A slash command's answer continues no conversation: the reply is read as it stands.
+    kept_under(fresh_service, asked.reply["id"])
     first = answer_to(standin, standin.reply("and Russia?", to=asked))
-    assert "Read as" not in everything(first)
+    assert first.body["content"].startswith("**Read as:** how many Russian troops?")
     followed = answer_to(standin, standin.reply("who says so?", to=first))
     assert followed.body["content"].startswith("**Read as:** who is the source of the last")
+
+
+def test_a_reply_to_a_private_ask_answer_is_its_own_question(
+    standin: DiscordStandIn, run_bot, fresh_service
+):
+    run_bot(fresh_service)
+    asked = standin.followup(
+        standin.slash("ask", {"question": "how many Chinese troops?", "private": True})
+    )
+    first = answer_to(standin, standin.reply("and Russia?", to=asked))
+    assert "Read as" not in everything(first)
+    with sqlite3.connect(fresh_service.config.data_dir / "chat.sqlite3") as db:
+        kept = db.execute("SELECT 1 FROM contexts WHERE thread = ?", (asked.reply["id"],))
+        assert kept.fetchone() is None  # only its asker sees it: nobody can reply to it
 
 
 def test_a_mention_in_a_thread_follows_the_thread(standin: DiscordStandIn, run_bot):
