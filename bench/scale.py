@@ -244,8 +244,9 @@ def _new_articles(articles: list[list[str]], count: int, seed: int) -> list[Docu
 
 def ingest_one_at_a_time(library, articles, count: int) -> dict:  # type: ignore[no-untyped-def]
     """`Library.ingest` of one new article into the full index, embedding and commit included,
-    with the indexes caught up: what a feed poll that finds one story costs."""
-    documents = _new_articles(articles, count, seed=1)
+    with the indexes caught up: what a feed poll that finds one story costs. The articles are
+    drawn afresh for the corpus's size, so one measured before is new again to a corpus reused."""
+    documents = _new_articles(articles, count, seed=library.store.passage_count())
     return latency_summary(_timings(lambda d: library.ingest([d]), documents))
 
 
@@ -256,7 +257,7 @@ def ingest_while_asking(library, articles, asked, count: int) -> dict:  # type: 
 
     from bot.core.answer import ask
 
-    documents = _new_articles(articles, count, seed=2)
+    documents = _new_articles(articles, count, seed=library.store.passage_count() + 1)
     stop, latencies = threading.Event(), []
 
     def asking() -> None:
