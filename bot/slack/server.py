@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 _THREADS = 8
 # Acknowledgements still running when the server is stopped get this long to finish.
 _STOP_SECONDS = 5.0
+# How long the server's own thread has to close its connections once woken.
+_WAKE_SECONDS = 5.0
 
 
 class VerifiedRequestHandler(SlackRequestHandler):
@@ -162,18 +164,23 @@ class HttpServer:
         connection and the listening socket close on the server's own thread."""
         self._server.task_dispatcher.shutdown(timeout=_STOP_SECONDS)
         if self._thread.is_alive() and self._woken_to_close():
+            self._thread.join(timeout=_WAKE_SECONDS)
+        if self._thread.is_alive() or self._connections:
+            # The loop is gone, or was not woken: its wake-up pipe closes itself when the pipe
+            # reports an error. Closed from here, the connections leave the loop's map, and
+            # the loop ends when its poll returns (within a second).
+            wasyncore.close_all(self._connections)
+        if self._thread.is_alive():
             self._thread.join()
-            return
-        # The loop is gone, or cannot be woken: its wake-up pipe closes itself when the pipe
-        # reports an error. Closed from here, the connections leave the loop's map, and the
-        # loop ends when its poll returns (within a second).
-        wasyncore.close_all(self._connections)
-        self._thread.join()
 
     def _woken_to_close(self) -> bool:
         """Ask the server's own thread to close every connection; False if it cannot be told."""
+        trigger = self._server.trigger
+        if not trigger.connected:  # closed: its pipe's descriptors may belong to others now
+            log.warning("the Slack HTTP server's wake-up pipe is closed")
+            return False
         try:
-            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._connections))
+            trigger.pull_trigger(lambda: wasyncore.close_all(self._connections))
         except OSError as error:
             log.warning("the Slack HTTP server's wake-up pipe is closed (%s)", error)
             return False
