@@ -15,17 +15,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from bot.core.conflicts.days import day_of, days_agree
+from bot.core.conflicts.names import name_words, names_agree
 from bot.core.conflicts.stance import SAYS, StanceModel
 from bot.core.conflicts.values import (
     comparable_figures,
     counted,
-    day_of,
-    days_agree,
     figure_at,
     figure_words,
     figures_agree,
-    name_words,
-    names_agree,
 )
 from bot.core.models import ConflictKind
 from bot.core.questions import Question, place_names

@@ -1,9 +1,8 @@
-"""What an answer span says, as a value that can be compared: a figure as the range it allows,
-a name as its words, a date as the parts it gives.
+"""What an answer span's figure says, as a value that can be compared: the range it allows.
 
-Two spans disagree only when their values cannot both be true: "150,000", "150 000", "150k"
-and "150 thousand" are one figure; "about 150,000" and "more than 120,000" overlap; "Pence" and
-"Mike Pence" may be one person; "April 2017" and "3 April 2017" may be one day.
+Two figures disagree only when they cannot both be true: "150,000", "150 000", "150k" and
+"150 thousand" are one figure; "about 150,000" and "more than 120,000" overlap. Names and dates
+are compared in `names` and `days`.
 """
 
 from __future__ import annotations
@@ -11,11 +10,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal
-
-from bot.core.questions import place_names
-
-ValueKind = Literal["figure", "name", "date"]
 
 # How far "about", "around", "nearly" stretch a figure either way.
 APPROXIMATE = 0.1
@@ -315,111 +309,3 @@ def counted(word: str) -> str:
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
-# -- names -----------------------------------------------------------------------------------
-
-_TITLES = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "sir",
-        "lady",
-        "lord",
-        "president",
-        "prime",
-        "minister",
-        "general",
-        "gen",
-        "chancellor",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "senator",
-        "sen",
-        "rep",
-        "governor",
-        "gov",
-        "mayor",
-        "judge",
-        "the",
-    ]
-)
-
-
-def name_words(name: str) -> frozenset[str]:
-    """A name's own words, without titles, in one case: "President Mike Pence" → mike, pence."""
-    words = re.findall(r"[\w’'-]+", name.casefold())
-    return frozenset(w.strip("’'") for w in words if w not in _TITLES)
-
-
-def names_agree(a: str, b: str) -> bool:
-    """One name may be the other: the same words, one a part of the other ("Pence", "Mike
-    Pence"), or one a place's other name ("Beijing" for "China")."""
-    wa, wb = name_words(a), name_words(b)
-    if not wa or not wb or wa <= wb or wb <= wa:
-        return True
-    places = place_names()
-    forms_a = {f.casefold() for f in places.get(a.casefold(), ())}
-    forms_b = {f.casefold() for f in places.get(b.casefold(), ())}
-    return b.casefold() in forms_a or a.casefold() in forms_b
-
-
-# -- dates -----------------------------------------------------------------------------------
-
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-
-@dataclass(frozen=True)
-class Day:
-    """The parts of a date a span gives; None for a part it leaves open."""
-
-    year: int | None = None
-    month: int | None = None
-    day: int | None = None
-    weekday: int | None = None
-
-    @property
-    def known(self) -> bool:
-        return any(part is not None for part in (self.year, self.month, self.day, self.weekday))
-
-
-def day_of(span: str) -> Day:
-    """The year, month, day of the month and weekday a span names, as far as it names them;
-    words such as "yesterday" name none, so they are never compared."""
-    text = span.casefold()
-    year = re.search(r"\b(1[89]|20)\d{2}\b", text)
-    month = next((n + 1 for n, m in enumerate(_MONTHS) if re.search(rf"\b{m}\b", text)), None)
-    weekday = next((n for n, w in enumerate(_WEEKDAYS) if w in text), None)
-    date = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", re.sub(r"\b\d{4}\b", "", text))
-    return Day(
-        int(year.group()) if year else None,
-        month,
-        int(date.group(1)) if date and month else None,
-        weekday,
-    )
-
-
-def days_agree(a: Day, b: Day) -> bool:
-    """Both can be true: no part that both give differs."""
-    return all(
-        x is None or y is None or x == y
-        for x, y in ((a.year, b.year), (a.month, b.month), (a.day, b.day), (a.weekday, b.weekday))
-    )

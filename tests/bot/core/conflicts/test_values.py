@@ -7,16 +7,14 @@ import math
 
 import pytest
 
+from bot.core.conflicts.days import Day, day_of, days_agree
+from bot.core.conflicts.names import names_agree
 from bot.core.conflicts.values import (
-    Day,
     comparable_figures,
     counted,
-    day_of,
-    days_agree,
     figure_at,
     figure_words,
     figures_agree,
-    names_agree,
 )
 
 
